@@ -1,0 +1,1 @@
+"""Alerts: rules, the triage queue, takedown feeds, audiences, notifications and the web app."""

@@ -1,0 +1,1 @@
+"""Classifiers: text (lexicon + learned), image and entity detectors behind one contract."""

@@ -1,0 +1,162 @@
+"""The classifier stage's contract: ``TextDoc`` in, ``Detection`` out.
+
+Design notes
+------------
+* A classifier sees only what a listing *says* (``TextDoc``), never the crawler's or the
+  store's objects, so the same code serves the pipeline, the ``classify`` command and
+  training.
+* ``classify`` takes a batch: learned models are only fast when they see many texts at
+  once, and lexicon matchers don't mind.
+* Every ``Detection`` explains itself. ``reasons`` lists the matched terms (with spans
+  into the *original* text), the code words, the context rules that fired and the model's
+  contribution: an investigator must see why an alert exists.
+* ``get_name()`` is a stable key that ends up in stored documents; ``version`` changes
+  whenever the model or lexicon changes, so stored detections say what produced them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+LABEL_WILDLIFE = "wildlife"
+LABEL_CLEAN = "clean"
+INTENTS = ("sell", "buy", "other")
+
+# Reason kinds, shown to investigators.
+REASON_TERM = "term"
+REASON_CODE_WORD = "code_word"
+REASON_CONTEXT = "context"
+REASON_MODEL = "model"
+REASON_IMAGE = "image"
+
+
+@dataclass(frozen=True, slots=True)
+class TextDoc:
+    """The text a classifier reads. ``id`` is echoed back in the ``Detection``."""
+
+    id: str
+    text: str
+    title: str = ""
+    lang: str | None = None
+    source: str | None = None
+
+    @property
+    def full_text(self) -> str:
+        """Title and body joined the way spans are counted (title, newline, text)."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One piece of evidence for (or against) a detection.
+
+    ``span`` is ``(start, end)`` into ``TextDoc.full_text`` when the reason points at text.
+    ``weight`` is its signed contribution (negative for context rules that argue "not an
+    offer").
+    """
+
+    kind: str
+    detail: str
+    weight: float = 0.0
+    span: tuple[int, int] | None = None
+    matched: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["span"] = list(self.span) if self.span else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reason:
+        span = data.get("span")
+        return cls(
+            kind=str(data["kind"]),
+            detail=str(data.get("detail", "")),
+            weight=float(data.get("weight", 0.0)),
+            span=(int(span[0]), int(span[1])) if span else None,
+            matched=data.get("matched"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What a classifier concluded about one ``TextDoc``."""
+
+    id: str
+    score: float
+    label: str
+    commodity: str | None = None
+    species: tuple[str, ...] = ()
+    cites_appendix: str | None = None
+    intent: str = "other"
+    lang: str | None = None
+    reasons: tuple[Reason, ...] = ()
+    model: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"score must be in [0, 1], got {self.score}")
+        if self.intent not in INTENTS:
+            raise ValueError(f"intent must be one of {INTENTS}, not {self.intent!r}")
+
+    @property
+    def is_hit(self) -> bool:
+        return self.label == LABEL_WILDLIFE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": round(self.score, 6),
+            "label": self.label,
+            "commodity": self.commodity,
+            "species": list(self.species),
+            "cites_appendix": self.cites_appendix,
+            "intent": self.intent,
+            "lang": self.lang,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "model": self.model,
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Detection:
+        return cls(
+            id=str(data["id"]),
+            score=float(data["score"]),
+            label=str(data["label"]),
+            commodity=data.get("commodity"),
+            species=tuple(data.get("species") or ()),
+            cites_appendix=data.get("cites_appendix"),
+            intent=str(data.get("intent") or "other"),
+            lang=data.get("lang"),
+            reasons=tuple(Reason.from_dict(r) for r in data.get("reasons") or ()),
+            model=str(data.get("model", "")),
+            extra=dict(data.get("extra") or {}),
+        )
+
+
+class Classifier(ABC):
+    """A text classifier. Subclasses set ``name`` and ``version`` and implement ``classify``.
+
+    ``classify`` must return exactly one ``Detection`` per input, in input order, and must
+    not raise for odd text (empty, huge, mixed scripts): hostile input is the normal case.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+
+    @classmethod
+    def get_name(cls) -> str:
+        return cls.name
+
+    @property
+    def model_tag(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @abstractmethod
+    def classify(self, docs: Sequence[TextDoc]) -> list[Detection]:
+        """Classify a batch of documents."""

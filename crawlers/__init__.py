@@ -1,0 +1,1 @@
+"""Crawling: Scrapy spiders driven by declarative site profiles."""

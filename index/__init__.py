@@ -1,0 +1,1 @@
+"""Storage and search: the ``Store`` protocol, SQLite (embedded default) and Elasticsearch."""

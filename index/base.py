@@ -1,0 +1,150 @@
+"""The storage stage's contract: the ``Store`` protocol and its query/result records.
+
+Design notes
+------------
+* Narrow and batch-first. Every write takes an iterable so a backend can use one
+  transaction (SQLite) or one bulk request stream (Elasticsearch).
+* Listings are versioned, never overwritten. ``upsert_listings`` compares each record's
+  ``content_hash`` with the latest stored version: equal means unchanged (only
+  ``last_seen_at`` moves), different means a new version. Captured versions are
+  immutable evidence.
+* Removal is a fact with a time: ``mark_removed`` sets ``removed_at`` on the listing; a
+  listing that reappears is un-removed and gets a new version only if its content
+  changed.
+* Detections are keyed by ``(listing_key, content_hash)`` so each version keeps the
+  verdict it got; ``get_detection`` returns the one for the latest version.
+* Alerts: one per listing (see ``alerts.base``), state changes with optimistic
+  concurrency and an append-only audit log.
+* Search returns hit sets, totals and facet counts; relevance scores are backend-specific
+  and never part of the contract.
+
+Both backends pass the same contract suite (``tests/test_index_contract.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from alerts.base import Alert, AuditEntry
+from classifiers.base import Detection
+from crawlers.base import Listing
+
+FACET_FIELDS = ("source", "commodity", "intent", "lang", "kind")
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    # Keys of listings that are new or changed: these need classifying.
+    fresh_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredListing:
+    """The latest version of a listing plus what the store knows about its history."""
+
+    listing: Listing
+    version: int
+    first_seen_at: str
+    last_seen_at: str
+    removed_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    text: str | None = None
+    source: str | None = None
+    commodity: str | None = None
+    intent: str | None = None
+    lang: str | None = None
+    kind: str | None = None
+    seller_id: str | None = None
+    min_score: float | None = None
+    include_removed: bool = True
+    limit: int = 20
+    offset: int = 0
+    facets: Sequence[str] = FACET_FIELDS
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    stored: StoredListing
+    detection: Detection | None
+    highlights: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    hits: tuple[SearchHit, ...]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    state: str | None = None
+    source: str | None = None
+    commodity: str | None = None
+    seller_id: str | None = None
+    min_score: float | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where listings, detections and alerts live. See the module docstring."""
+
+    def init(self) -> None:
+        """Create tables/indices if missing. Idempotent."""
+
+    def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
+        """Store new versions of changed listings; touch ``last_seen_at`` of unchanged."""
+
+    def active_keys(self, source: str) -> set[str]:
+        """Keys of the source's listings that are not marked removed."""
+
+    def mark_removed(self, keys: Iterable[str], at: str) -> int:
+        """Set ``removed_at`` on these listings (if not already); return how many changed."""
+
+    def get_listing(self, key: str) -> StoredListing | None: ...
+
+    def listing_versions(self, key: str) -> list[Listing]:
+        """Every captured version, oldest first."""
+
+    def put_detections(self, detections: Iterable[tuple[str, Detection]]) -> int:
+        """Store ``(content_hash, detection)`` pairs; ``detection.id`` is the listing key."""
+
+    def get_detection(self, key: str) -> Detection | None:
+        """The detection for the latest version of the listing, if classified."""
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
+        """Create alerts, or refresh score/commodity/intent/title of existing ones
+        (state, version and created_at are kept). Returns how many were *new*."""
+
+    def get_alert(self, alert_id: str) -> Alert | None: ...
+
+    def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+        """Alerts matching the filter, highest score first."""
+
+    def count_alerts(self, flt: AlertFilter) -> int: ...
+
+    def set_alert_state(
+        self, alert_id: str, state: str, *, actor: str, expected_version: int, note: str = ""
+    ) -> Alert:
+        """Change state; raise ``ConflictError`` if the version moved on,
+        ``UnknownAlertError`` if there is no such alert."""
+
+    def alert_history(self, alert_id: str) -> list[AuditEntry]:
+        """The audit log for one alert, oldest first."""
+
+    def counts(self) -> dict[str, int]:
+        """``listings``, ``versions``, ``detections``, ``alerts``, ``removed``."""
+
+    def close(self) -> None: ...

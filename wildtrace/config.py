@@ -1,0 +1,217 @@
+"""Typed settings: one TOML file plus ``WILDTRACE_<SECTION>_<NAME>`` environment overrides.
+
+Every setting is declared exactly once, here, with its default and help text
+(``tests/test_wildtrace_config.py`` fails when the README's reference misses one).
+Secrets (SMTP password, Elasticsearch API key, webhook signing key) are never read from
+the file, only from the environment (see ``SECRET_ENV``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+DEFAULT_CONFIG = Path(__file__).with_name("wildtrace.default.toml")
+
+# Secrets come only from these environment variables.
+SECRET_ENV = {
+    "smtp_password": "WILDTRACE_SMTP_PASSWORD",
+    "es_api_key": "WILDTRACE_ES_API_KEY",
+    "webhook_secret": "WILDTRACE_WEBHOOK_SECRET",
+}
+
+
+class ConfigError(ValueError):
+    """Malformed configuration: says which file/variable and which key."""
+
+
+def setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best here
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: default.copy(), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    dir: str = setting("var", "Directory for all state: database, evidence, crawl output, logs.")
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    sources_dir: str = setting("", "Folder of site profiles (*.toml); empty = the shipped ones.")
+    enabled: list[str] = setting([], "Names of profiles to crawl; empty = every profile.")
+    user_agent: str = setting(
+        "wildtrace/0.1 (+wildlife-trade research crawler)",
+        "User-Agent sent with every request; the contact is appended.",
+    )
+    contact: str = setting("abuse@wildtrace.invalid", "Contact address put in the User-Agent.")
+    obey_robots: bool = setting(True, "Honour robots.txt. Only switch off for your own sites.")
+    concurrency: int = setting(4, "Default concurrent requests per site (profiles may lower it).")
+    delay: float = setting(0.0, "Default delay between requests to one site, in seconds.")
+    autothrottle: bool = setting(True, "Adapt the delay to the site's response times.")
+    retries: int = setting(2, "Retries for failed requests (5xx, timeouts).")
+    timeout: float = setting(20.0, "Download timeout per request, in seconds.")
+    max_response_bytes: int = setting(5_000_000, "Responses larger than this are dropped.")
+    max_pages: int = setting(2000, "Stop a crawl after this many pages (safety cap).")
+    download_images: bool = setting(True, "Fetch listing images as evidence (hashed, capped).")
+    max_image_bytes: int = setting(3_000_000, "Images larger than this are not kept.")
+    subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this long (s).")
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    enabled: bool = setting(True, "Start the shipped demo sites with `wildtrace run`.")
+    host: str = setting("127.0.0.1", "Address the demo sites bind to.")
+    market_port: int = setting(8101, "Port of the demo HTML marketplace.")
+    api_port: int = setting(8102, "Port of the demo JSON-API marketplace.")
+    social_port: int = setting(8103, "Port of the demo social feed.")
+    epoch_seconds: float = setting(
+        600.0, "The demo sites change (price edits, removals) every this many seconds."
+    )
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    kind: str = setting("lexicon", "Text detector: `lexicon` or `learned` (lexicon + model).")
+    model_dir: str = setting("", "Folder of the trained text model; empty = the shipped one.")
+    batch_size: int = setting(64, "Listings classified per batch.")
+    queue_threshold: float = setting(
+        0.5, "Score at which a listing enters the investigator queue (recall-leaning)."
+    )
+    takedown_threshold: float = setting(
+        0.8, "Score at which a listing enters platform takedown feeds (precision-leaning)."
+    )
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    backend: str = setting("sqlite", "Where records go: `sqlite` or `elasticsearch`.")
+    sqlite_path: str = setting("", "SQLite database file; empty = <data.dir>/wildtrace.db.")
+    es_url: str = setting("http://127.0.0.1:9200", "Elasticsearch URL (API key from env).")
+    es_prefix: str = setting("wildtrace", "Prefix of Elasticsearch index and alias names.")
+    es_timeout: float = setting(30.0, "Elasticsearch request timeout, in seconds.")
+    es_chunk_size: int = setting(500, "Documents per Elasticsearch bulk request.")
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    enabled: bool = setting(True, "Run sources on their schedules under `wildtrace run`.")
+    misfire_grace_seconds: int = setting(300, "A job late by less than this still runs.")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    host: str = setting("127.0.0.1", "Address the web app binds to.")
+    port: int = setting(8000, "Port of the web app.")
+    page_size: int = setting(50, "Alerts per page in the queue.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: DataSettings = field(default_factory=DataSettings)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    demo: DemoSettings = field(default_factory=DemoSettings)
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.data.dir)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.store.sqlite_path) if self.store.sqlite_path else self.data_dir / "wildtrace.db"
+
+    @staticmethod
+    def secret(name: str) -> str | None:
+        return os.environ.get(SECRET_ENV[name]) or None
+
+
+def iter_settings() -> list[tuple[str, str, Any, str]]:
+    """Every setting as ``(section, name, default, help)``: the reference's source."""
+    out = []
+    for section in fields(Settings):
+        cls = section.default_factory  # type: ignore[misc]
+        for f in fields(cls):
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            out.append((section.name, f.name, default, f.metadata["help"]))
+    return out
+
+
+def _coerce(value: Any, typ: Any, where: str) -> Any:
+    origin = getattr(typ, "__origin__", None)
+    if typ is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            return value.lower() in ("1", "true", "yes", "on")
+    elif typ is int and not isinstance(value, bool):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            pass
+    elif typ is float and not isinstance(value, bool):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    elif typ is str:
+        if isinstance(value, str):
+            return value
+    elif origin is list:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    raise ConfigError(f"{where}: expected {getattr(typ, '__name__', typ)}, got {value!r}")
+
+
+def _section(settings: Settings, name: str) -> Any:
+    return getattr(settings, name)
+
+
+def _apply(settings: Settings, section: str, values: dict[str, Any], origin: str) -> Settings:
+    current = _section(settings, section)
+    hints = get_type_hints(type(current))
+    updates = {}
+    for key, value in values.items():
+        if key not in hints:
+            raise ConfigError(f"{origin}: unknown setting [{section}] {key}")
+        updates[key] = _coerce(value, hints[key], f"{origin}: [{section}] {key}")
+    return replace(settings, **{section: replace(current, **updates)})
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Defaults, then the TOML file (if any), then ``WILDTRACE_*`` variables."""
+    env = dict(os.environ if env is None else env)
+    settings = Settings()
+    path = path or env.get("WILDTRACE_CONFIG")
+    if path:
+        settings = _apply_file(settings, Path(path))
+    sections = {f.name for f in fields(Settings)}
+    for var, raw in sorted(env.items()):
+        if not var.startswith("WILDTRACE_") or var in SECRET_ENV.values() or var == "WILDTRACE_CONFIG":
+            continue
+        rest = var[len("WILDTRACE_") :].lower()
+        section, _, key = rest.partition("_")
+        if section in sections and key:
+            settings = _apply(settings, section, {key: raw}, f"environment {var}")
+    return settings
+
+
+def _apply_file(settings: Settings, path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    sections = {f.name for f in fields(Settings)}
+    for section, values in data.items():
+        if section not in sections or not isinstance(values, dict):
+            raise ConfigError(f"{path}: unknown section [{section}]")
+        settings = _apply(settings, section, values, str(path))
+    return settings
