@@ -8,13 +8,15 @@ the file, only from the environment (see ``SECRET_ENV``).
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
-DEFAULT_CONFIG = Path(__file__).with_name("wildtrace.default.toml")
+# Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
+DEFAULT_CONFIG_NAME = "wildtrace.toml"
 
 # Secrets come only from these environment variables.
 SECRET_ENV = {
@@ -191,6 +193,8 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
     env = dict(os.environ if env is None else env)
     settings = Settings()
     path = path or env.get("WILDTRACE_CONFIG")
+    if not path and Path(DEFAULT_CONFIG_NAME).is_file():
+        path = DEFAULT_CONFIG_NAME
     if path:
         settings = _apply_file(settings, Path(path))
     sections = {f.name for f in fields(Settings)}
@@ -215,3 +219,21 @@ def _apply_file(settings: Settings, path: Path) -> Settings:
             raise ConfigError(f"{path}: unknown section [{section}]")
         settings = _apply(settings, section, values, str(path))
     return settings
+
+
+def render_defaults() -> str:
+    """The documented default configuration file (``wildtrace config --defaults``)."""
+    lines = [
+        "# wildtrace settings. Every key is optional; the values shown are the defaults.",
+        "# Environment variables override this file: WILDTRACE_<SECTION>_<NAME>,",
+        "# e.g. WILDTRACE_WEB_PORT=8080. Lists from the environment are comma-separated.",
+        "# Secrets are never read from this file, only from the environment:",
+        *(f"#   {var}" for var in SECRET_ENV.values()),
+    ]
+    current = None
+    for section, name, default, help_text in iter_settings():
+        if section != current:
+            lines += ["", f"[{section}]"]
+            current = section
+        lines += [f"# {help_text}", f"{name} = {json.dumps(default, ensure_ascii=False)}"]
+    return "\n".join(lines) + "\n"

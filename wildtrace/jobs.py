@@ -1,0 +1,14 @@
+"""Scheduler jobs: three-line wrappers around plain pipeline functions.
+
+They take only plain, picklable arguments because the job store persists them.
+"""
+
+from __future__ import annotations
+
+from wildtrace import pipeline
+from wildtrace.config import load_settings
+
+
+def crawl_source(source: str, config_path: str | None) -> None:
+    settings = load_settings(config_path)
+    pipeline.run_sources(settings, [source])
