@@ -13,6 +13,7 @@ from wildtrace import __version__
 from wildtrace.config import ConfigError, load_settings
 
 COMMAND_MODULES = (
+    "wildtrace.commands.config",
     "wildtrace.commands.run",
 )
 

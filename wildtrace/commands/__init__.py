@@ -1,0 +1,1 @@
+"""Sub-commands of the ``wildtrace`` CLI, one module each, each exposing ``register``."""
