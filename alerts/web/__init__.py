@@ -1,0 +1,1 @@
+"""The investigators' web app: pages, JSON API and exports (``create_app(store)``)."""

@@ -1,0 +1,33 @@
+"""``wildtrace serve``: only the web app (alert queue, search, JSON API) over the store.
+
+Useful next to a separate ``wildtrace run`` process, or to browse a copied database.
+Host and port come from ``[web]`` settings; ``--host``/``--port`` override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from wildtrace import pipeline
+from wildtrace.config import Settings
+
+
+def _handle(args: argparse.Namespace, settings: Settings) -> int:
+    from alerts.web.app import create_app
+    from alerts.web.server import serve
+
+    host = args.host or settings.web.host
+    port = settings.web.port if args.port is None else args.port
+    store = pipeline.open_store(settings)
+    try:
+        serve(create_app(store, page_size=settings.web.page_size), host, port)
+    finally:
+        store.close()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("serve", help="serve the alert queue, search and JSON API")
+    parser.add_argument("--host", help="address to bind (default: settings web.host)")
+    parser.add_argument("--port", type=int, help="port to bind (default: settings web.port)")
+    parser.set_defaults(handler=_handle)
