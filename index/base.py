@@ -32,6 +32,9 @@ from classifiers.base import Detection
 from crawlers.base import Listing
 
 FACET_FIELDS = ("source", "commodity", "intent", "lang", "kind")
+# Plain-text markers around matched terms in ``SearchHit.highlights`` (never HTML:
+# highlights are scraped text, escaped by whoever renders them).
+HIGHLIGHT_START, HIGHLIGHT_END = "«", "»"
 
 
 @dataclass(frozen=True, slots=True)
