@@ -1,0 +1,207 @@
+"""``SqliteStore``: the embedded default ``Store`` (stdlib ``sqlite3`` + FTS5).
+
+Design notes
+------------
+* One file, zero set-up. ``init()`` applies the migrations in ``index.sqlite_schema``
+  (idempotent, safe from several processes) and puts the file in WAL mode.
+* Threads: one connection per thread (``threading.local``). The web app serves requests
+  from a thread pool while the pipeline writes; WAL lets readers proceed during a write,
+  and SQLite's own lock (with a busy timeout) serialises writers. Every write method is
+  one ``BEGIN IMMEDIATE`` transaction — taking the write lock up front means two writers
+  queue instead of failing with a read-to-write upgrade deadlock. ``search`` runs its
+  count, facet and hit queries in one read transaction, so they agree with each other.
+  Connections of threads that ended stay open until ``close()``.
+* Evidence is never rewritten: schema triggers refuse UPDATE/DELETE on
+  ``listing_versions`` and ``alert_audit``, and a detection can only be stored for a
+  version that was captured (otherwise ``put_detections`` raises ``ValueError``).
+* The operations live in small modules (``sqlite_listings``, ``sqlite_alerts``,
+  ``sqlite_search``); this class owns connections and transactions only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from alerts.base import Alert, AuditEntry
+from classifiers.base import Detection
+from crawlers.base import Listing
+from index import sqlite_alerts as alerts_ops
+from index import sqlite_listings as listing_ops
+from index import sqlite_search as search_sql
+from index.base import (
+    AlertFilter,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    StoredListing,
+    UpsertResult,
+)
+from index.sqlite_schema import migrate
+
+_HIT_COLUMNS = (
+    "l.key, l.version, l.first_seen_at, l.last_seen_at, l.removed_at, "
+    "v.data AS data, d.data AS detection"
+)
+
+
+class SqliteStore:
+    """A ``Store`` in one SQLite file. See the module docstring for the design."""
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- connections and transactions -------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"store {self.path} is closed")
+            # check_same_thread=False only so close() may close every thread's connection.
+            conn = sqlite3.connect(
+                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            self._connections.append(conn)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute(begin)
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._transaction("BEGIN")
+
+    def init(self) -> None:
+        conn = self._conn()
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()
+        self._local = threading.local()
+
+    # -- listings and detections ------------------------------------------------------
+
+    def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
+        batch = list(listings)
+        if not batch:
+            return UpsertResult()
+        with self._write() as conn:
+            return listing_ops.upsert(conn, batch)
+
+    def active_keys(self, source: str) -> set[str]:
+        return listing_ops.active_keys(self._conn(), source)
+
+    def mark_removed(self, keys: Iterable[str], at: str) -> int:
+        with self._write() as conn:
+            return listing_ops.mark_removed(conn, keys, at)
+
+    def get_listing(self, key: str) -> StoredListing | None:
+        return listing_ops.get(self._conn(), key)
+
+    def listing_versions(self, key: str) -> list[Listing]:
+        return listing_ops.versions(self._conn(), key)
+
+    def put_detections(self, detections: Iterable[tuple[str, Detection]]) -> int:
+        with self._write() as conn:
+            return listing_ops.put_detections(conn, detections)
+
+    def get_detection(self, key: str) -> Detection | None:
+        return listing_ops.get_detection(self._conn(), key)
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as conn:
+            return listing_ops.counts(conn)
+
+    # -- search -----------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        sql = search_sql.build(query)
+        limit, offset = search_sql.page(query)
+        with self._read() as conn:
+            facet_rows = conn.execute(
+                search_sql.facet_sql(sql, tuple(query.facets)), sql.params
+            ).fetchall()
+            rows = conn.execute(
+                f"SELECT {_HIT_COLUMNS}, {sql.highlight_sql} FROM {sql.from_sql} "
+                "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+                "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
+                f"WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?",
+                [*sql.params, limit, offset],
+            ).fetchall()
+        total = 0
+        facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+        for name, value, count in facet_rows:
+            if name is None:
+                total = count
+            else:
+                facets[name][str(value)] = count
+        return SearchResult(total=total, hits=tuple(self._hit(r, sql) for r in rows), facets=facets)
+
+    @staticmethod
+    def _hit(row: sqlite3.Row, sql: search_sql.SearchSql) -> SearchHit:
+        stored = listing_ops.stored_listing(row)
+        highlights = [h for h in row[7:9] if h and search_sql.HL_START in h]
+        for term in sql.scans:
+            for text in (stored.listing.title, stored.listing.text):
+                found = search_sql.scan_highlight(search_sql.index_text(text), term)
+                if found:
+                    highlights.append(found)
+                    break
+        detection = Detection.from_dict(json.loads(row["detection"])) if row["detection"] else None
+        return SearchHit(stored=stored, detection=detection, highlights=tuple(highlights))
+
+    # -- alerts -----------------------------------------------------------------------
+
+    def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
+        with self._write() as conn:
+            return alerts_ops.upsert(conn, alerts)
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        return alerts_ops.get(self._conn(), alert_id)
+
+    def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+        return alerts_ops.list_(self._conn(), flt)
+
+    def count_alerts(self, flt: AlertFilter) -> int:
+        return alerts_ops.count(self._conn(), flt)
+
+    def set_alert_state(
+        self, alert_id: str, state: str, *, actor: str, expected_version: int, note: str = ""
+    ) -> Alert:
+        with self._write() as conn:
+            return alerts_ops.set_state(
+                conn, alert_id, state, actor=actor, expected_version=expected_version, note=note
+            )
+
+    def alert_history(self, alert_id: str) -> list[AuditEntry]:
+        return alerts_ops.history(self._conn(), alert_id)

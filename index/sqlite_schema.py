@@ -1,0 +1,172 @@
+"""The SQLite store's schema, as an ordered list of migrations.
+
+Design notes
+------------
+* ``MIGRATIONS[i]`` takes the database from schema version ``i`` to ``i + 1``. A migration
+  is a tuple of single statements (no script splitting: trigger bodies contain ``;``) and
+  runs in one ``BEGIN IMMEDIATE`` transaction together with the version bump, so two
+  processes opening the same file never apply it twice. Never edit a shipped migration;
+  append a new one.
+* ``listings`` holds one row per listing: identity, history times, the latest version's
+  searchable text and the *latest version's* detection, denormalised (score, commodity,
+  intent, label, detected language) so filters and facets need no join. ``lang`` is a
+  generated column: the detected language, else the crawler's hint.
+* ``listing_versions`` and ``alert_audit`` are evidence: triggers refuse UPDATE and DELETE.
+* Two FTS5 indexes use ``listings`` as their external content table, so the text is stored
+  once: ``listings_fts`` (``unicode61 remove_diacritics 2``: words, accent-insensitive) and
+  ``listings_tri`` (``trigram``: substrings, for scripts written without spaces — Chinese,
+  Japanese, Thai, …). Triggers keep both in step with the content columns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_FTS_COLUMNS = "title, text, seller"
+
+
+def _fts_sync_triggers(table: str) -> tuple[str, ...]:
+    """The documented external-content sync triggers for one FTS5 index."""
+    delete_old = (
+        f"INSERT INTO {table}({table}, rowid, {_FTS_COLUMNS}) "
+        "VALUES ('delete', old.id, old.title, old.text, old.seller);"
+    )
+    insert_new = (
+        f"INSERT INTO {table}(rowid, {_FTS_COLUMNS}) "
+        "VALUES (new.id, new.title, new.text, new.seller);"
+    )
+    return (
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON listings BEGIN {insert_new} END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON listings BEGIN {delete_old} END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE OF title, text, seller ON listings "
+        f"BEGIN {delete_old} {insert_new} END",
+    )
+
+
+def _immutable(table: str) -> tuple[str, ...]:
+    """Triggers that make ``table`` append-only."""
+    return tuple(
+        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only evidence'); END"
+        for op in ("UPDATE", "DELETE")
+    )
+
+
+_V1: tuple[str, ...] = (
+    """CREATE TABLE listings (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        listing_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        removed_at TEXT,
+        seller_id TEXT,
+        kind TEXT NOT NULL,
+        lang_hint TEXT,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        seller TEXT NOT NULL,
+        score REAL,
+        commodity TEXT,
+        intent TEXT,
+        label TEXT,
+        det_lang TEXT,
+        lang TEXT GENERATED ALWAYS AS (coalesce(det_lang, lang_hint)) VIRTUAL
+    )""",
+    "CREATE INDEX listings_source ON listings(source, removed_at)",
+    "CREATE INDEX listings_seller ON listings(seller_id)",
+    "CREATE INDEX listings_rank ON listings(score DESC, last_seen_at DESC)",
+    """CREATE TABLE listing_versions (
+        key TEXT NOT NULL REFERENCES listings(key),
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (key, version)
+    )""",
+    "CREATE INDEX listing_versions_hash ON listing_versions(key, content_hash)",
+    """CREATE TABLE detections (
+        key TEXT NOT NULL REFERENCES listings(key),
+        content_hash TEXT NOT NULL,
+        score REAL NOT NULL,
+        label TEXT NOT NULL,
+        commodity TEXT,
+        intent TEXT NOT NULL,
+        lang TEXT,
+        model TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (key, content_hash)
+    )""",
+    # A detection must judge a version we actually captured.
+    """CREATE TRIGGER detections_need_version BEFORE INSERT ON detections
+       WHEN NOT EXISTS (SELECT 1 FROM listing_versions
+                        WHERE key = new.key AND content_hash = new.content_hash)
+       BEGIN SELECT RAISE(ABORT, 'detection for a listing version that was never stored'); END""",
+    """CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        listing_key TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        score REAL NOT NULL,
+        commodity TEXT,
+        intent TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seller_id TEXT,
+        title TEXT NOT NULL
+    )""",
+    "CREATE INDEX alerts_queue ON alerts(state, score DESC)",
+    """CREATE TABLE alert_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id TEXT NOT NULL REFERENCES alerts(id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        note TEXT NOT NULL
+    )""",
+    "CREATE INDEX alert_audit_alert ON alert_audit(alert_id, seq)",
+    f"CREATE VIRTUAL TABLE listings_fts USING fts5({_FTS_COLUMNS}, content='listings', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE listings_tri USING fts5({_FTS_COLUMNS}, content='listings', "
+    "content_rowid='id', tokenize='trigram')",
+    *_fts_sync_triggers("listings_fts"),
+    *_fts_sync_triggers("listings_tri"),
+    *_immutable("listing_versions"),
+    *_immutable("alert_audit"),
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations in one transaction; return the resulting version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(conn)
+        if current > len(MIGRATIONS):
+            raise RuntimeError(f"database schema v{current} is newer than this code's")
+        for number, statements in enumerate(MIGRATIONS[current:], start=current + 1):
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return len(MIGRATIONS)

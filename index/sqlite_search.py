@@ -1,0 +1,202 @@
+"""Turn a ``SearchQuery`` into SQL for the SQLite store, safely.
+
+Design notes
+------------
+* User text never reaches FTS5 syntax. The query is split on whitespace into at most
+  ``MAX_TERMS`` terms; every term is emitted as a double-quoted FTS5 string (inner ``"``
+  doubled), so ``OR``, ``NEAR(``, ``*``, ``^``, ``:`` and quotes are just text. Terms are
+  ANDed.
+* Terms written in scripts without word spaces (Chinese, Japanese kana, Thai, Lao, Khmer,
+  Myanmar) go to the ``trigram`` index as substring phrases; a ``unicode61`` index would
+  see a whole sentence as one token. Such terms shorter than three characters (象牙 is
+  two) cannot use trigrams and fall back to an ``instr`` scan of the content columns —
+  slower, but correct.
+* A query that has text but no searchable term (``"***"``) matches nothing rather than
+  everything.
+* Highlights come from FTS5 ``snippet()`` with plain ``«`` ``»`` markers; the content
+  columns have those characters replaced at write time (``index_text``), so a marker in a
+  highlight is always ours. Highlights are still scraped text: escape before rendering.
+* Column names in SQL come from fixed mappings here, never from the query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from index.base import FACET_FIELDS, HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery
+
+HL_START, HL_END, ELLIPSIS = HIGHLIGHT_START, HIGHLIGHT_END, "…"
+MAX_TERMS = 16
+MAX_TERM_CHARS = 64
+MAX_LIMIT = 1000
+
+_NO_SPACE_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
+)
+_MARKER_SWAP = str.maketrans({HL_START: "‹", HL_END: "›"})
+
+# Facet / filter name → listings column (``lang`` is generated: detection, else hint).
+FACET_COLUMNS = {name: f"l.{name}" for name in FACET_FIELDS}
+_EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
+
+
+def index_text(value: str | None) -> str:
+    """What goes into an FTS content column: the text with our marker characters swapped."""
+    return (value or "").translate(_MARKER_SWAP)
+
+
+def _trim(term: str) -> str:
+    """Drop leading/trailing punctuation, symbols and spaces (keep combining marks)."""
+    start, end = 0, len(term)
+    while start < end and unicodedata.category(term[start])[0] in "PSZC":
+        start += 1
+    while end > start and unicodedata.category(term[end - 1])[0] in "PSZC":
+        end -= 1
+    return term[start:end]
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class TextPlan:
+    """How one text query is matched: word index, trigram index, substring scan."""
+
+    words: tuple[str, ...] = ()
+    trigrams: tuple[str, ...] = ()
+    scans: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.trigrams or self.scans)
+
+
+def plan_text(text: str) -> TextPlan:
+    words: list[str] = []
+    trigrams: list[str] = []
+    scans: list[str] = []
+    for raw in text.split()[:MAX_TERMS]:
+        term = _trim(raw[:MAX_TERM_CHARS])
+        if not any(ch.isalnum() for ch in term):
+            continue
+        if _NO_SPACE_SCRIPT.search(term):
+            (trigrams if len(term) >= 3 else scans).append(term)
+        else:
+            words.append(term)
+    return TextPlan(tuple(words), tuple(trigrams), tuple(scans))
+
+
+@dataclass
+class SearchSql:
+    """The pieces of one search: ``FROM … WHERE …`` shared by the count, facet and hit
+    queries, plus the ordering and highlight expressions for the hit query."""
+
+    from_sql: str
+    where: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+    order_sql: str = "l.score IS NULL, l.score DESC, l.last_seen_at DESC, l.id"
+    highlight_sql: str = "NULL, NULL"
+    scans: tuple[str, ...] = ()
+
+    @property
+    def where_sql(self) -> str:
+        return " AND ".join(self.where) if self.where else "1"
+
+
+def build(query: SearchQuery) -> SearchSql:
+    """Assemble the SQL pieces for ``query`` (see the module docstring)."""
+    plan = plan_text(query.text) if query.text and query.text.strip() else None
+    sql = SearchSql(from_sql="listings l")
+    if plan is not None:
+        _add_text(sql, plan)
+    for name in _EQUALITY_FILTERS:
+        value = getattr(query, name)
+        if value is not None:
+            sql.where.append(f"l.{name} = ?")
+            sql.params.append(value)
+    if query.min_score is not None:
+        sql.where.append("l.score >= ?")
+        sql.params.append(float(query.min_score))
+    if not query.include_removed:
+        sql.where.append("l.removed_at IS NULL")
+    return sql
+
+
+def _snippets(table: str, tokens: int) -> str:
+    return ", ".join(
+        f"snippet({table}, {col}, '{HL_START}', '{HL_END}', '{ELLIPSIS}', {tokens})"
+        for col in (0, 1)
+    )
+
+
+def _add_text(sql: SearchSql, plan: TextPlan) -> None:
+    if plan.empty:
+        sql.where.append("0")
+        return
+    tri_match = " ".join(_quoted(t) for t in plan.trigrams)
+    if plan.words:
+        # The word index drives ranking and highlights; other terms narrow the set.
+        sql.from_sql = "listings_fts JOIN listings l ON l.id = listings_fts.rowid"
+        sql.where.append("listings_fts MATCH ?")
+        sql.params.append(" ".join(_quoted(t) for t in plan.words))
+        sql.order_sql = "listings_fts.rank, l.id"
+        sql.highlight_sql = _snippets("listings_fts", 12)
+        if plan.trigrams:
+            sql.where.append("l.id IN (SELECT rowid FROM listings_tri WHERE listings_tri MATCH ?)")
+            sql.params.append(tri_match)
+    elif plan.trigrams:
+        sql.from_sql = "listings_tri JOIN listings l ON l.id = listings_tri.rowid"
+        sql.where.append("listings_tri MATCH ?")
+        sql.params.append(tri_match)
+        sql.order_sql = "listings_tri.rank, l.id"
+        sql.highlight_sql = _snippets("listings_tri", 32)
+    for term in plan.scans:
+        sql.where.append("(instr(l.title, ?) OR instr(l.text, ?) OR instr(l.seller, ?))")
+        sql.params.extend((term, term, term))
+    if not plan.words and not plan.trigrams:
+        sql.scans = plan.scans
+
+
+def scan_highlight(text: str, term: str, context: int = 30) -> str | None:
+    """A snippet around the first occurrence of ``term`` (for scan-only matches)."""
+    at = text.find(term)
+    if at < 0:
+        return None
+    start, end = max(0, at - context), min(len(text), at + len(term) + context)
+    return "".join(
+        (
+            ELLIPSIS if start else "",
+            text[start:at],
+            HL_START,
+            term,
+            HL_END,
+            text[at + len(term) : end],
+            ELLIPSIS if end < len(text) else "",
+        )
+    )
+
+
+def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
+    """One statement returning ``(facet, value, count)`` rows; the ``(NULL, NULL, total)``
+    row carries the total. The filtered set is materialised once for all of them."""
+    unknown = set(facets) - set(FACET_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown facet fields: {sorted(unknown)}")
+    columns = ", ".join(f"{FACET_COLUMNS[f]} AS {f}" for f in facets) or "1 AS one"
+    parts = ["SELECT NULL, NULL, count(*) FROM m"]
+    parts += [
+        f"SELECT '{f}', {f}, count(*) FROM m WHERE {f} IS NOT NULL GROUP BY {f}" for f in facets
+    ]
+    return (
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {sql.from_sql} WHERE {sql.where_sql}) "
+        + " UNION ALL ".join(parts)
+    )
+
+
+def page(query: SearchQuery) -> tuple[int, int]:
+    """``(limit, offset)`` clamped to sane bounds."""
+    return max(0, min(int(query.limit), MAX_LIMIT)), max(0, int(query.offset))
