@@ -1,0 +1,233 @@
+"""Normalise listing text for matching, keeping a map back to the original characters.
+
+Design
+------
+Traders obfuscate ("r.h.i.n.o h0rn", Cyrillic "іvоry", full-width "ｉｖｏｒｙ", "象 牙",
+"🐘🦷"), and investigators must see evidence in the text as it was posted. So every
+pass below rewrites the text *and* a pair of per-character arrays (``starts``/``ends``)
+saying which original characters each normalised character came from. A span in the
+normalised text maps back with :meth:`Normalized.to_original`.
+
+Passes, in order (each is skipped cheaply when it has nothing to do, so plain ASCII
+text costs a handful of regex scans):
+
+1. invisible characters removed (zero-width space/joiners, soft hyphen, BOM, variation
+   selectors, bidi controls);
+2. emoji mapped to concept words (🐘 → " elephant ", ✈ → " bán ", the Vietnamese sell
+   code);
+3. Unicode NFKC (full-width → ASCII, ligatures, compatibility forms);
+4. homoglyph folding: Cyrillic/Greek look-alikes → Latin, only inside words that also
+   hold an ASCII letter (so Russian or Greek text is left alone);
+5. lower-casing;
+6. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s) inside words mixing letters
+   and digits, but not in number-plus-unit words ("500g", "trc20");
+7. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined;
+8. separators removed between CJK/Thai characters ("象 牙" → "象牙");
+9. hyphens/underscores between letters become spaces; runs of whitespace collapse.
+
+``plain`` is ``text`` with diacritics stripped, character for character (same length,
+same offsets), so Vietnamese/Spanish/French written without accents still match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from classifiers._normalize_tables import (
+    CONFUSABLES,
+    EMOJI,
+    LEET,
+    STRIP_ACCENTS,
+)
+
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+_EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, reverse=True)))
+_CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
+_WORD = re.compile(r"\w+")
+_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*\w")
+_NUMERIC_RUN = re.compile(r"\d\d")
+_LEET_TABLE = str.maketrans(LEET)
+_SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
+_CJK = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
+_INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
+_SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
+_ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
+_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+
+# An edit replaces current[i:j] by `rep`; `src` (optional) names, per new character, the
+# current index it came from. Without `src` every new character maps to the whole span.
+Edit = tuple[int, int, str, Sequence[int] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text plus the map back to the original string."""
+
+    original: str
+    text: str
+    plain: str
+    starts: list[int]
+    ends: list[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``text[start:end]`` to ``(start, end)`` in ``original``."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+class _State:
+    """Current text and its per-character original spans, rewritten pass by pass."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = list(range(len(text)))
+        self.ends = list(range(1, len(text) + 1))
+
+    def apply(self, edits: Iterable[Edit]) -> None:
+        text, starts, ends = self.text, self.starts, self.ends
+        pieces: list[str] = []
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        pos = 0
+        for i, j, rep, src in edits:
+            pieces.append(text[pos:i])
+            new_starts.extend(starts[pos:i])
+            new_ends.extend(ends[pos:i])
+            if rep:
+                pieces.append(rep)
+                if src is None:
+                    a = starts[i] if i < len(starts) else (ends[-1] if ends else 0)
+                    b = ends[j - 1] if j > i else a
+                    new_starts.extend([a] * len(rep))
+                    new_ends.extend([b] * len(rep))
+                else:
+                    new_starts.extend(starts[k] for k in src)
+                    new_ends.extend(ends[k] for k in src)
+            pos = j
+        pieces.append(text[pos:])
+        new_starts.extend(starts[pos:])
+        new_ends.extend(ends[pos:])
+        self.text, self.starts, self.ends = "".join(pieces), new_starts, new_ends
+
+    def sub(self, pattern: re.Pattern[str], rep: str) -> None:
+        """Replace every match of ``pattern`` by ``rep`` (mapped to the whole match)."""
+        if pattern.search(self.text):
+            self.apply((m.start(), m.end(), rep, None) for m in pattern.finditer(self.text))
+
+    def translate_spans(self, spans: Iterable[tuple[int, int]], table: dict[int, str]) -> None:
+        """Length-preserving rewrite of some spans: offsets are untouched."""
+        text = self.text
+        pieces: list[str] = []
+        pos = 0
+        for i, j in spans:
+            pieces.append(text[pos:i])
+            pieces.append(text[i:j].translate(table))
+            pos = j
+        pieces.append(text[pos:])
+        self.text = "".join(pieces)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` (see the module docstring for the passes)."""
+    st = _State(text)
+    st.sub(_INVISIBLE, "")
+    if not st.text.isascii():
+        _emoji(st)
+        _nfkc(st)
+        _confusables(st)
+    _lower(st)
+    _leet(st)
+    _rejoin(st)
+    if not st.text.isascii():
+        st.sub(_CJK_GAP, "")
+    st.text = _INNER_DASH.sub(" ", st.text)
+    st.sub(_SPACES, " ")
+    plain = st.text if st.text.isascii() else st.text.translate(_ACCENT_TABLE)
+    return Normalized(text, st.text, plain, st.starts, st.ends)
+
+
+def normalize_term(term: str) -> str:
+    """Normalise a lexicon term the same way as listing text (without the offset map)."""
+    return normalize(term).text.strip()
+
+
+def strip_accents(text: str) -> str:
+    """Accent-stripped form of already-normalised text (same length)."""
+    return text.translate(_ACCENT_TABLE)
+
+
+def _emoji(st: _State) -> None:
+    st.apply((m.start(), m.end(), f" {EMOJI[m.group()]} ", None) for m in _EMOJI.finditer(st.text))
+
+
+def _nfkc(st: _State) -> None:
+    text = st.text
+    if unicodedata.is_normalized("NFKC", text):
+        return
+    edits: list[Edit] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = text[i:j]
+        if not cluster.isascii():
+            norm = unicodedata.normalize("NFKC", cluster)
+            if norm != cluster:
+                edits.append((i, j, norm, None))
+        i = j
+    st.apply(edits)
+
+
+def _confusables(st: _State) -> None:
+    if not _CONFUSABLE_CHAR.search(st.text):
+        return
+    spans = []
+    for m in _WORD.finditer(st.text):
+        word = m.group()
+        if _CONFUSABLE_CHAR.search(word) and any("a" <= c.lower() <= "z" for c in word):
+            spans.append(m.span())
+    st.translate_spans(spans, _CONFUSABLE_TABLE)
+
+
+def _lower(st: _State) -> None:
+    lowered = st.text.lower()
+    if len(lowered) == len(st.text):
+        st.text = lowered
+        return
+    st.apply((i, i + 1, c.lower(), None) for i, c in enumerate(st.text) if len(c.lower()) != 1)
+    st.text = st.text.lower()
+
+
+def _leet(st: _State) -> None:
+    spans = [
+        m.span()
+        for m in _LEET_WORD.finditer(st.text)
+        if not _NUMERIC_RUN.search(m.group()) and sum(c.isalpha() for c in m.group()) >= 2
+    ]
+    if spans:
+        st.translate_spans(spans, _LEET_TABLE)
+
+
+def _rejoin(st: _State) -> None:
+    edits: list[Edit] = []
+    for m in _SPACED.finditer(st.text):
+        base = m.start()
+        idx = [base + k for k, c in enumerate(m.group()) if c.isalnum()]
+        chars = "".join(st.text[k] for k in idx)
+        if sum(c.isalpha() for c in chars) < 2 or sum(c.isdigit() for c in chars) * 2 > len(chars):
+            continue
+        edits.append((m.start(), m.end(), chars.translate(_LEET_TABLE), idx))
+    if edits:
+        st.apply(edits)
