@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alerts.web import api, pages
-from alerts.web.render import highlight, query_string, safe_href, span_text
+from alerts.web.render import highlight, query_string, safe_href, snippet, span_text
 from index.base import Store
 
 HERE = Path(__file__).parent
@@ -69,7 +69,11 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.globals.update(
-        safe_href=safe_href, query_string=query_string, highlight=highlight, span_text=span_text
+        safe_href=safe_href,
+        query_string=query_string,
+        highlight=highlight,
+        snippet=snippet,
+        span_text=span_text,
     )
     return Jinja2Templates(env=env)
 

@@ -6,11 +6,15 @@ Scraped text is hostile. The rules here:
   original text and only then wraps the matched spans in ``<mark>``.
 * A scraped URL becomes a link only if it is ``http``/``https`` with a host; anything
   else (``javascript:``, ``data:``, relative paths, odd schemes) is shown as text.
+* Search highlights arrive as plain text with ``«``/``»`` around the matched terms (the
+  SQLite store's convention); ``snippet`` escapes the text and turns only balanced marker
+  pairs into ``<mark>``.
 * Query strings are built with ``urlencode`` from plain values, never by concatenation.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -20,6 +24,8 @@ from markupsafe import Markup, escape
 from classifiers.base import Reason
 
 MAX_URL_CHARS = 2_000
+HL_START, HL_END = "\u00ab", "\u00bb"
+_MARKED = re.compile(f"{HL_START}([^{HL_START}{HL_END}]*){HL_END}")
 _CONTROL = {chr(c) for c in range(0x20)} | {"\x7f"}
 
 
@@ -97,3 +103,15 @@ def span_text(text: str, reason: Reason) -> str:
         return ""
     start, end = max(0, reason.span[0]), min(len(text), reason.span[1])
     return text[start:end] if start < end else ""
+
+
+def snippet(text: str) -> Markup:
+    """A search highlight: escaped, with ``«term»`` shown as ``<mark>term</mark>``."""
+    pieces: list[str] = []
+    pos = 0
+    for match in _MARKED.finditer(text):
+        pieces.append(escape(text[pos : match.start()]))
+        pieces.append(Markup("<mark>{}</mark>").format(match.group(1)))
+        pos = match.end()
+    pieces.append(escape(text[pos:]))
+    return Markup("").join(pieces)
