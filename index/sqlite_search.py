@@ -75,11 +75,25 @@ class TextPlan:
         return not (self.words or self.trigrams or self.scans)
 
 
+def _clean(text: str) -> str:
+    """Control characters and lone surrogates become spaces (FTS5 stops at NUL; SQLite
+    cannot encode surrogates); invisible format characters (zero-width space, joiner,
+    soft hyphen) are dropped, so "iv\u200bory" is searched as "ivory"."""
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs"):
+            out.append(" ")
+        elif category != "Cf":
+            out.append(ch)
+    return "".join(out)
+
+
 def plan_text(text: str) -> TextPlan:
     words: list[str] = []
     trigrams: list[str] = []
     scans: list[str] = []
-    for raw in text.split()[:MAX_TERMS]:
+    for raw in _clean(text[: MAX_TERMS * (MAX_TERM_CHARS + 1)]).split()[:MAX_TERMS]:
         term = _trim(raw[:MAX_TERM_CHARS])
         if not any(ch.isalnum() for ch in term):
             continue
