@@ -9,6 +9,7 @@ asks the OS for a free port, which tests use so parallel runs never collide).
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -28,10 +29,24 @@ def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     )
 
 
+def url_for(host: str, port: int) -> str:
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}"
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Says where it listens once bound (uvicorn's own banner is below log level)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            url = url_for(self.config.host, _bound_port(self))
+            log.warning("wildtrace web app listening on %s/", url)
+
+
 def serve(app: FastAPI, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app in the foreground until interrupted."""
-    log.warning("wildtrace web app on http://%s:%d/", host, port)
-    uvicorn.Server(_config(app, host, port)).run()
+    """Run the app in the foreground until SIGINT/SIGTERM (uvicorn's handlers)."""
+    _AnnouncingServer(_config(app, host, port)).run()
 
 
 class _ThreadServer(uvicorn.Server):
@@ -51,8 +66,7 @@ class ServerHandle:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return url_for(self.host, self.port)
 
     def stop(self, timeout: float = 10.0) -> None:
         self.server.should_exit = True
