@@ -1,0 +1,131 @@
+"""Content-addressed, write-once evidence store.
+
+Layout: ``<root>/<aa>/<sha256>`` holds the exact bytes, ``<root>/<aa>/<sha256>.json`` a
+small sidecar describing the first capture (url, fetched_at, status, content_type, a
+subset of headers, and for pages the hashes of the images fetched with them). ``root``
+is normally ``<data_dir>/evidence``.
+
+Why write-once: an investigator must be able to show that the stored bytes are what the
+site served. Files are written to a temporary name, re-read and hashed, then published
+with ``os.link``, which never replaces an existing file; a second capture of identical
+bytes keeps the first file and sidecar untouched. ``verify`` re-hashes a stored file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "date", "server")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+class EvidenceError(RuntimeError):
+    """Stored evidence does not match its address (corruption or tampering)."""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def header_subset(headers: dict[str, Any]) -> dict[str, str]:
+    """The headers worth keeping, lower-cased names, values capped."""
+    out = {}
+    for name, value in headers.items():
+        key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        if key.lower() in KEPT_HEADERS:
+            if isinstance(value, list):
+                value = value[0] if value else b""
+            text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            out[key.lower()] = text[:500]
+    return out
+
+
+class EvidenceStore:
+    """Write-once store of raw bytes addressed by their SHA-256."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        if not _SHA_RE.match(sha256):
+            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def sidecar_path(self, sha256: str) -> Path:
+        return self.path_for(sha256).with_suffix(".json")
+
+    def __contains__(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put(self, data: bytes, meta: dict[str, Any] | None = None) -> str:
+        """Store ``data`` (if new) and its sidecar (if none yet); return the SHA-256."""
+        digest = sha256_hex(data)
+        path = self.path_for(digest)
+        if path.exists():
+            self._check(path, digest)
+        else:
+            self._publish(path, data, digest)
+        sidecar = self.sidecar_path(digest)
+        if meta is not None and not sidecar.exists():
+            record = {"sha256": digest, "size": len(data), **meta}
+            body = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1).encode()
+            self._publish(sidecar, body, sha256_hex(body))
+        return digest
+
+    def read(self, sha256: str) -> bytes:
+        """The stored bytes, after checking they still hash to their address."""
+        data = self.path_for(sha256).read_bytes()
+        if sha256_hex(data) != sha256:
+            raise EvidenceError(f"{self.path_for(sha256)} does not hash to its name")
+        return data
+
+    def meta(self, sha256: str) -> dict[str, Any]:
+        """The sidecar of the first capture ({} when there is none)."""
+        path = self.sidecar_path(sha256)
+        if not path.is_file():
+            return {}
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
+    def verify(self, sha256: str) -> bool:
+        """True when the file exists and its bytes hash to ``sha256``."""
+        path = self.path_for(sha256)
+        return path.is_file() and _file_sha256(path) == sha256
+
+    def _check(self, path: Path, digest: str) -> None:
+        if _file_sha256(path) != digest:
+            raise EvidenceError(f"{path} exists but does not hash to its name; not overwritten")
+
+    def _publish(self, path: Path, data: bytes, digest: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if _file_sha256(tmp) != digest:  # what reached the disk is what we hashed
+                raise EvidenceError(f"write of {path} did not verify")
+            os.chmod(tmp, 0o444)
+            try:
+                os.link(tmp, path)  # atomic, and never replaces an existing file
+            except FileExistsError:
+                if path.suffix != ".json":  # a concurrent writer won; it must agree
+                    self._check(path, digest)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

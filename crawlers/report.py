@@ -1,0 +1,72 @@
+"""What went wrong (and what was learnt) during one crawl, for the summary JSON.
+
+The decisive bit is ``list_failures``: a list, pagination, API or feed page that could
+not be fetched or parsed means some listings may not have been seen, so the crawl is
+``complete = False`` and must never cause "unseen → removed" decisions. Detail pages
+that failed (other than 404) are named in ``unfetched_ids``: the lead treats them as
+seen-but-unknown. Detail pages answering 404 are ``gone_ids``: removed by the site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_SAMPLES = 50
+MAX_ERROR_CHARS = 300
+
+ROLE_LIST = "list"  # start, category, pagination, seller, API and feed pages
+ROLE_DETAIL = "detail"
+ROLE_IMAGE = "image"
+
+
+@dataclass
+class CrawlReport:
+    errors: int = 0
+    list_failures: int = 0
+    pages: int = 0
+    images: int = 0
+    ignored: int = 0  # robots.txt or off-site: skipped on purpose, not an error
+    error_samples: list[dict[str, str]] = field(default_factory=list)
+    gone_ids: set[str] = field(default_factory=set)
+    unfetched_ids: set[str] = field(default_factory=set)
+
+    def error(self, url: str, error: str, role: str | None, listing_id: str | None = None) -> None:
+        self.errors += 1
+        if role == ROLE_LIST:
+            self.list_failures += 1
+        if role == ROLE_DETAIL and listing_id:
+            self.unfetched_ids.add(listing_id)
+        if len(self.error_samples) < MAX_SAMPLES:
+            self.error_samples.append({"url": url[:2000], "error": error[:MAX_ERROR_CHARS]})
+
+    def summary(self, *, finish_reason: str, items: int, duplicates: int) -> dict[str, Any]:
+        return {
+            "finish_reason": finish_reason,
+            "items": items,
+            "pages": self.pages,
+            "images": self.images,
+            "errors": self.errors,
+            "error_samples": list(self.error_samples),
+            "list_failures": self.list_failures,
+            "ignored_requests": self.ignored,
+            "duplicates": duplicates,
+            "gone_ids": sorted(self.gone_ids),
+            "unfetched_ids": sorted(self.unfetched_ids - self.gone_ids),
+            "complete": finish_reason == "finished" and self.list_failures == 0,
+        }
+
+
+def failed_summary(source: str, reason: str, error: str, started_at: str = "") -> dict[str, Any]:
+    """The summary of a crawl that never ran properly (bad profile, crash): never complete."""
+    return {
+        "source": source,
+        "started_at": started_at,
+        "finished_at": "",
+        "finish_reason": reason,
+        "items": 0,
+        "pages": 0,
+        "errors": 1,
+        "error_samples": [{"url": "", "error": error[:MAX_ERROR_CHARS]}],
+        "complete": False,
+    }

@@ -1,0 +1,153 @@
+"""Run one crawl in its own process and read its results back.
+
+``run_crawl`` starts ``python -m crawlers.run`` (a Twisted reactor cannot restart, so each
+scheduled crawl gets a fresh process), waits up to ``timeout`` seconds, then asks it to
+stop (SIGTERM: Scrapy shuts down gracefully and still writes its summary) and kills it
+after a grace period. Whatever happens, the result carries a summary; a crawl that timed
+out, crashed or wrote no summary is never ``complete``.
+
+``iter_items`` reads the JSON-lines output back as ``Listing`` records; malformed lines
+come out as ``ItemError`` (with line numbers) and the rest still arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawlers.base import Listing
+from crawlers.report import failed_summary
+from crawlers.settings import CrawlPaths
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GRACE_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    source: str
+    items_path: Path
+    summary: dict[str, Any]
+    returncode: int
+    log_path: Path
+    duration: float
+    timed_out: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """True only for a normal finish with no failed list pages: removals may be inferred."""
+        return self.summary.get("complete") is True and self.returncode == 0 and not self.timed_out
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """One unreadable line of an items file."""
+
+    path: Path
+    line: int
+    error: str
+
+
+def run_crawl(
+    profile_name_or_path: str | Path,
+    *,
+    output_dir: Path,
+    base_url: str | None = None,
+    crawl_settings: dict[str, Any] | None = None,
+    timeout: float = 900.0,
+    evidence_dir: Path | None = None,
+) -> CrawlResult:
+    """Crawl one profile in a subprocess; results go to ``output_dir``.
+
+    Evidence goes to ``evidence_dir``, else ``<crawl_settings["data_dir"]>/evidence``, else
+    ``<output_dir>/evidence``."""
+    data_dir = (crawl_settings or {}).get("data_dir")
+    if evidence_dir is None:
+        evidence_dir = Path(data_dir) / "evidence" if data_dir else Path(output_dir) / "evidence"
+    paths = CrawlPaths(Path(output_dir), Path(evidence_dir))
+    paths.output_dir.mkdir(parents=True, exist_ok=True)
+    for stale in (paths.items, paths.summary):
+        stale.unlink(missing_ok=True)
+    settings_path = paths.output_dir / "crawl_settings.json"
+    settings_path.write_text(json.dumps(crawl_settings or {}, default=str), encoding="utf-8")
+    command = [sys.executable, "-m", "crawlers.run", str(profile_name_or_path),
+               "--output-dir", str(paths.output_dir), "--evidence-dir", str(paths.evidence_dir),
+               "--settings", str(settings_path)]  # fmt: skip
+    if base_url:
+        command += ["--base-url", base_url]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    started = time.monotonic()
+    with paths.stderr.open("wb") as stderr:
+        proc = subprocess.Popen(
+            command, stdout=stderr, stderr=stderr, env=env, start_new_session=True
+        )
+        timed_out = _wait(proc, timeout)
+    summary = _read_summary(paths.summary, str(profile_name_or_path), proc.returncode, timed_out)
+    return CrawlResult(
+        source=str(summary.get("source", profile_name_or_path)), items_path=paths.items,
+        summary=summary, returncode=proc.returncode, log_path=paths.log,
+        duration=time.monotonic() - started, timed_out=timed_out,
+    )  # fmt: skip
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait; on timeout SIGTERM the crawl's process group, then SIGKILL it. True if timed out."""
+    try:
+        proc.wait(timeout=timeout)
+        return False
+    except subprocess.TimeoutExpired:
+        pass
+    for sig, grace in ((signal.SIGTERM, GRACE_SECONDS), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)  # the group this crawl started (start_new_session)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    return True
+
+
+def _read_summary(path: Path, source: str, returncode: int, timed_out: bool) -> dict[str, Any]:
+    try:
+        summary: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        error = f"crawl exited {returncode} without a summary"
+        summary = failed_summary(source, "no_summary", error)
+    if timed_out:
+        summary["finish_reason"] = f"timeout ({summary.get('finish_reason')})"
+    if timed_out or returncode != 0:
+        summary["complete"] = False
+    summary["timed_out"] = timed_out
+    summary["returncode"] = returncode
+    return summary
+
+
+def iter_items(items_path: Path) -> Iterator[Listing | ItemError]:
+    """Records of an items file in order; bad lines become ``ItemError`` and are skipped."""
+    with Path(items_path).open("r", encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise ValueError("line is not a JSON object")
+                yield Listing.from_dict(data)
+            except (ValueError, TypeError) as exc:
+                yield ItemError(Path(items_path), number, str(exc)[:300])
