@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,6 +294,13 @@ def test_api_alert_detail_and_state_changes(store: SqliteStore, client: TestClie
     assert client.post(url, json={**change, "state": "bogus"}).status_code == 422
     assert client.post(url, json={"state": "new"}).status_code == 422
     assert client.post("/api/alerts/none/state", json=change).status_code == 404
+    # CSRF: a cross-site fetch is refused; a "simple" text/plain post is not parsed as JSON.
+    retry = {**change, "expected_version": 2, "state": "dismissed"}
+    cross = client.post(url, json=retry, headers={"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 403
+    plain = client.post(url, content=json.dumps(retry), headers={"content-type": "text/plain"})
+    assert plain.status_code == 422
+    assert store.get_alert(alert.id).state == "confirmed"  # type: ignore[union-attr]
     assert client.get("/api/alerts/none").status_code == 404
     history = client.get(f"/api/alerts/{alert.id}").json()["history"]
     assert [(h["from_state"], h["to_state"], h["actor"]) for h in history][-1] == (

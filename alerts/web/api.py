@@ -27,6 +27,7 @@ from alerts.web.queries import (
     search_to_dict,
     state_counts,
 )
+from alerts.web.security import same_origin
 from index.base import AlertFilter, Store
 
 router = APIRouter()
@@ -145,6 +146,8 @@ def get_alert(request: Request, alert_id: str) -> Any:
 
 @router.post("/api/alerts/{alert_id}/state")
 def change_state(request: Request, alert_id: str, change: Annotated[StateChange, Body()]) -> Any:
+    if not same_origin(request):
+        return error(403, "forbidden", "cross-site request refused")
     if change.state not in STATES:
         return error(422, "bad_state", f"state must be one of {', '.join(STATES)}")
     store = _store(request)

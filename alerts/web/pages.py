@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from math import ceil
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,6 +25,7 @@ from alerts.web.queries import (
     seller_counts,
     state_counts,
 )
+from alerts.web.security import same_origin
 from classifiers.base import TextDoc
 from index.base import Store
 
@@ -119,17 +120,6 @@ def _detail(request: Request, alert_id: str, status: int = 200, message: str = "
         states=STATES,
         message=message,
     )
-
-
-def same_origin(request: Request) -> bool:
-    """Refuse cross-site form posts (CSRF): the app has no login to protect it."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 async def read_form(request: Request) -> dict[str, str]:
