@@ -6,7 +6,8 @@ Upserting a batch is planned in Python first (one ``SELECT`` for the current sta
 the batch's keys, then each record compared with the *latest* version, in batch order,
 so A→B→A is three versions even within one batch) and then written with a handful of
 ``executemany`` calls. Only the latest version's text lives in ``listings`` (and so in
-the FTS indexes); every version's full record is kept in ``listing_versions``.
+the FTS indexes, via ``listing_text``); every version's full record is kept in
+``listing_versions``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.base import StoredListing, UpsertResult
-from index.sqlite_search import index_text
+from index.sqlite_search import index_text, needs_trigrams
 
 _CHUNK = 500
 _DETECTION_COLUMNS = "(score, commodity, intent, label, det_lang)"
@@ -74,50 +75,23 @@ class _Plan:
         self.versions.append((key, version, digest, listing.fetched_at, _json(listing.to_dict())))
 
 
-def _content(listing: Listing) -> tuple[object, ...]:
-    return (
-        listing.seller_id,
-        listing.kind,
-        listing.lang_hint,
-        index_text(listing.title),
-        index_text(listing.text),
-        index_text(listing.seller_name),
-    )
+def _text(listing: Listing) -> tuple[object, ...]:
+    """``listing_text`` values: the cjk flag, then the FTS columns."""
+    title, text, seller = listing.title, listing.text, listing.seller_name
+    return (needs_trigrams(title, text, seller), *map(index_text, (title, text, seller)))
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
     plan = _Plan(_current(conn, list(dict.fromkeys(lst.key for lst in batch))))
     for listing in batch:
         plan.add(listing)
-    conn.executemany(
-        "INSERT INTO listings(key, source, listing_id, version, content_hash, first_seen_at, "
-        "last_seen_at, seller_id, kind, lang_hint, title, text, seller) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (key, lst.source, lst.listing_id, *plan.current[key], first, plan.seen[key])
-            + _content(lst)
-            for key, first in plan.new_keys.items()
-            for lst in (plan.latest[key],)
-        ],
-    )
+    _write_new(conn, plan)
     conn.executemany(
         "INSERT INTO listing_versions(key, version, content_hash, fetched_at, data) "
         "VALUES (?, ?, ?, ?, ?)",
         plan.versions,
     )
-    # Changed listings: new latest text, and the detection of the new latest version
-    # (it may already exist: A→B→A brings A's verdict back).
-    conn.executemany(
-        "UPDATE listings SET version = ?1, content_hash = ?2, seller_id = ?3, kind = ?4, "
-        f"lang_hint = ?5, title = ?6, text = ?7, seller = ?8, {_DETECTION_COLUMNS} = "
-        "(SELECT score, commodity, intent, label, lang FROM detections "
-        " WHERE key = ?9 AND content_hash = ?2) WHERE key = ?9",
-        [
-            (*plan.current[key], *_content(lst), key)
-            for key, lst in plan.latest.items()
-            if key not in plan.new_keys
-        ],
-    )
+    _write_changed(conn, plan)
     conn.executemany(
         "UPDATE listings SET last_seen_at = max(last_seen_at, ?), removed_at = NULL WHERE key = ?",
         [(seen, key) for key, seen in plan.seen.items() if key not in plan.new_keys],
@@ -128,6 +102,42 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
         changed=changed,
         unchanged=len(batch) - new - changed,
         fresh_keys=tuple(plan.fresh),
+    )
+
+
+def _write_new(conn: sqlite3.Connection, plan: _Plan) -> None:
+    rows = [(key, plan.latest[key], first) for key, first in plan.new_keys.items()]
+    conn.executemany(
+        "INSERT INTO listings(key, source, listing_id, version, content_hash, first_seen_at, "
+        "last_seen_at, seller_id, kind, lang_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (key, lst.source, lst.listing_id, *plan.current[key], first, plan.seen[key])
+            + (lst.seller_id, lst.kind, lst.lang_hint)
+            for key, lst, first in rows
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO listing_text(id, cjk, title, text, seller) "
+        "SELECT id, ?, ?, ?, ? FROM listings WHERE key = ?",
+        [(*_text(lst), key) for key, lst, _ in rows],
+    )
+
+
+def _write_changed(conn: sqlite3.Connection, plan: _Plan) -> None:
+    """New latest content for listings that existed before this batch, and the verdict
+    of the new latest version (it may already exist: A→B→A brings A's verdict back)."""
+    changed = [(key, lst) for key, lst in plan.latest.items() if key not in plan.new_keys]
+    conn.executemany(
+        "UPDATE listings SET version = ?1, content_hash = ?2, seller_id = ?3, kind = ?4, "
+        f"lang_hint = ?5, {_DETECTION_COLUMNS} = "
+        "(SELECT score, commodity, intent, label, lang FROM detections "
+        " WHERE key = ?6 AND content_hash = ?2) WHERE key = ?6",
+        [(*plan.current[key], lst.seller_id, lst.kind, lst.lang_hint, key) for key, lst in changed],
+    )
+    conn.executemany(
+        "UPDATE listing_text SET cjk = ?, title = ?, text = ?, seller = ? "
+        "WHERE id = (SELECT id FROM listings WHERE key = ?)",
+        [(*_text(lst), key) for key, lst in changed],
     )
 
 

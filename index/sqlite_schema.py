@@ -12,10 +12,10 @@ Design notes
   intent, label, detected language) so filters and facets need no join. ``lang`` is a
   generated column: the detected language, else the crawler's hint.
 * ``listing_versions`` and ``alert_audit`` are evidence: triggers refuse UPDATE and DELETE.
-* Two FTS5 indexes use ``listings`` as their external content table, so the text is stored
-  once: ``listings_fts`` (``unicode61 remove_diacritics 2``: words, accent-insensitive) and
-  ``listings_tri`` (``trigram``: substrings, for scripts written without spaces — Chinese,
-  Japanese, Thai, …). Triggers keep both in step with the content columns.
+* Two FTS5 indexes use ``listing_text`` as their external content table, so the text is
+  stored once: ``listings_fts`` (``unicode61 remove_diacritics 2``: words, accent-insensitive)
+  and ``listings_tri`` (``trigram``: substrings, for scripts written without spaces —
+  Chinese, Japanese, Thai, …; only rows flagged ``cjk``). Triggers keep both in step.
 """
 
 from __future__ import annotations
@@ -25,20 +25,22 @@ import sqlite3
 _FTS_COLUMNS = "title, text, seller"
 
 
-def _fts_sync_triggers(table: str) -> tuple[str, ...]:
-    """The documented external-content sync triggers for one FTS5 index."""
+def _fts_sync_triggers(table: str, when: str = "1") -> tuple[str, ...]:
+    """The documented external-content sync triggers for one FTS5 index over
+    ``listing_text``, indexing only rows where ``when`` (``{row}`` = old/new) holds."""
+    w_old, w_new = when.format(row="old"), when.format(row="new")
     delete_old = (
         f"INSERT INTO {table}({table}, rowid, {_FTS_COLUMNS}) "
-        "VALUES ('delete', old.id, old.title, old.text, old.seller);"
+        f"SELECT 'delete', old.id, old.title, old.text, old.seller WHERE {w_old};"
     )
     insert_new = (
         f"INSERT INTO {table}(rowid, {_FTS_COLUMNS}) "
-        "VALUES (new.id, new.title, new.text, new.seller);"
+        f"SELECT new.id, new.title, new.text, new.seller WHERE {w_new};"
     )
     return (
-        f"CREATE TRIGGER {table}_ai AFTER INSERT ON listings BEGIN {insert_new} END",
-        f"CREATE TRIGGER {table}_ad AFTER DELETE ON listings BEGIN {delete_old} END",
-        f"CREATE TRIGGER {table}_au AFTER UPDATE OF title, text, seller ON listings "
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON listing_text BEGIN {insert_new} END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON listing_text BEGIN {delete_old} END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON listing_text "
         f"BEGIN {delete_old} {insert_new} END",
     )
 
@@ -66,9 +68,6 @@ _V1: tuple[str, ...] = (
         seller_id TEXT,
         kind TEXT NOT NULL,
         lang_hint TEXT,
-        title TEXT NOT NULL,
-        text TEXT NOT NULL,
-        seller TEXT NOT NULL,
         score REAL,
         commodity TEXT,
         intent TEXT,
@@ -79,6 +78,16 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX listings_source ON listings(source, removed_at)",
     "CREATE INDEX listings_seller ON listings(seller_id)",
     "CREATE INDEX listings_rank ON listings(score DESC, last_seen_at DESC)",
+    # The latest version's searchable text, apart so that listing rows stay small and
+    # filter/facet scans never read text. ``cjk``: has text in a script without spaces.
+    """CREATE TABLE listing_text (
+        id INTEGER PRIMARY KEY REFERENCES listings(id),
+        cjk INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        seller TEXT NOT NULL
+    )""",
+    "CREATE INDEX listing_text_cjk ON listing_text(cjk) WHERE cjk",
     """CREATE TABLE listing_versions (
         key TEXT NOT NULL REFERENCES listings(key),
         version INTEGER NOT NULL,
@@ -132,12 +141,14 @@ _V1: tuple[str, ...] = (
         note TEXT NOT NULL
     )""",
     "CREATE INDEX alert_audit_alert ON alert_audit(alert_id, seq)",
-    f"CREATE VIRTUAL TABLE listings_fts USING fts5({_FTS_COLUMNS}, content='listings', "
+    f"CREATE VIRTUAL TABLE listings_fts USING fts5({_FTS_COLUMNS}, content='listing_text', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE VIRTUAL TABLE listings_tri USING fts5({_FTS_COLUMNS}, content='listings', "
+    f"CREATE VIRTUAL TABLE listings_tri USING fts5({_FTS_COLUMNS}, content='listing_text', "
     "content_rowid='id', tokenize='trigram')",
     *_fts_sync_triggers("listings_fts"),
-    *_fts_sync_triggers("listings_tri"),
+    # Only text in scripts without spaces needs trigrams: a CJK/Thai query term can only
+    # occur in such text, and most listings are spared the (large) trigram index.
+    *_fts_sync_triggers("listings_tri", when="{row}.cjk"),
     *_immutable("listing_versions"),
     *_immutable("alert_audit"),
 )

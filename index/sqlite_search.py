@@ -43,6 +43,11 @@ FACET_COLUMNS = {name: f"l.{name}" for name in FACET_FIELDS}
 _EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
 
 
+def needs_trigrams(*texts: str | None) -> bool:
+    """Whether any text is written (partly) in a script without word spaces."""
+    return any(t and _NO_SPACE_SCRIPT.search(t) for t in texts)
+
+
 def index_text(value: str | None) -> str:
     """What goes into an FTS content column: the text with our marker characters swapped."""
     return (value or "").translate(_MARKER_SWAP)
@@ -112,7 +117,8 @@ class SearchSql:
     from_sql: str
     where: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
-    order_sql: str = "l.score IS NULL, l.score DESC, l.last_seen_at DESC, l.id"
+    # SQLite sorts NULL lowest, so unclassified listings come last; matches listings_rank.
+    order_sql: str = "l.score DESC, l.last_seen_at DESC, l.id"
     highlight_sql: str = "NULL, NULL"
     scans: tuple[str, ...] = ()
 
@@ -169,7 +175,10 @@ def _add_text(sql: SearchSql, plan: TextPlan) -> None:
         sql.order_sql = "listings_tri.rank, l.id"
         sql.highlight_sql = _snippets("listings_tri", 32)
     for term in plan.scans:
-        sql.where.append("(instr(l.title, ?) OR instr(l.text, ?) OR instr(l.seller, ?))")
+        sql.where.append(
+            "l.id IN (SELECT id FROM listing_text WHERE cjk "
+            "AND (instr(title, ?) OR instr(text, ?) OR instr(seller, ?)))"
+        )
         sql.params.extend((term, term, term))
     if not plan.words and not plan.trigrams:
         sql.scans = plan.scans
