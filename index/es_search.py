@@ -1,0 +1,164 @@
+"""Turn ``SearchQuery`` and ``AlertFilter`` into Elasticsearch request bodies, safely.
+
+Design notes
+------------
+* Same semantics as the SQLite store (``index/sqlite_search.py``): the text is split on
+  whitespace into at most ``MAX_TERMS`` terms, trimmed of punctuation, and every term must
+  match (AND) in the title, text or seller. User text never becomes query syntax: terms go
+  into ``multi_match``/``match_phrase`` as plain strings, never ``query_string``.
+* A term in a space-delimited script is a phrase over the accent-folding fields. A term in
+  a script written without spaces (Chinese, Japanese, Thai, …) is a phrase over the
+  ``grams`` bigram sub-fields: a substring match, like SQLite's trigram index, and it
+  works for two-character words such as 象牙. The ``cjk`` and ``thai`` sub-fields add to
+  the relevance of such hits but do not decide membership. Single-character terms in those
+  scripts match nothing (bigrams need two characters); SQLite scans for them instead.
+* A query with text but no searchable term matches nothing rather than everything.
+* Without text, hits are ordered like SQLite: detection score (unscored last), then
+  ``last_seen_at`` newest first, then key. With text: relevance, then key. Scores are
+  never part of the contract.
+* Facets are ``terms`` aggregations over the filtered set; missing values are not counted.
+* Highlights use ``«`` ``»`` markers (swapped out of the indexed text at write time) with
+  the plain encoder, as in SQLite: they are still scraped text, escape before rendering.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from index.base import FACET_FIELDS, AlertFilter, SearchQuery
+from index.es_mappings import HL_END, HL_START
+
+MAX_TERMS = 16
+MAX_TERM_CHARS = 64
+MAX_LIMIT = 1000
+MAX_FACET_BUCKETS = 100
+TEXT_FIELDS = ("title", "text", "seller")
+FACET_ES_FIELDS = {name: name for name in FACET_FIELDS}
+_EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
+# Scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK): as in SQLite.
+_NO_SPACE_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
+)
+_MATCH_NOTHING: dict[str, Any] = {"bool": {"must_not": [{"match_all": {}}]}}
+
+
+def _trim(term: str) -> str:
+    """Drop leading/trailing punctuation, symbols and spaces (keep combining marks)."""
+    start, end = 0, len(term)
+    while start < end and unicodedata.category(term[start])[0] in "PSZC":
+        start += 1
+    while end > start and unicodedata.category(term[end - 1])[0] in "PSZC":
+        end -= 1
+    return term[start:end]
+
+
+def term_clause(term: str) -> dict[str, Any]:
+    """One required term: a phrase in any text field (see the module docstring)."""
+    if _NO_SPACE_SCRIPT.search(term):
+        grams = [{"match_phrase": {f"{field}.grams": term}} for field in TEXT_FIELDS]
+        boosts = [{"match": {f"{f}.{sub}": term}} for f in TEXT_FIELDS for sub in ("cjk", "thai")]
+        return {
+            "bool": {
+                "filter": [{"bool": {"should": grams, "minimum_should_match": 1}}],
+                "should": boosts,
+            }
+        }
+    return {"multi_match": {"query": term, "type": "phrase", "fields": list(TEXT_FIELDS)}}
+
+
+def text_clauses(text: str) -> list[dict[str, Any]]:
+    terms = []
+    for raw in text.split()[:MAX_TERMS]:
+        term = _trim(raw[:MAX_TERM_CHARS])
+        if any(ch.isalnum() for ch in term):
+            terms.append(term)
+    if not terms:
+        return [_MATCH_NOTHING]
+    return [term_clause(t) for t in terms]
+
+
+def search_body(query: SearchQuery) -> dict[str, Any]:
+    """Keyword arguments for ``client.search`` on the listings alias."""
+    unknown = set(query.facets) - set(FACET_ES_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown facet fields: {sorted(unknown)}")
+    has_text = bool(query.text and query.text.strip())
+    must = text_clauses(query.text or "") if has_text else []
+    filters: list[dict[str, Any]] = []
+    for name in _EQUALITY_FILTERS:
+        value = getattr(query, name)
+        if value is not None:
+            filters.append({"term": {name: value}})
+    if query.min_score is not None:
+        filters.append({"range": {"score": {"gte": float(query.min_score)}}})
+    must_not = [] if query.include_removed else [{"exists": {"field": "removed_at"}}]
+    limit = max(0, min(int(query.limit), MAX_LIMIT))
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": must, "filter": filters, "must_not": must_not}},
+        "size": limit,
+        "from_": max(0, int(query.offset)),
+        "track_total_hits": True,
+        "source_excludes": ["title", "text", "seller"],
+        "aggs": {
+            name: {"terms": {"field": FACET_ES_FIELDS[name], "size": MAX_FACET_BUCKETS}}
+            for name in query.facets
+        },
+    }
+    if has_text:
+        body["sort"] = ["_score", {"key": "asc"}]
+        body["highlight"] = {
+            "pre_tags": [HL_START],
+            "post_tags": [HL_END],
+            "require_field_match": False,
+            "fields": {
+                f"{field}{sub}": {"number_of_fragments": 1, "fragment_size": 120}
+                for field in ("title", "text")
+                for sub in ("", ".grams")
+            },
+        }
+    else:
+        body["sort"] = [
+            {"score": {"order": "desc", "missing": "_last"}},
+            {"last_seen_at": {"order": "desc"}},
+            {"key": {"order": "asc"}},
+        ]
+    return body
+
+
+def highlights(hit: dict[str, Any]) -> tuple[str, ...]:
+    """Title fragment first, then text; one per field, the word index preferred."""
+    found = hit.get("highlight") or {}
+    out = []
+    for field in ("title", "text"):
+        for name in (field, f"{field}.grams"):
+            fragments = found.get(name)
+            if fragments:
+                out.append(fragments[0])
+                break
+    return tuple(out)
+
+
+def facets(response: dict[str, Any]) -> dict[str, dict[str, int]]:
+    aggs = response.get("aggregations") or {}
+    return {
+        name: {str(b["key"]): int(b["doc_count"]) for b in agg.get("buckets", [])}
+        for name, agg in aggs.items()
+    }
+
+
+def alert_query(flt: AlertFilter) -> dict[str, Any]:
+    filters: list[dict[str, Any]] = []
+    for name in ("state", "source", "commodity", "seller_id"):
+        value = getattr(flt, name)
+        if value is not None:
+            filters.append({"term": {name: value}})
+    if flt.min_score is not None:
+        filters.append({"range": {"score": {"gte": float(flt.min_score)}}})
+    return {"bool": {"filter": filters}}
+
+
+# As in SQLite: highest score first, then oldest, then id.
+ALERT_SORT = [{"score": {"order": "desc"}}, {"created_at": {"order": "asc"}}, {"id": "asc"}]

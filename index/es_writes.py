@@ -1,0 +1,332 @@
+"""The write operations of the Elasticsearch store, each replayable from the spool.
+
+Design notes
+------------
+* Every operation takes a JSON-able payload (what the spool stores) and is idempotent:
+  listing and detection ids are hashes of their keys, versions and audit entries are
+  ``create``-only with ids made from ``(key, version)`` / ``(alert, seq)``. Replaying an
+  operation that was partly applied before an outage converges on the same state.
+* ``upsert_listings`` reads the current state of a chunk with one ``mget``, then writes the
+  new version documents *before* the listing documents: the listing document is the commit
+  point, so a crash between the two leaves a version that the replay re-creates (409, no
+  change) and then commits.
+* The listings index carries the latest version's detection (score, commodity, intent,
+  label, language) so search filters and facets need no join; a new version drops it
+  until the new version is classified, exactly like the SQLite store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from alerts.base import Alert, AuditEntry
+from classifiers.base import Detection
+from crawlers.base import Listing
+from index.base import UpsertResult
+from index.es_bulk import bulk, outage_guard
+from index.es_mappings import alias_name, doc_id, index_text
+
+LISTING_STATE = [
+    "key",
+    "version",
+    "content_hash",
+    "first_seen_at",
+    "last_seen_at",
+    "removed_at",
+    "lang_hint",
+]
+
+
+def listing_doc(listing: Listing, version: int, first_seen: str, last_seen: str) -> dict[str, Any]:
+    seller = listing.seller_name or ""
+    return {
+        "key": listing.key,
+        "source": listing.source,
+        "listing_id": listing.listing_id,
+        "url": listing.url,
+        "kind": listing.kind,
+        "seller_id": listing.seller_id,
+        "lang_hint": listing.lang_hint,
+        "region_hint": listing.region_hint,
+        "currency": listing.currency,
+        "price": listing.price,
+        "fetched_at": listing.fetched_at,
+        "posted_at": listing.posted_at,
+        "content_hash": listing.content_hash,
+        "version": version,
+        "first_seen_at": first_seen,
+        "last_seen_at": last_seen,
+        "removed_at": None,
+        "title": index_text(listing.title),
+        "text": index_text(listing.text),
+        "seller": index_text(seller),
+        "lang": listing.lang_hint,
+        "listing": listing.to_dict(),
+    }
+
+
+def version_doc(listing: Listing, version: int) -> dict[str, Any]:
+    return {
+        "key": listing.key,
+        "version": version,
+        "content_hash": listing.content_hash,
+        "fetched_at": listing.fetched_at,
+        "listing": listing.to_dict(),
+    }
+
+
+def detection_doc(key: str, content_hash: str, det: Detection) -> dict[str, Any]:
+    data = det.to_dict()
+    return {
+        "key": key,
+        "content_hash": content_hash,
+        "score": det.score,
+        "label": det.label,
+        "commodity": det.commodity,
+        "intent": det.intent,
+        "lang": det.lang,
+        "model": det.model,
+        "species": list(det.species),
+        "cites_appendix": det.cites_appendix,
+        "reasons": data["reasons"],
+        "detection": data,
+    }
+
+
+def detection_summary(det: dict[str, Any], lang_hint: str | None) -> dict[str, Any]:
+    """The detection fields denormalised onto the listing document."""
+    return {
+        "score": det["score"],
+        "label": det["label"],
+        "commodity": det.get("commodity"),
+        "intent": det["intent"],
+        "det_lang": det.get("lang"),
+        "lang": det.get("lang") or lang_hint,
+    }
+
+
+def created_entry(alert: Alert) -> dict[str, Any]:
+    entry = AuditEntry(
+        alert.id, alert.created_at, f"rule:{alert.rule}", "created", None, alert.state, ""
+    )
+    return {**entry.to_dict(), "seq": alert.version}
+
+
+@dataclass
+class Writer:
+    """Applies write operations to the cluster (see the module docstring)."""
+
+    client: Elasticsearch
+    prefix: str
+    chunk_size: int
+
+    def alias(self, name: str) -> str:
+        return alias_name(self.prefix, name)
+
+    def mget(self, name: str, ids: Sequence[str], fields: list[str] | None = None) -> dict:
+        """Found documents by id: ``{id: hit}`` (hit has ``_source`` and ``_seq_no``)."""
+        if not ids:
+            return {}
+        with outage_guard():
+            resp = self.client.mget(
+                index=self.alias(name), ids=list(dict.fromkeys(ids)), source_includes=fields
+            )
+        return {d["_id"]: d for d in resp["docs"] if d.get("found")}
+
+    def upsert_listings(self, payload: list[dict[str, Any]]) -> UpsertResult:
+        listings = [Listing.from_dict(d) for d in payload]
+        state = {
+            hit["_source"]["key"]: hit["_source"]
+            for hit in self.mget(
+                "listings", [doc_id(x.key) for x in listings], LISTING_STATE
+            ).values()
+        }
+        versions: list[dict[str, Any]] = []
+        heads: list[dict[str, Any]] = []
+        new = changed = unchanged = 0
+        fresh: list[str] = []
+        for item in listings:
+            cur = state.get(item.key)
+            _id = doc_id(item.key)
+            if cur is not None and cur["content_hash"] == item.content_hash:
+                unchanged += 1
+                last = max(cur["last_seen_at"], item.fetched_at)
+                cur.update(last_seen_at=last, removed_at=None)
+                doc = {"last_seen_at": last, "removed_at": None}
+                heads.append(
+                    {"_op_type": "update", "_index": self.alias("listings"), "_id": _id, "doc": doc}
+                )
+                continue
+            version = 1 if cur is None else int(cur["version"]) + 1
+            first = item.fetched_at if cur is None else cur["first_seen_at"]
+            last = item.fetched_at if cur is None else max(cur["last_seen_at"], item.fetched_at)
+            new, changed = (new + 1, changed) if cur is None else (new, changed + 1)
+            fresh.append(item.key)
+            doc = listing_doc(item, version, first, last)
+            state[item.key] = {k: doc[k] for k in LISTING_STATE}
+            versions.append(
+                {
+                    "_op_type": "create",
+                    "_index": self.alias("versions"),
+                    "_id": doc_id(item.key, str(version)),
+                    "_source": version_doc(item, version),
+                }
+            )
+            heads.append(
+                {"_op_type": "index", "_index": self.alias("listings"), "_id": _id, "_source": doc}
+            )
+        self._restore_detections(heads)
+        bulk(self.client, versions, self.chunk_size)
+        bulk(self.client, heads, self.chunk_size)
+        return UpsertResult(new, changed, unchanged, tuple(dict.fromkeys(fresh)))
+
+    def _restore_detections(self, heads: list[dict[str, Any]]) -> None:
+        """A version that was classified before (A→B→A) brings its verdict back."""
+        docs = [
+            a["_source"] for a in heads if a["_op_type"] == "index" and a["_source"]["version"] > 1
+        ]
+        found = self.mget(
+            "detections",
+            [doc_id(d["key"], d["content_hash"]) for d in docs],
+            ["key", "content_hash", "score", "label", "commodity", "intent", "lang"],
+        )
+        verdicts = {
+            (h["_source"]["key"], h["_source"]["content_hash"]): h["_source"]
+            for h in found.values()
+        }
+        for doc in docs:
+            det = verdicts.get((doc["key"], doc["content_hash"]))
+            if det is not None:
+                doc.update(detection_summary(det, doc.get("lang_hint")))
+
+    def mark_removed(self, payload: dict[str, Any]) -> int:
+        keys = list(dict.fromkeys(payload["keys"]))
+        found = self.mget("listings", [doc_id(k) for k in keys], ["key", "removed_at"])
+        actions = [
+            {
+                "_op_type": "update",
+                "_index": self.alias("listings"),
+                "_id": _id,
+                "doc": {"removed_at": payload["at"]},
+            }
+            for _id, hit in found.items()
+            if not hit["_source"].get("removed_at")
+        ]
+        return bulk(self.client, actions, self.chunk_size)
+
+    def put_detections(self, payload: list[list[Any]]) -> int:
+        pairs = [(str(h), Detection.from_dict(d)) for h, d in payload]
+        heads = self.mget(
+            "listings", [doc_id(d.id) for _, d in pairs], ["key", "content_hash", "lang_hint"]
+        )
+        by_key = {hit["_source"]["key"]: hit["_source"] for hit in heads.values()}
+        known = self._known_versions([(d.id, h) for h, d in pairs], by_key)
+        actions: list[dict[str, Any]] = []
+        for content_hash, det in pairs:
+            if (det.id, content_hash) not in known:
+                raise ValueError(f"detection for a listing version that was never stored: {det.id}")
+            actions.append(
+                {
+                    "_op_type": "index",
+                    "_index": self.alias("detections"),
+                    "_id": doc_id(det.id, content_hash),
+                    "_source": detection_doc(det.id, content_hash, det),
+                }
+            )
+            head = by_key[det.id] if det.id in by_key else None
+            if head is not None and head["content_hash"] == content_hash:
+                summary = detection_summary(det.to_dict(), head.get("lang_hint"))
+                actions.append(
+                    {
+                        "_op_type": "update",
+                        "_index": self.alias("listings"),
+                        "_id": doc_id(det.id),
+                        "doc": summary,
+                    }
+                )
+        bulk(self.client, actions, self.chunk_size)
+        return len(pairs)
+
+    def _known_versions(self, wanted: list[tuple[str, str]], heads: dict[str, Any]) -> set:
+        known = {(k, h) for k, h in wanted if k in heads and heads[k]["content_hash"] == h}
+        older = [(k, h) for k, h in wanted if (k, h) not in known and k in heads]
+        if older:
+            with outage_guard():
+                self.client.indices.refresh(index=self.alias("versions"))
+                resp = self.client.search(
+                    index=self.alias("versions"),
+                    size=len(older),
+                    source_includes=["key", "content_hash"],
+                    query={
+                        "bool": {
+                            "should": [
+                                {
+                                    "bool": {
+                                        "filter": [
+                                            {"term": {"key": k}},
+                                            {"term": {"content_hash": h}},
+                                        ]
+                                    }
+                                }
+                                for k, h in older
+                            ]
+                        }
+                    },
+                )
+            known |= {
+                (h["_source"]["key"], h["_source"]["content_hash"]) for h in resp["hits"]["hits"]
+            }
+        return known
+
+    def upsert_alerts(self, payload: list[dict[str, Any]]) -> int:
+        alerts = {a.id: a for a in (Alert.from_dict(d) for d in payload)}
+        existing = self.mget("alerts", list(alerts), ["id"])
+        actions: list[dict[str, Any]] = []
+        for alert in alerts.values():
+            if alert.id in existing:
+                doc = {
+                    "score": alert.score,
+                    "commodity": alert.commodity,
+                    "intent": alert.intent,
+                    "title": alert.title,
+                    "updated_at": alert.updated_at,
+                }
+                actions.append(
+                    {
+                        "_op_type": "update",
+                        "_index": self.alias("alerts"),
+                        "_id": alert.id,
+                        "doc": doc,
+                    }
+                )
+            else:
+                actions.append(
+                    {
+                        "_op_type": "create",
+                        "_index": self.alias("alerts"),
+                        "_id": alert.id,
+                        "_source": alert.to_dict(),
+                    }
+                )
+        bulk(self.client, actions, self.chunk_size)
+        # The "created" entry is emitted for every alert of the batch: create-only with id
+        # ``<alert>-<version at creation>``, it is a no-op (409) for alerts that already have
+        # it, and it completes a batch that an outage cut between the two bulk requests.
+        self.audit([created_entry(a) for a in alerts.values()])
+        return len(alerts) - len(existing)
+
+    def audit(self, payload: list[dict[str, Any]]) -> int:
+        actions = [
+            {
+                "_op_type": "create",
+                "_index": self.alias("audit"),
+                "_id": f"{e['alert_id']}-{e['seq']}",
+                "_source": e,
+            }
+            for e in payload
+        ]
+        return bulk(self.client, actions, self.chunk_size)
