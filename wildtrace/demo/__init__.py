@@ -1,0 +1,1 @@
+"""The demo sources wildtrace ships and serves itself (see ``server.DemoSites``)."""
