@@ -44,6 +44,9 @@ class UpsertResult:
     unchanged: int = 0
     # Keys of listings that are new or changed: these need classifying.
     fresh_keys: tuple[str, ...] = ()
+    # Listings a backend queued locally (cluster unreachable) instead of storing now; they
+    # are also in ``fresh_keys``, because whether they are new is not known yet.
+    spooled: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,11 +53,16 @@ TEXT: dict[str, Any] = {
     },
 }
 ANALYSIS: dict[str, Any] = {
+    # The standard tokenizer keeps "d'éléphant" as one word; SQLite's unicode61 splits it.
+    "char_filter": {
+        "wt_apostrophes": {"type": "mapping", "mappings": ["'=>\\u0020", "’=>\\u0020"]}
+    },
     "tokenizer": {"wt_bigram": {"type": "ngram", "min_gram": 2, "max_gram": 2}},
     "analyzer": {
         "wt_folding": {
             "type": "custom",
             "tokenizer": "standard",
+            "char_filter": ["wt_apostrophes"],
             "filter": ["lowercase", "asciifolding"],
         },
         "wt_bigrams": {"type": "custom", "tokenizer": "wt_bigram", "filter": ["lowercase"]},

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from es_server import make_es_store
+
 from alerts.base import Alert, alert_id_for
 from classifiers.base import LABEL_WILDLIFE, Detection, Reason
 from crawlers.base import Listing
@@ -40,7 +42,10 @@ def make_sqlite_store(tmp_path: Path) -> Store:
     return store
 
 
-STORE_BACKENDS: list[tuple[str, StoreFactory]] = [("sqlite", make_sqlite_store)]
+STORE_BACKENDS: list[tuple[str, StoreFactory]] = [
+    ("sqlite", make_sqlite_store),
+    ("elasticsearch", make_es_store),
+]
 
 
 def make_listing(**overrides: Any) -> Listing:
