@@ -8,8 +8,9 @@ there. Nothing is scraped. A seeded ``random.Random`` drives every choice, so
 
 Honest test split: the *last* template of every kind (sell, buy, news, awareness) in every
 language is held out; rows written from it go to ``test`` only, so the test split measures
-generalisation to phrasings the model never saw. Remaining rows are split 75/15/10
-(train/dev/test), stratified by language × label.
+generalisation to phrasings the model never saw. The template before it goes to ``dev``
+only (kinds with four or more templates), so choosing a model on dev rewards the same.
+Remaining rows are split 85/10/5 (train/dev/test), stratified by language × label.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from classifiers.train.obfuscate import obfuscate
 DATA_DIR = Path(__file__).with_name("corpus_data")
 OUT_DIR = Path(__file__).resolve().parents[2] / "models" / "data"
 SEED = 20240611
-SPLIT_SHARES = (0.75, 0.15, 0.10)
+SPLIT_SHARES = (0.85, 0.10, 0.05)
 # Rows per language and kind. Hard negatives: 5 sale kinds + news + awareness.
 PLAN = {"sell": 95, "buy": 45, "sale_negative": 85, "news": 35, "awareness": 15, "generic": 25}
 NEG_SALE_KINDS = ("colour_material", "brand_place", "faux", "lookalike_animal", "other_species")
@@ -67,11 +68,17 @@ def _fill(template: str, phrase: str, spec: dict[str, Any], rng: random.Random) 
                            place=rng.choice(spec["places"]), qty=rng.choice((2, 5, 12, 40, 150)))
 
 
-def _template(spec: dict[str, Any], kind: str, rng: random.Random) -> tuple[int, str, bool]:
-    """Pick a template; returns (index, text, held_out). The last one is test-only."""
+def _template(spec: dict[str, Any], kind: str, rng: random.Random
+              ) -> tuple[int, str, str | None]:
+    """Pick a template; returns (index, text, held_out). The last one is test-only; the one
+    before it is dev-only when the kind has four or more (so model selection on dev also
+    rewards generalisation, not memorised phrasing)."""
     templates = spec[kind]
     i = rng.randrange(len(templates))
-    return i, templates[i], i == len(templates) - 1
+    held = "test" if i == len(templates) - 1 else None
+    if i == len(templates) - 2 and len(templates) >= 4:
+        held = "dev"
+    return i, templates[i], held
 
 
 class _Writer:
@@ -130,11 +137,11 @@ def _language_rows(spec: dict[str, Any], rng: random.Random) -> list[dict[str, A
 
 
 def assign_splits(rows: list[dict[str, Any]], rng: random.Random) -> None:
-    """Held-out-template rows → test; the rest 75/15/10 per (language, label) stratum."""
+    """Held-out-template rows → their split; the rest 85/10/5 per (language, label)."""
     strata: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         if row["held_out"]:
-            row["split"] = "test"
+            row["split"] = row["held_out"]
         else:
             strata[(row["id"].rsplit("-", 1)[0], row["label"])].append(row)
     for key in sorted(strata):

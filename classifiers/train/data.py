@@ -1,0 +1,55 @@
+"""Labelled examples: the shipped corpus (``models/data/text_corpus.jsonl``) as plain dicts.
+
+Rows keep the corpus's field names (id, text, title, lang, script, label, commodity,
+intent, negative_kind, split, …). Feedback examples (``classifiers.train.feedback``) use the
+same shape, so training does not care where an example came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from classifiers.base import TextDoc
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+CORPUS_PATH = MODELS_DIR / "data" / "text_corpus.jsonl"
+
+Row = dict[str, Any]
+
+
+def load_corpus(path: str | Path = CORPUS_PATH) -> list[Row]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def select(rows: Iterable[Row], split: str) -> list[Row]:
+    return [r for r in rows if r.get("split") == split]
+
+
+def lang_tag(row: Row) -> str:
+    """``zh-Hans``/``zh-Hant`` for Chinese, the ISO code otherwise, ``und`` if unknown."""
+    lang = row.get("lang") or "und"
+    return f"{lang}-{row['script']}" if row.get("script") else str(lang)
+
+
+def to_doc(row: Row) -> TextDoc:
+    return TextDoc(id=str(row["id"]), text=str(row.get("text") or ""),
+                   title=str(row.get("title") or ""), lang=row.get("lang"),
+                   source=row.get("source"))
+
+
+def to_docs(rows: Sequence[Row]) -> list[TextDoc]:
+    return [to_doc(r) for r in rows]
+
+
+def rows_hash(rows: Sequence[Row]) -> str:
+    """SHA-256 over the training-relevant fields, recorded in the model's meta.json."""
+    h = hashlib.sha256()
+    for r in rows:
+        key = [r.get(k) for k in ("id", "title", "text", "label", "commodity", "intent")]
+        h.update(json.dumps(key, ensure_ascii=False).encode())
+    return h.hexdigest()
