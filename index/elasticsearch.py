@@ -103,6 +103,7 @@ class ElasticsearchStore:
         self.last_error: str | None = None
         self.last_error_at: str | None = None
         self._dirty = True
+        self._initialised = False
         self._backoff = 0.0
         self._down_until = 0.0
         self._lock = threading.RLock()
@@ -122,9 +123,13 @@ class ElasticsearchStore:
     def _write(self, op: str, payload: Any, records: int) -> tuple[bool, Any]:
         """Apply now if possible, else spool. Returns ``(applied, result)``."""
         with self._lock:
+            if time.monotonic() < self._down_until:
+                # Recently down: do not wait on a dead node for every chunk.
+                self.spool.append(op, payload, records)
+                log.warning("elasticsearch marked down, spooled %s (%d records)", op, records)
+                return False, None
             try:
-                if time.monotonic() < self._down_until:
-                    raise Unavailable(f"cluster marked down: {self.last_error}")
+                self._ensure_indices()
                 if self.spool.has_pending():
                     self.replay()
                 result = self._apply(op, payload)
@@ -149,7 +154,9 @@ class ElasticsearchStore:
                 raise PoisonOperation(str(exc)) from exc
 
         with self._lock:
+            self._ensure_indices()
             done = self.spool.replay(apply)
+            self._backoff = self._down_until = 0.0
         if done:
             log.info("replayed %d spooled operations to %s", done, self.url)
         return done
@@ -170,8 +177,19 @@ class ElasticsearchStore:
     # -- Store protocol ----------------------------------------------------------------
 
     def init(self) -> None:
-        es_admin.ensure_indices(self.client, self.prefix)
-        self._dirty = True
+        """Templates and write aliases. If the cluster is down, log it and carry on: writes
+        spool, and the first write that reaches the cluster creates the indices first (a
+        write to a missing alias would otherwise auto-create an index without mappings)."""
+        try:
+            self._ensure_indices()
+        except Unavailable as exc:
+            self._outage(exc)
+            log.warning("elasticsearch unavailable at init, writes will spool: %s", exc)
+
+    def _ensure_indices(self) -> None:
+        if not self._initialised:
+            es_admin.ensure_indices(self.client, self.prefix)
+            self._initialised = self._dirty = True
 
     def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
         new = changed = unchanged = spooled = 0
