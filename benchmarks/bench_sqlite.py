@@ -40,18 +40,24 @@ SOURCES = ("bazaar", "tradepost", "wildfeed")
 
 
 def make_listings(n: int, seed: int = 7) -> list[Listing]:
+    """Adverts of ~70 words: filler from a 5,000-word vocabulary (Zipf-like) plus three
+    trade words, so a trade word matches roughly a tenth of the listings; every tenth
+    listing has a Chinese phrase."""
     rnd = random.Random(seed)
+    filler = [f"w{i}" for i in range(5000)]
+    weights = [1 / (rank + 1) for rank in range(len(filler))]
     out = []
     for i in range(n):
-        words = rnd.choices(WORDS, k=60)
+        words = rnd.choices(filler, weights, k=67) + rnd.choices(WORDS, k=3)
+        rnd.shuffle(words)
         if i % 10 == 0:
-            words.insert(rnd.randrange(60), rnd.choice(CJK))
+            words.insert(rnd.randrange(len(words)), rnd.choice(CJK))
         out.append(
             Listing(
                 source=SOURCES[i % 3],
                 listing_id=str(i),
                 url=f"http://127.0.0.1/item/{i}",
-                title=" ".join(rnd.choices(WORDS, k=6)),
+                title=" ".join(rnd.choices(WORDS, k=2) + rnd.choices(filler, weights, k=4)),
                 text=" ".join(words),
                 fetched_at="2024-05-01T10:00:00.000000Z",
                 price=float(rnd.randrange(10, 5000)),
@@ -113,6 +119,7 @@ def bench_upserts(listings: list[Listing], repeats: int) -> dict[str, float]:
 QUERIES = {
     "one word": SearchQuery(text="pangolin"),
     "two words": SearchQuery(text="ivory bangle"),
+    "frequent word": SearchQuery(text="w1"),
     "word + filter": SearchQuery(text="tiger", source="bazaar", min_score=0.5),
     "chinese 4 chars (trigram)": SearchQuery(text="象牙手镯"),
     "chinese 2 chars (scan)": SearchQuery(text="象牙"),
