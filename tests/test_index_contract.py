@@ -181,6 +181,17 @@ def test_search_text_in_several_scripts(corpus: Store) -> None:
     assert found("rhino") == set()
 
 
+def test_search_sees_only_the_latest_version(store: Store) -> None:
+    store.upsert_listings([make_listing(title="出售老象牙手镯", text="tusk")])
+    store.upsert_listings([make_listing(title="Carved bangle", text="", fetched_at=at(1))])
+    assert store.search(SearchQuery(text="象牙手镯")).total == 0
+    assert store.search(SearchQuery(text="tusk")).total == 0
+    assert store.search(SearchQuery(text="bangle")).total == 1
+    store.upsert_listings([make_listing(title="收购象牙手镯", text="", fetched_at=at(2))])
+    assert store.search(SearchQuery(text="象牙手镯")).total == 1
+    assert store.search(SearchQuery(text="bangle")).total == 0
+
+
 def test_search_highlights_mark_the_match(corpus: Store) -> None:
     (hit,) = corpus.search(SearchQuery(text="bangle")).hits
     assert any(f"{HIGHLIGHT_START}bangle{HIGHLIGHT_END}" in h.lower() for h in hit.highlights)

@@ -188,3 +188,22 @@ def test_short_cjk_terms_are_highlighted_by_scan(store: SqliteStore) -> None:
     store.upsert_listings([make_listing(title="出售老象牙手镯", text="微信联系")])
     (hit,) = store.search(SearchQuery(text="象牙")).hits
     assert hit.highlights == ("出售老«象牙»手镯",)
+
+
+def test_mixed_script_queries_and_index_integrity(path: Path, store: SqliteStore) -> None:
+    store.upsert_listings(
+        [
+            make_listing(listing_id="1", title="ivory bangle 出售老象牙手镯"),
+            make_listing(listing_id="2", title="ivory bangle"),
+            make_listing(listing_id="3", title="出售老象牙手镯"),
+        ]
+    )
+    for text in ("bangle 象牙手镯", "bangle 象牙", "象牙 象牙手镯 ivory"):
+        assert [h.stored.listing.listing_id for h in store.search(SearchQuery(text=text)).hits] == [
+            "1"
+        ], text
+    store.upsert_listings([make_listing(listing_id="1", title="ivory", fetched_at=at(1))])
+    assert store.search(SearchQuery(text="bangle 象牙")).total == 0
+    # The word index matches the latest text after inserts and edits (rank 1: compare the
+    # index with the content table; raises "malformed" otherwise).
+    raw(path).execute("INSERT INTO listings_fts(listings_fts, rank) VALUES ('integrity-check', 1)")
