@@ -33,7 +33,7 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def header_subset(headers: dict[str, Any]) -> dict[str, str]:
+def header_subset(headers: dict[Any, Any]) -> dict[str, str]:
     """The headers worth keeping, lower-cased names, values capped."""
     out = {}
     for name, value in headers.items():

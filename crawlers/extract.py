@@ -18,6 +18,7 @@ from parsel import Selector
 
 from crawlers.base import utc_now
 from crawlers.parsing import (
+    html_to_text,
     normalise_lang,
     normalise_ws,
     parse_amount,
@@ -50,8 +51,15 @@ def html_values(profile: Profile, page: Selector) -> Values:
     return values
 
 
+MARKUP_FIELDS = frozenset({"title", "text", "seller_name", "location", "tags"})
+
+
 def json_values(profile: Profile, obj: Any) -> Values:
-    return {n: _apply_regex(select_json(obj, s.select), s) for n, s in profile.fields.items()}
+    """Field values of one API object; text-like strings may carry HTML, which is cleaned."""
+    values = {n: _apply_regex(select_json(obj, s.select), s) for n, s in profile.fields.items()}
+    for name in MARKUP_FIELDS & values.keys():
+        values[name] = [html_to_text(v) if isinstance(v, str) else v for v in values[name]]
+    return values
 
 
 def feed_values(profile: Profile, item: Selector) -> Values:

@@ -27,6 +27,7 @@ class CrawlReport:
     pages: int = 0
     images: int = 0
     ignored: int = 0  # robots.txt or off-site: skipped on purpose, not an error
+    duplicates: int = 0  # records repeated across API/feed pages, kept once
     error_samples: list[dict[str, str]] = field(default_factory=list)
     gone_ids: set[str] = field(default_factory=set)
     unfetched_ids: set[str] = field(default_factory=set)
@@ -50,7 +51,7 @@ class CrawlReport:
             "error_samples": list(self.error_samples),
             "list_failures": self.list_failures,
             "ignored_requests": self.ignored,
-            "duplicates": duplicates,
+            "duplicates": duplicates + self.duplicates,
             "gone_ids": sorted(self.gone_ids),
             "unfetched_ids": sorted(self.unfetched_ids - self.gone_ids),
             "complete": finish_reason == "finished" and self.list_failures == 0,

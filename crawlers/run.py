@@ -31,6 +31,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--base-url", help="aim the profile at another host, e.g. a test server")
     parser.add_argument("--settings", type=Path, help="JSON file of crawl settings")
+    parser.add_argument("--time-limit", type=float, default=0.0, help="close after N seconds")
     return parser.parse_args(argv)
 
 
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from crawlers.spiders.profile_spider import ProfileSpider
 
-    process = CrawlerProcess(build_scrapy_settings(profile, options, paths))
+    process = CrawlerProcess(build_scrapy_settings(profile, options, paths, args.time_limit))
     process.crawl(ProfileSpider, profile=profile)
     process.start()
     return 0

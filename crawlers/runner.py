@@ -28,7 +28,7 @@ from crawlers.report import failed_summary
 from crawlers.settings import CrawlPaths
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-GRACE_SECONDS = 15.0
+GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,14 @@ def run_crawl(
     crawl_settings: dict[str, Any] | None = None,
     timeout: float = 900.0,
     evidence_dir: Path | None = None,
+    grace: float = GRACE_SECONDS,
 ) -> CrawlResult:
     """Crawl one profile in a subprocess; results go to ``output_dir``.
 
-    Evidence goes to ``evidence_dir``, else ``<crawl_settings["data_dir"]>/evidence``, else
-    ``<output_dir>/evidence``."""
+    The spider is asked to close itself in time (``--time-limit``, leaving room for one
+    download timeout); if it has not exited by ``timeout`` it gets SIGTERM, and SIGKILL
+    ``grace`` seconds later. Evidence goes to ``evidence_dir``, else
+    ``<crawl_settings["data_dir"]>/evidence``, else ``<output_dir>/evidence``."""
     data_dir = (crawl_settings or {}).get("data_dir")
     if evidence_dir is None:
         evidence_dir = Path(data_dir) / "evidence" if data_dir else Path(output_dir) / "evidence"
@@ -81,6 +84,10 @@ def run_crawl(
     command = [sys.executable, "-m", "crawlers.run", str(profile_name_or_path),
                "--output-dir", str(paths.output_dir), "--evidence-dir", str(paths.evidence_dir),
                "--settings", str(settings_path)]  # fmt: skip
+    download_timeout = float((crawl_settings or {}).get("timeout", 20.0))
+    time_limit = timeout - download_timeout - grace
+    if time_limit >= 1.0:
+        command += ["--time-limit", str(time_limit)]
     if base_url:
         command += ["--base-url", base_url]
     env = {
@@ -94,8 +101,8 @@ def run_crawl(
         proc = subprocess.Popen(
             command, stdout=stderr, stderr=stderr, env=env, start_new_session=True
         )
-        timed_out = _wait(proc, timeout)
-    summary = _read_summary(paths.summary, str(profile_name_or_path), proc.returncode, timed_out)
+        timed_out = _wait(proc, timeout, grace)
+    summary = _read_summary(paths, str(profile_name_or_path), proc.returncode, timed_out)
     return CrawlResult(
         source=str(summary.get("source", profile_name_or_path)), items_path=paths.items,
         summary=summary, returncode=proc.returncode, log_path=paths.log,
@@ -103,32 +110,35 @@ def run_crawl(
     )  # fmt: skip
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+def _wait(proc: subprocess.Popen[bytes], timeout: float, grace: float) -> bool:
     """Wait; on timeout SIGTERM the crawl's process group, then SIGKILL it. True if timed out."""
     try:
         proc.wait(timeout=timeout)
         return False
     except subprocess.TimeoutExpired:
         pass
-    for sig, grace in ((signal.SIGTERM, GRACE_SECONDS), (signal.SIGKILL, None)):
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, None)):
         try:
             os.killpg(proc.pid, sig)  # the group this crawl started (start_new_session)
         except ProcessLookupError:
             break
         try:
-            proc.wait(timeout=grace)
+            proc.wait(timeout=wait)
             break
         except subprocess.TimeoutExpired:
             continue
     return True
 
 
-def _read_summary(path: Path, source: str, returncode: int, timed_out: bool) -> dict[str, Any]:
+def _read_summary(
+    paths: CrawlPaths, source: str, returncode: int, timed_out: bool
+) -> dict[str, Any]:
     try:
-        summary: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        summary: dict[str, Any] = json.loads(paths.summary.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        error = f"crawl exited {returncode} without a summary"
+        error = f"crawl exited {returncode} without a summary; see {paths.log}"
         summary = failed_summary(source, "no_summary", error)
+        summary["items"] = _count_lines(paths.items)  # flushed per item: these are usable
     if timed_out:
         summary["finish_reason"] = f"timeout ({summary.get('finish_reason')})"
     if timed_out or returncode != 0:
@@ -138,8 +148,19 @@ def _read_summary(path: Path, source: str, returncode: int, timed_out: bool) -> 
     return summary
 
 
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 0
+
+
 def iter_items(items_path: Path) -> Iterator[Listing | ItemError]:
-    """Records of an items file in order; bad lines become ``ItemError`` and are skipped."""
+    """Records of an items file in order; bad lines become ``ItemError`` and are skipped.
+    A missing file (the crawl died before its first record) yields nothing."""
+    if not Path(items_path).is_file():
+        return
     with Path(items_path).open("r", encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():

@@ -88,9 +88,12 @@ def effective_politeness(profile: Profile, options: CrawlOptions) -> tuple[int, 
 
 
 def build_scrapy_settings(
-    profile: Profile, options: CrawlOptions, paths: CrawlPaths
+    profile: Profile, options: CrawlOptions, paths: CrawlPaths, time_limit: float = 0.0
 ) -> dict[str, Any]:
-    """The complete Scrapy settings dict for crawling ``profile``."""
+    """The complete Scrapy settings dict for crawling ``profile``.
+
+    ``time_limit`` > 0 makes the spider close itself (``closespider_timeout``: summary
+    written, crawl not complete) before the runner would have to kill it."""
     concurrency, delay, max_pages = effective_politeness(profile, options)
     return {
         "BOT_NAME": "wildtrace",
@@ -110,7 +113,9 @@ def build_scrapy_settings(
         "DOWNLOAD_DELAY": delay,
         # Every response counts, images included: a hard safety cap on one crawl.
         "CLOSESPIDER_PAGECOUNT": max_pages,
+        "CLOSESPIDER_TIMEOUT": max(0.0, time_limit),
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # Scrapy >= 2.15 opens a control port; we want none
         "HTTPCACHE_ENABLED": False,
         "COOKIES_ENABLED": False,
         "LOG_LEVEL": "INFO",

@@ -186,6 +186,7 @@ class ProfileSpider(scrapy.Spider):
             self.report.error(response.url, f"bad item: {exc}", None)
             return
         if item["listing_id"] in self.seen_ids:
+            self.report.duplicates += 1
             return
         self.seen_ids.add(item["listing_id"])
         meta = self._capture(response, "json-item" if self.profile.kind == "json" else "feed-item")
@@ -194,10 +195,11 @@ class ProfileSpider(scrapy.Spider):
 
     # -- evidence and images ------------------------------------------------------------
     def _capture(self, response: Response, kind: str) -> dict[str, Any]:
+        headers = header_subset(dict(response.headers.items()))
         return {
             "kind": kind, "url": response.url, "fetched_at": utc_now(), "status": response.status,
-            "content_type": header_subset(dict(response.headers.items())).get("content-type"),
-            "headers": header_subset(dict(response.headers.items())), "source": self.profile.name,
+            "content_type": headers.get("content-type"), "headers": headers,
+            "source": self.profile.name,
         }  # fmt: skip
 
     def _pending(self, item: dict[str, Any], body: bytes, meta: dict[str, Any]) -> Iterator[Any]:
@@ -258,7 +260,7 @@ class ProfileSpider(scrapy.Spider):
             and role == ROLE_DETAIL
             and failure.value.response.status in (404, 410)
         ):
-            self.report.gone_ids.add(listing_id)
+            self.report.gone_ids.add(str(listing_id))
         else:
             self.report.error(request.url, _describe(failure), role, listing_id)
             self.logger.warning("failed %s (%s): %s", request.url, role, _describe(failure))
