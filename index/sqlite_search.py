@@ -209,6 +209,7 @@ def scan_highlight(text: str, term: str, context: int = 30) -> str | None:
 def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
     """One statement returning ``(facet, value, count)`` rows; the ``(NULL, NULL, total)``
     row carries the total. The filtered set is materialised once for all of them."""
+    facets = tuple(dict.fromkeys(facets))
     unknown = set(facets) - set(FACET_COLUMNS)
     if unknown:
         raise ValueError(f"unknown facet fields: {sorted(unknown)}")

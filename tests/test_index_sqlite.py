@@ -164,6 +164,13 @@ def test_hostile_queries_are_plain_text(store: SqliteStore, text: str) -> None:
     assert store.counts()["listings"] == 1
 
 
+def test_facet_names_are_checked(store: SqliteStore) -> None:
+    store.upsert_listings([make_listing()])
+    assert store.search(SearchQuery(facets=("kind", "kind"))).facets == {"kind": {"listing": 1}}
+    with pytest.raises(ValueError, match="unknown facet"):
+        store.search(SearchQuery(facets=("source", "title) FROM m; --")))
+
+
 def test_operators_are_not_operators(store: SqliteStore) -> None:
     store.upsert_listings(
         [make_listing(listing_id="1", title="ivory"), make_listing(listing_id="2", title="tiger")]
