@@ -34,7 +34,9 @@ def test_every_secret_variable_is_in_the_readme() -> None:
 
 def test_shipped_wildtrace_toml_is_the_rendered_defaults() -> None:
     shipped = (ROOT / "wildtrace.toml").read_text(encoding="utf-8")
-    assert shipped == render_defaults(), "regenerate with: wildtrace config --defaults > wildtrace.toml"
+    assert shipped == render_defaults(), (
+        "regenerate with: wildtrace config --defaults > wildtrace.toml"
+    )
 
 
 def test_rendered_defaults_load_back_to_the_defaults(tmp_path: Path) -> None:

@@ -16,7 +16,10 @@ def _started(path: Path):  # type: ignore[no-untyped-def]
 
 def test_schedule_survives_restart(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
-    schedules = [SourceSchedule("bazaar", interval_minutes=30), SourceSchedule("wildfeed", cron="0 */6 * * *")]
+    schedules = [
+        SourceSchedule("bazaar", interval_minutes=30),
+        SourceSchedule("wildfeed", cron="0 */6 * * *"),
+    ]
     first = _started(path)
     sync_jobs(first, schedules, "conf.toml")
     before = {job.id: (str(job.trigger), job.next_run_time) for job in first.get_jobs()}
@@ -51,7 +54,11 @@ def test_jobs_use_single_instance_and_coalescing(tmp_path: Path) -> None:
 def test_changed_and_removed_sources_update_the_store(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
     scheduler = _started(path)
-    sync_jobs(scheduler, [SourceSchedule("a", interval_minutes=5), SourceSchedule("b", interval_minutes=5)], None)
+    sync_jobs(
+        scheduler,
+        [SourceSchedule("a", interval_minutes=5), SourceSchedule("b", interval_minutes=5)],
+        None,
+    )
     sync_jobs(scheduler, [SourceSchedule("a", interval_minutes=10)], None)
     scheduler.shutdown(wait=False)
     again = _started(path)

@@ -127,7 +127,11 @@ class Settings:
 
     @property
     def sqlite_path(self) -> Path:
-        return Path(self.store.sqlite_path) if self.store.sqlite_path else self.data_dir / "wildtrace.db"
+        return (
+            Path(self.store.sqlite_path)
+            if self.store.sqlite_path
+            else self.data_dir / "wildtrace.db"
+        )
 
     @staticmethod
     def secret(name: str) -> str | None:
@@ -150,7 +154,16 @@ def _coerce(value: Any, typ: Any, where: str) -> Any:
     if typ is bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        if isinstance(value, str) and value.lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
             return value.lower() in ("1", "true", "yes", "on")
     elif typ is int and not isinstance(value, bool):
         try:
@@ -199,7 +212,11 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
         settings = _apply_file(settings, Path(path))
     sections = {f.name for f in fields(Settings)}
     for var, raw in sorted(env.items()):
-        if not var.startswith("WILDTRACE_") or var in SECRET_ENV.values() or var == "WILDTRACE_CONFIG":
+        if (
+            not var.startswith("WILDTRACE_")
+            or var in SECRET_ENV.values()
+            or var == "WILDTRACE_CONFIG"
+        ):
             continue
         rest = var[len("WILDTRACE_") :].lower()
         section, _, key = rest.partition("_")

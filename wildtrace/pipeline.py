@@ -8,6 +8,7 @@ subprocess), and pushes what they captured forward, one direction only.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,8 +21,11 @@ from typing import Any
 from alerts.rules import AlertRule, ThresholdRule, apply_rules
 from classifiers.base import Classifier, TextDoc
 from crawlers.base import Listing, utc_now
-from index.base import Store
+from crawlers.profiles import Profile, load_profiles
+from crawlers.runner import ItemError, iter_items, run_crawl
+from index.base import AlertFilter, Store
 from wildtrace.config import Settings
+from wildtrace.scheduler import SourceSchedule
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,9 @@ def classify_and_alert(listings: Sequence[Listing], comps: Components) -> tuple[
         for x in listings
     ]
     detections = comps.classifier.classify(docs)
-    comps.store.put_detections((x.content_hash, d) for x, d in zip(listings, detections, strict=True))
+    comps.store.put_detections(
+        (x.content_hash, d) for x, d in zip(listings, detections, strict=True)
+    )
     alerts = apply_rules(comps.rules, zip(listings, detections, strict=True))
     return len(detections), comps.store.upsert_alerts(alerts)
 
@@ -159,3 +165,170 @@ def ingest(
         gone = comps.store.active_keys(source) - seen
         report.removed = comps.store.mark_removed(sorted(gone), utc_now())
     return report
+
+
+def enabled_profiles(settings: Settings, names: Sequence[str] | None = None) -> list[Profile]:
+    """Profiles to crawl: ``names`` if given, else ``crawl.enabled``, else all shipped.
+    Malformed profiles are reported and skipped; the others still run."""
+    profiles, errors = load_profiles(settings.crawl.sources_dir or None)
+    for error in errors:
+        log.error("skipping site profile: %s", error)
+    wanted = list(names or settings.crawl.enabled)
+    if not wanted:
+        return profiles
+    by_name = {p.name: p for p in profiles}
+    unknown = [n for n in wanted if n not in by_name]
+    if unknown:
+        log.error("no site profile named %s", ", ".join(unknown))
+    return [by_name[n] for n in wanted if n in by_name]
+
+
+def schedules(settings: Settings, names: Sequence[str] | None = None) -> list[SourceSchedule]:
+    return [
+        SourceSchedule(p.name, interval_minutes=p.interval_minutes, cron=p.cron)
+        for p in enabled_profiles(settings, names)
+    ]
+
+
+def demo_base_urls(settings: Settings) -> dict[str, str]:
+    """Where the demo sources live when ``wildtrace run`` serves them on configured ports."""
+    if not settings.demo.enabled:
+        return {}
+    demo = settings.demo
+    return {name: f"http://{demo.host}:{getattr(demo, port)}" for name, port in DEMO_PORTS.items()}
+
+
+def crawl_settings(settings: Settings) -> dict[str, Any]:
+    """The plain dict the crawler subprocess receives (crawlers never import wildtrace)."""
+    crawl = asdict(settings.crawl)
+    crawl.pop("enabled")
+    crawl.pop("sources_dir")
+    crawl["data_dir"] = str(settings.data_dir)
+    return crawl
+
+
+def _watch_progress(
+    result_dir: Path, source: str, started: float, progress: Progress
+) -> Callable[[], None]:
+    """Report the growing item count of a running crawl every few seconds."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(2.0):
+            count = _count_lines(result_dir / "items.jsonl")
+            rate = count / max(time.monotonic() - started, 1e-9)
+            progress(f"  {source}: crawling… {count} items ({rate:.1f}/s)")
+
+    thread = threading.Thread(target=watch, name=f"progress-{source}", daemon=True)
+    thread.start()
+    return stop.set
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as fh:
+            return sum(1 for _ in fh)
+    except OSError:
+        return 0
+
+
+def crawl_and_ingest(
+    profile: Profile, comps: Components, *, base_url: str | None, progress: Progress | None
+) -> SourceReport:
+    """Crawl one source in a subprocess, then ingest what it captured."""
+    settings = comps.settings
+    started = time.monotonic()
+    out_dir = settings.data_dir / "crawls" / profile.name / utc_now().replace(":", "")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stop_watch = _watch_progress(out_dir, profile.name, started, progress) if progress else None
+    try:
+        result = run_crawl(
+            profile.path or profile.name,
+            output_dir=out_dir,
+            base_url=base_url,
+            crawl_settings=crawl_settings(settings),
+            timeout=settings.crawl.subprocess_timeout,
+        )
+    finally:
+        if stop_watch:
+            stop_watch()
+    summary = result.summary or {}
+    bad_lines: list[dict[str, Any]] = []
+    report = ingest(
+        profile.name, _listings(result.items_path, bad_lines), comps, complete=result.complete
+    )
+    report.errors = int(summary.get("errors", 0)) + len(bad_lines) + (1 if result.returncode else 0)
+    report.error_samples = list(summary.get("error_samples", []))[:20] + bad_lines[:20]
+    report.duration_s = round(time.monotonic() - started, 3)
+    if result.returncode:
+        log.error("crawl of %s exited %s; see %s", profile.name, result.returncode, result.log_path)
+    return report
+
+
+def _listings(items_path: Path, bad_lines: list[dict[str, Any]]) -> Iterator[Listing]:
+    """The crawl's records; unreadable lines are logged with their place and collected."""
+    for record in iter_items(items_path):
+        if isinstance(record, ItemError):
+            log.error("%s:%d: skipped crawl record: %s", record.path, record.line, record.error)
+            bad_lines.append({"url": f"{record.path}:{record.line}", "error": record.error})
+        else:
+            yield record
+
+
+def run_sources(
+    settings: Settings,
+    names: Sequence[str] | None = None,
+    *,
+    base_urls: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> list[SourceReport]:
+    """Crawl and process each enabled source in turn; one failing source never stops the rest."""
+    urls = demo_base_urls(settings) if base_urls is None else base_urls
+    reports = []
+    with open_components(settings) as comps:
+        for profile in enabled_profiles(settings, names):
+            try:
+                report = crawl_and_ingest(
+                    profile, comps, base_url=urls.get(profile.name), progress=progress
+                )
+            except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
+                log.exception("source %s failed", profile.name)
+                report = SourceReport(profile.name, errors=1, error_samples=[{"error": repr(exc)}])
+            reports.append(report)
+            if progress:
+                progress(_describe(report))
+    return reports
+
+
+def _describe(r: SourceReport) -> str:
+    rate = r.items / r.duration_s if r.duration_s else 0.0
+    return (
+        f"{r.source}: {r.items} items in {r.duration_s:.1f}s ({rate:.1f}/s) — {r.new} new, "
+        f"{r.changed} changed, {r.unchanged} unchanged, {r.removed} removed; "
+        f"{r.classified} classified, {r.new_alerts} new alerts, {r.errors} errors"
+        + ("" if r.complete else " (incomplete crawl: no removals)")
+    )
+
+
+def summarize(reports: Sequence[SourceReport], total_alerts: int) -> dict[str, Any]:
+    """The run's one-line summary plus the per-source detail."""
+    line = {
+        "sources": len(reports),
+        "listings": sum(r.items for r in reports),
+        "alerts": total_alerts,
+        "errors": sum(r.errors for r in reports),
+    }
+    return {"line": line, "detail": [r.to_dict() for r in reports]}
+
+
+def describe_demo_result(store: Store, epoch: int) -> str:
+    """Planted-positive recall and negative false-alert rate on the demo corpus."""
+    from wildtrace.demo import evaluate
+
+    alerted = {a.listing_key for a in store.list_alerts(AlertFilter(limit=1_000_000))}
+    fig = evaluate(alerted, epoch)
+    return (
+        f"demo corpus (epoch {epoch}): planted recall {fig['planted_recall']} "
+        f"({fig['found']}/{fig['planted']}), negative false-alert rate "
+        f"{fig['negative_false_alert_rate']} ({fig['false_alerts']}/{fig['negatives']})"
+    )

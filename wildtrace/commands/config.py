@@ -1,4 +1,4 @@
-"""``wildtrace config``: print the defaults file, the settings reference, or the effective values."""
+"""``wildtrace config``: the effective settings, the defaults file, or the reference table."""
 
 from __future__ import annotations
 

@@ -88,7 +88,9 @@ def run_forever(settings: Settings, sources: list[str] | None, config_path: str 
         store = pipeline.open_store(settings)
         stack.callback(store.close)
         web = start_in_thread(
-            create_app(store, page_size=settings.web.page_size), settings.web.host, settings.web.port
+            create_app(store, page_size=settings.web.page_size),
+            settings.web.host,
+            settings.web.port,
         )
         stack.callback(web.stop)
         _progress(f"alert queue: {web.url}/")

@@ -1,0 +1,142 @@
+"""End to end on the embedded default: demo sites over real HTTP → Scrapy subprocess →
+lexicon detector → SQLite → alerts. Slow-ish (three subprocess crawls per pass), so the
+demo sites and the first pass are shared by the module."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from index.base import AlertFilter, SearchQuery
+from wildtrace import pipeline
+from wildtrace.config import Settings, load_settings
+from wildtrace.demo import DemoSites, demo_truth
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _settings(data_dir: Path) -> Settings:
+    base = load_settings(env={})
+    return replace(
+        base,
+        data=replace(base.data, dir=str(data_dir)),
+        crawl=replace(base.crawl, autothrottle=False, concurrency=16, delay=0.0),
+        demo=replace(base.demo, enabled=False),
+    )
+
+
+@pytest.fixture(scope="module")
+def sites() -> Iterator[DemoSites]:
+    demo = DemoSites(host="127.0.0.1", ports=(0, 0, 0))
+    demo.start()
+    yield demo
+    demo.stop()
+
+
+@pytest.fixture(scope="module")
+def first_pass(sites: DemoSites, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    sites.set_epoch(0)
+    settings = _settings(tmp_path_factory.mktemp("pipeline"))
+    reports = pipeline.run_sources(settings, base_urls=sites.urls)
+    return settings, reports
+
+
+def test_every_source_is_crawled_completely(first_pass) -> None:  # type: ignore[no-untyped-def]
+    settings, reports = first_pass
+    truth = demo_truth(0)
+    by_source = {r.source: r for r in reports}
+    assert set(by_source) == {"bazaar", "tradepost", "wildfeed"}
+    for source, report in by_source.items():
+        expected = sum(1 for t in truth if t["source"] == source)
+        assert report.complete, report.error_samples
+        assert report.errors == 0, report.error_samples
+        assert report.items == expected == report.new
+        assert report.classified == expected
+
+
+def test_alerts_find_planted_listings_and_spare_negatives(first_pass) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = first_pass
+    truth = {f"{t['source']}:{t['listing_id']}": t for t in demo_truth(0)}
+    with pipeline.open_components(settings) as comps:
+        alerts = comps.store.list_alerts(AlertFilter(limit=10_000))
+    alerted = {a.listing_key for a in alerts}
+    assert len(alerted) == len(alerts), "one alert per listing"
+    planted = {k for k, t in truth.items() if t["planted"] and not t["image_only"]}
+    negatives = {k for k, t in truth.items() if not t["planted"]}
+    recall = len(alerted & planted) / len(planted)
+    false_alert_rate = len(alerted & negatives) / len(negatives)
+    assert recall >= 0.8, recall
+    assert false_alert_rate <= 0.05, false_alert_rate
+
+
+def test_robots_txt_disallowed_pages_are_never_stored(first_pass) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = first_pass
+    with pipeline.open_components(settings) as comps:
+        result = comps.store.search(SearchQuery(limit=1000))
+    urls = [hit.stored.listing.url for hit in result.hits]
+    assert urls
+    assert not [u for u in urls if "/private/" in u or "/internal/" in u or "/drafts/" in u]
+
+
+def test_second_crawl_is_incremental(sites: DemoSites, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    sites.set_epoch(0)
+    pipeline.run_sources(settings, ["bazaar"], base_urls=sites.urls)
+    sites.set_epoch(1)
+    try:
+        (second,) = pipeline.run_sources(settings, ["bazaar"], base_urls=sites.urls)
+    finally:
+        sites.set_epoch(0)
+    before = {t["listing_id"] for t in demo_truth(0) if t["source"] == "bazaar"}
+    after = {t["listing_id"] for t in demo_truth(1) if t["source"] == "bazaar"}
+    assert second.complete
+    assert second.removed == len(before - after) > 0
+    assert second.new == len(after - before)
+    assert second.changed > 0
+    assert second.unchanged == len(before & after) - second.changed
+    assert second.classified == second.new + second.changed
+    with pipeline.open_components(settings) as comps:
+        gone = sorted(before - after)[0]
+        stored = comps.store.get_listing(f"bazaar:{gone}")
+        assert stored is not None and stored.removed_at is not None
+        changed = [
+            k
+            for k in (f"bazaar:{i}" for i in before & after)
+            if len(comps.store.listing_versions(k)) == 2
+        ]
+        assert len(changed) == second.changed
+
+
+def test_run_once_prints_summary_as_last_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "WILDTRACE_DATA_DIR": str(tmp_path / "var"),
+        "WILDTRACE_DEMO_MARKET_PORT": "18101",
+        "WILDTRACE_DEMO_API_PORT": "18102",
+        "WILDTRACE_DEMO_SOCIAL_PORT": "18103",
+        "WILDTRACE_CRAWL_AUTOTHROTTLE": "false",
+        "WILDTRACE_CRAWL_CONCURRENCY": "16",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "wildtrace.cli", "run", "--once"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert list(summary) == ["sources", "listings", "alerts", "errors"]
+    assert summary["sources"] == 3
+    assert summary["listings"] == len(demo_truth(0))
+    assert summary["errors"] == 0
+    assert summary["alerts"] > 0
