@@ -28,11 +28,12 @@ test: install-dev
 	$(MAKE) services-up
 	$(PY) -m pytest -q; status=$$?; $(MAKE) services-down; exit $$status
 
-services-up:
-	@true
+# The Elasticsearch-API-compatible server (noida-db) the ES contract tests run against.
+services-up: install-dev
+	tools/es-server.sh start
 
 services-down:
-	@true
+	tools/es-server.sh stop
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

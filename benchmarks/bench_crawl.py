@@ -1,0 +1,100 @@
+"""Crawl throughput against raw Scrapy, in the same run, on the bazaar demo site.
+
+    python -m benchmarks.bench_crawl [--repeats 3]
+
+* raw: ``scrapy runspider`` of a minimal spider (links + title only, no evidence).
+* profile: ``crawlers.runner.run_crawl`` of the shipped bazaar profile — the generic
+  spider, full field extraction, evidence written by SHA-256, images fetched.
+* pipeline: ``wildtrace.pipeline.run_sources`` — the profile crawl plus ingest into
+  SQLite, classification and alerts (the listings/s of ``wildtrace run --once``).
+
+Each is a fresh subprocess crawl (interpreter start included, as in production); the
+median of ``--repeats`` runs is reported with the ratio to raw. Same settings for all:
+16 concurrent requests, no delay, AutoThrottle off, robots.txt obeyed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from crawlers.runner import run_crawl
+from wildtrace import pipeline
+from wildtrace.config import load_settings
+from wildtrace.demo import DemoSites
+
+RAW_SPIDER = Path(__file__).with_name("raw_scrapy_spider.py")
+SCRAPY_OPTS = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "DOWNLOAD_DELAY=0",
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=True",
+               "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+
+
+def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    base = load_settings(env={})
+    return replace(
+        base,
+        data=replace(base.data, dir=str(data_dir)),
+        crawl=replace(base.crawl, autothrottle=False, concurrency=16, delay=0.0),
+        demo=replace(base.demo, enabled=False),
+    )
+
+
+def raw(base: str, tmp: Path) -> tuple[float, int]:
+    out = tmp / "raw.jsonl"
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "runspider", str(RAW_SPIDER), "-a", f"base={base}",
+         "-O", f"{out}:jsonl", *SCRAPY_OPTS],
+        check=True, capture_output=True, cwd=tmp,
+    )  # fmt: skip
+    return time.perf_counter() - started, sum(1 for _ in out.open())
+
+
+def profile(base: str, tmp: Path) -> tuple[float, int]:
+    settings = _settings(tmp)
+    started = time.perf_counter()
+    result = run_crawl(
+        "bazaar", output_dir=tmp / "crawl", base_url=base,
+        crawl_settings=pipeline.crawl_settings(settings), timeout=600,
+    )  # fmt: skip
+    return time.perf_counter() - started, int(result.summary.get("items", 0))
+
+
+def full(base: str, tmp: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    (report,) = pipeline.run_sources(_settings(tmp), ["bazaar"], base_urls={"bazaar": base})
+    return time.perf_counter() - started, report.items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    sites = DemoSites(host="127.0.0.1", ports=(0, 0, 0))
+    sites.start()
+    base = sites.urls["bazaar"]
+    rows: dict[str, list[tuple[float, int]]] = {"raw": [], "profile": [], "pipeline": []}
+    try:
+        for _ in range(args.repeats):
+            for name, fn in (("raw", raw), ("profile", profile), ("pipeline", full)):
+                with tempfile.TemporaryDirectory() as tmp:
+                    rows[name].append(fn(base, Path(tmp)))
+    finally:
+        sites.stop()
+    raw_rate = statistics.median(n / s for s, n in rows["raw"])
+    print(f"crawl of the bazaar demo site, median of {args.repeats} runs")
+    print(f"{'variant':<10} {'items':>6} {'seconds':>8} {'items/s':>8} {'ratio':>6}")
+    for name, runs in rows.items():
+        seconds = statistics.median(s for s, _ in runs)
+        rate = statistics.median(n / s for s, n in runs)
+        print(f"{name:<10} {runs[0][1]:>6} {seconds:>8.2f} {rate:>8.1f} {rate / raw_rate:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
