@@ -148,6 +148,14 @@ class ElasticsearchStore:
         the cluster goes away again (the rest stays spooled)."""
 
         def apply(op: str, payload: Any) -> None:
+            if op == "put_detections":  # set aside only the detections that cannot be stored
+                self.writer.put_detections(payload, skip_unknown=True)
+                self._dirty = True
+                if self.writer.skipped:
+                    raise PoisonOperation(
+                        "detections of versions never stored", self.writer.skipped
+                    )
+                return
             try:
                 self._apply(op, payload)
             except (Rejected, ValueError) as exc:

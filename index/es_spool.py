@@ -38,7 +38,12 @@ MAX_SEGMENT_BYTES = 8 * 1024 * 1024
 
 
 class PoisonOperation(Exception):
-    """Raised by a replay callback when the cluster refused an operation for good."""
+    """Raised by a replay callback when the cluster refused an operation (or, with
+    ``payload``, the part of it given there) for good."""
+
+    def __init__(self, message: str, payload: Any = None) -> None:
+        super().__init__(message)
+        self.payload = payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +163,8 @@ class Spool:
                         try:
                             apply(entry.op, entry.payload)
                         except PoisonOperation as exc:
-                            self._bury(entry, str(exc))
+                            payload = entry.payload if exc.payload is None else exc.payload
+                            self._bury(SpoolEntry(entry.op, payload, 0), str(exc))
                         applied += 1
                     self._set_done(segment, index + 1)
                 segment.unlink()

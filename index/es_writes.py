@@ -218,8 +218,12 @@ class Writer:
         ]
         return bulk(self.client, actions, self.chunk_size)
 
-    def put_detections(self, payload: list[list[Any]]) -> int:
+    def put_detections(self, payload: list[list[Any]], *, skip_unknown: bool = False) -> int:
+        """Store detections; a detection of a version that was never captured raises
+        ``ValueError`` before anything is written, or, with ``skip_unknown`` (replays), is
+        left out and reported in ``self.skipped`` so only it is set aside."""
         pairs = [(str(h), Detection.from_dict(d)) for h, d in payload]
+        self.skipped: list[list[Any]] = []
         heads = self.mget(
             "listings", [doc_id(d.id) for _, d in pairs], ["key", "content_hash", "lang_hint"]
         )
@@ -228,6 +232,9 @@ class Writer:
         actions: list[dict[str, Any]] = []
         for content_hash, det in pairs:
             if (det.id, content_hash) not in known:
+                if skip_unknown:
+                    self.skipped.append([content_hash, det.to_dict()])
+                    continue
                 raise ValueError(f"detection for a listing version that was never stored: {det.id}")
             actions.append(
                 {
@@ -249,7 +256,7 @@ class Writer:
                     }
                 )
         bulk(self.client, actions, self.chunk_size)
-        return len(pairs)
+        return len(pairs) - len(self.skipped)
 
     def _known_versions(self, wanted: list[tuple[str, str]], heads: dict[str, Any]) -> set:
         known = {(k, h) for k, h in wanted if k in heads and heads[k]["content_hash"] == h}
