@@ -64,16 +64,24 @@ class TemplateCycle:
         self._templates = templates
         self._rng = rng
         self._queue: list[Template] = []
+        self._started = False
 
     def next(self, source: str) -> Template:
         for _ in range(2):
             for i, tpl in enumerate(self._queue):
                 if tpl.allows(source):
                     return self._queue.pop(i)
-            refill = list(self._templates)
-            self._rng.shuffle(refill)
-            self._queue.extend(refill)
+            self._queue.extend(self._refill())
         raise ValueError(f"no template of this kind allows source {source!r}")
+
+    def _refill(self) -> list[Template]:
+        """A shuffled pass over all templates; the first pass puts pinned ones first."""
+        pinned = [t for t in self._templates if t.pinned and not self._started]
+        rest = [t for t in self._templates if t not in pinned]
+        self._rng.shuffle(pinned)
+        self._rng.shuffle(rest)
+        self._started = True
+        return pinned + rest
 
 
 def new_cycles(rng: random.Random) -> dict[str, TemplateCycle]:

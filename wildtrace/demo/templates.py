@@ -6,7 +6,8 @@ arrest and awareness posts, plus books and films about the trade) and ``plain``
 (ordinary goods and chatter). The JSON keys are short because the files are mostly
 text: ``k`` key, ``t`` titles, ``d`` descriptions, ``src`` the sources allowed
 (``b``azaar, ``t``radepost, ``w``ildfeed), ``usd`` a price range in US dollars, ``img``
-the picture kind, ``io`` image-only. These templates are demo data only; classifier
+the picture kind, ``io`` image-only, ``pin`` used in the first pass (so the
+corpus always shows that obfuscation or case). These templates are demo data only; classifier
 training data lives elsewhere and shares none of them.
 """
 
@@ -44,6 +45,7 @@ class Template:
     texts: tuple[str, ...]
     tags: tuple[str, ...]
     image_only: bool
+    pinned: bool
 
     @property
     def planted(self) -> bool:
@@ -88,6 +90,7 @@ def _build(kind: str, raw: dict[str, Any]) -> Template:
         texts=tuple(raw["d"]),
         tags=tuple(raw.get("tags", ())),
         image_only=bool(raw.get("io", False)),
+        pinned=bool(raw.get("pin", False)),
     )
     _check(tpl)
     return tpl

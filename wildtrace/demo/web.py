@@ -114,8 +114,10 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def _base_url(self) -> str:
             host = self.headers.get("Host", "")
             if not _HOST.match(host):
-                address, port = self.server.server_address[:2]
-                host = f"{address}:{port}"
+                address = self.server.server_address
+                host = (
+                    f"{address[0]!s}:{address[1]!s}" if isinstance(address, tuple) else "localhost"
+                )
             return f"http://{host}"
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
