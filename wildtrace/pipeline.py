@@ -141,10 +141,18 @@ def classify_and_alert(listings: Sequence[Listing], comps: Components) -> tuple[
 
 
 def ingest(
-    source: str, listings: Iterable[Listing], comps: Components, *, complete: bool
+    source: str,
+    listings: Iterable[Listing],
+    comps: Components,
+    *,
+    complete: bool,
+    unfetched: Iterable[str] = (),
 ) -> SourceReport:
     """Store a crawl's listings incrementally, classify what is new or changed, raise alerts,
-    and — only after a complete crawl — mark listings that were not seen as removed."""
+    and — only after a complete crawl — mark listings that were not seen as removed.
+
+    ``unfetched`` are listing ids whose detail page failed for another reason than
+    404/410: not seeing them proves nothing, so they are never marked removed."""
     report = SourceReport(source=source, complete=complete)
     seen: set[str] = set()
     for batch in _batches(listings, comps.settings.classifier.batch_size):
@@ -162,7 +170,8 @@ def ingest(
             report.classified += classified
             report.new_alerts += new_alerts
     if complete:
-        gone = comps.store.active_keys(source) - seen
+        not_proven = {f"{source}:{i}" for i in unfetched}
+        gone = comps.store.active_keys(source) - seen - not_proven
         report.removed = comps.store.mark_removed(sorted(gone), utc_now())
     return report
 
@@ -254,8 +263,14 @@ def crawl_and_ingest(
             stop_watch()
     summary = result.summary or {}
     bad_lines: list[dict[str, Any]] = []
+    listings = list(_listings(result.items_path, bad_lines))
     report = ingest(
-        profile.name, _listings(result.items_path, bad_lines), comps, complete=result.complete
+        profile.name,
+        listings,
+        comps,
+        # An unreadable record could be any listing: then nothing may be called removed.
+        complete=result.complete and not bad_lines,
+        unfetched=summary.get("unfetched_ids") or (),
     )
     report.errors = int(summary.get("errors", 0)) + len(bad_lines) + (1 if result.returncode else 0)
     report.error_samples = list(summary.get("error_samples", []))[:20] + bad_lines[:20]
