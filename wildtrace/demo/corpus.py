@@ -109,6 +109,8 @@ class ItemFactory:
         # Title and description variants are written in pairs.
         variant = rng.randrange(max(len(tpl.titles), len(tpl.texts)))
         body = self._fill(tpl.texts[variant % len(tpl.texts)], city, contact)
+        if not tpl.planted and tpl.usd is not None and self.rng.random() < 0.6:
+            body += " " + self.rng.choice(self.world["extras"][tpl.lang])  # sellers' boilerplate
         title = self._fill(tpl.titles[variant % len(tpl.titles)], city, contact)
         price, currency = self._price(tpl, body, city)
         return DemoItem(
