@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.index",
     "wildtrace.commands.run",
     "wildtrace.commands.serve",
+    "wildtrace.commands.text",
 )
 
 
