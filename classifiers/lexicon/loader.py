@@ -1,0 +1,309 @@
+"""Load and validate the multilingual lexicon shipped as data files in ``lexicon/data/``.
+
+Design
+------
+The lexicon is data, not code: investigators and translators edit TSV files, and the
+loader turns them into typed, validated records (a bad row fails loudly with its file and
+line number). Every key is normalised with :func:`classifiers.normalize.normalize_term`,
+the same function applied to listings, so "Rhino-Horn" in a file matches "r.h.i.n.o horn"
+in a listing. ``Lexicon.version`` is a hash of the data files: stored detections name the
+exact lexicon that produced them.
+
+Files (one per kind; see README.md in this package for the columns):
+``commodities.tsv``, ``terms.tsv``, ``code_words.tsv``, ``context_words.tsv``,
+``context_rules.tsv``, ``intent_cues.tsv``, ``signals.tsv``, ``scoring.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from classifiers.normalize import normalize_term
+
+LANGS = ("en", "zh-hans", "zh-hant", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
+_LANG_ALIASES = {"zh": ("zh-hans", "zh-hant")}
+TERM_TYPES = ("product", "species", "code_word", "packaging")
+INTENTS = ("sell", "buy")
+BOUNDARIES = ("word", "start", "none")
+_NO_BOUNDARY_SCRIPT = re.compile(
+    "[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+DATA_FILES = (
+    "commodities.tsv",
+    "terms.tsv",
+    "code_words.tsv",
+    "context_words.tsv",
+    "context_rules.tsv",
+    "intent_cues.tsv",
+    "signals.tsv",
+    "scoring.json",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Commodity:
+    name: str
+    label: str
+    species: tuple[str, ...]
+    cites: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A product/species name; also used for code words (``type == "code_word"``)."""
+
+    term: str
+    key: str
+    langs: tuple[str, ...]
+    commodity: str
+    species: tuple[str, ...]
+    cites: str
+    weight: float
+    type: str
+    boundary: str
+    requires: tuple[str, ...] = ()  # code words: context groups, any of which must be near
+    window: int = 0  # code words: how near (normalised characters)
+
+
+@dataclass(frozen=True, slots=True)
+class ContextWord:
+    word: str
+    key: str
+    langs: tuple[str, ...]
+    group: str
+    boundary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """A "not an offer" cue. ``window`` None means the whole document."""
+
+    pattern: str
+    key: str
+    langs: tuple[str, ...]
+    family: str
+    weight: float
+    targets: tuple[str, ...]  # commodities it argues against; ("*",) = all
+    window: int | None
+    boundary: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntentCue:
+    cue: str
+    key: str
+    langs: tuple[str, ...]
+    intent: str
+    weight: float
+    boundary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    name: str
+    family: str
+    weight: float
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    commodities: dict[str, Commodity]
+    terms: tuple[Term, ...]
+    code_words: tuple[Term, ...]
+    context_words: tuple[ContextWord, ...]
+    rules: tuple[ContextRule, ...]
+    intents: tuple[IntentCue, ...]
+    signals: tuple[Signal, ...]
+    scoring: dict[str, Any]
+    version: str
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return tuple(sorted({r.family for r in self.rules}))
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(sorted({w.group for w in self.context_words}))
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped with the package (loaded once per process)."""
+    return load_lexicon(resources.files("classifiers.lexicon") / "data")
+
+
+def load_lexicon(directory: Traversable | Path) -> Lexicon:
+    """Load and validate every data file in ``directory``."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(name.encode() + b"\0" + (directory / name).read_bytes())
+    commodities = {
+        r["commodity"]: Commodity(r["commodity"], r["label"], _split(r["species"], ";"), r["cites"])
+        for _, r in _rows(directory, "commodities.tsv")
+    }
+    return Lexicon(
+        commodities=commodities,
+        terms=tuple(_terms(directory, commodities)),
+        code_words=tuple(_code_words(directory, commodities)),
+        context_words=tuple(_context_words(directory)),
+        rules=tuple(_rules(directory, commodities)),
+        intents=tuple(_intents(directory)),
+        signals=tuple(_signals(directory)),
+        scoring=json.loads((directory / "scoring.json").read_text("utf-8")),
+        version=digest.hexdigest()[:12],
+    )
+
+
+def _rows(directory: Traversable | Path, name: str) -> Iterator[tuple[str, dict[str, str]]]:
+    text = (directory / name).read_text("utf-8")
+    reader = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for line, row in enumerate(reader, start=2):
+        if any(v is None for v in row.values()) or None in row:
+            raise ValueError(f"{name}:{line}: wrong number of columns")
+        yield f"{name}:{line}", {k: v.strip() for k, v in row.items()}
+
+
+def _split(value: str, sep: str = ",") -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(sep) if v.strip())
+
+
+def _langs(where: str, value: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for lang in _split(value):
+        expanded = _LANG_ALIASES.get(lang, (lang,))
+        for code in expanded:
+            if code not in LANGS:
+                raise ValueError(f"{where}: unknown language {code!r}")
+            out.append(code)
+    if not out:
+        raise ValueError(f"{where}: no language")
+    return tuple(out)
+
+
+def _key(where: str, raw: str) -> str:
+    key = normalize_term(raw)
+    if not key:
+        raise ValueError(f"{where}: empty after normalisation")
+    return key
+
+
+def _boundary(key: str, langs: tuple[str, ...], explicit: str = "") -> str:
+    """CJK/Thai never need boundaries; German compounds need only a start boundary."""
+    if explicit:
+        return explicit
+    if _NO_BOUNDARY_SCRIPT.search(key):
+        return "none"
+    return "start" if set(langs) == {"de"} else "word"
+
+
+def _weight(where: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{where}: weight {value!r} is not a number") from None
+
+
+def _commodity(where: str, name: str, commodities: dict[str, Commodity]) -> Commodity:
+    if name not in commodities:
+        raise ValueError(f"{where}: unknown commodity {name!r}")
+    return commodities[name]
+
+
+def _terms(directory: Traversable | Path, commodities: dict[str, Commodity]) -> Iterator[Term]:
+    for where, r in _rows(directory, "terms.tsv"):
+        com = _commodity(where, r["commodity"], commodities)
+        if r["type"] not in TERM_TYPES or r["boundary"] not in ("", *BOUNDARIES):
+            raise ValueError(f"{where}: bad type or boundary")
+        langs, key = _langs(where, r["lang"]), _key(where, r["term"])
+        yield Term(
+            term=r["term"],
+            key=key,
+            langs=langs,
+            commodity=com.name,
+            species=_split(r["species"], ";") or com.species,
+            cites=r["cites"] or com.cites,
+            weight=_weight(where, r["weight"]),
+            type=r["type"],
+            boundary=_boundary(key, langs, r["boundary"]),
+        )
+
+
+def _code_words(directory: Traversable | Path, commodities: dict[str, Commodity]) -> Iterator[Term]:
+    for where, r in _rows(directory, "code_words.tsv"):
+        com = _commodity(where, r["commodity"], commodities)
+        langs, key = _langs(where, r["lang"]), _key(where, r["term"])
+        yield Term(
+            term=r["term"],
+            key=key,
+            langs=langs,
+            commodity=com.name,
+            species=com.species,
+            cites=com.cites,
+            weight=_weight(where, r["weight"]),
+            type="code_word",
+            boundary=_boundary(key, langs),
+            requires=_split(r["requires"]),
+            window=int(r["window"]),
+        )
+
+
+def _context_words(directory: Traversable | Path) -> Iterator[ContextWord]:
+    for where, r in _rows(directory, "context_words.tsv"):
+        langs, key = _langs(where, r["lang"]), _key(where, r["word"])
+        yield ContextWord(r["word"], key, langs, r["group"], _boundary(key, langs))
+
+
+def _rules(
+    directory: Traversable | Path, commodities: dict[str, Commodity]
+) -> Iterator[ContextRule]:
+    for where, r in _rows(directory, "context_rules.tsv"):
+        langs, key = _langs(where, r["lang"]), _key(where, r["pattern"])
+        targets = _split(r["target"])
+        for target in targets:
+            if target != "*":
+                _commodity(where, target, commodities)
+        scope = r["scope"]
+        if scope != "doc" and not re.fullmatch(r"window:\d+", scope):
+            raise ValueError(f"{where}: scope must be 'doc' or 'window:N'")
+        weight = _weight(where, r["weight"])
+        if weight > 0:
+            raise ValueError(f"{where}: context rules argue against a hit; weight must be <= 0")
+        yield ContextRule(
+            pattern=r["pattern"],
+            key=key,
+            langs=langs,
+            family=r["family"],
+            weight=weight,
+            targets=targets,
+            window=None if scope == "doc" else int(scope.split(":")[1]),
+            boundary=_boundary(key, langs),
+        )
+
+
+def _intents(directory: Traversable | Path) -> Iterator[IntentCue]:
+    for where, r in _rows(directory, "intent_cues.tsv"):
+        if r["intent"] not in INTENTS:
+            raise ValueError(f"{where}: intent must be one of {INTENTS}")
+        langs, key = _langs(where, r["lang"]), _key(where, r["cue"])
+        weight = _weight(where, r["weight"])
+        yield IntentCue(r["cue"], key, langs, r["intent"], weight, _boundary(key, langs))
+
+
+def _signals(directory: Traversable | Path) -> Iterator[Signal]:
+    for where, r in _rows(directory, "signals.tsv"):
+        try:
+            regex = re.compile(r["regex"], re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"{where}: bad regex: {exc}") from None
+        yield Signal(r["name"], r["family"], _weight(where, r["weight"]), regex)

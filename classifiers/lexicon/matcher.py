@@ -1,0 +1,188 @@
+"""Find lexicon entries in normalised text: one Aho–Corasick pass plus a cheap fuzzy pass.
+
+Design
+------
+* One automaton (``pyahocorasick``) holds every key of every kind (term, code word,
+  context word, context rule, intent cue), indexed by its accent-stripped form and run
+  over ``Normalized.plain``; so "vay te te" and "vảy tê tê" both hit. Short keys whose
+  accents carry the meaning ("ngà", "bán", "hổ") must match with their accents, checked
+  against ``Normalized.text`` at the same offsets (the two strings are aligned).
+* Latin-script keys need word boundaries (an English plural "s"/"es" may follow);
+  German keys need only a start boundary (compounds: "Elfenbeinschnitzerei"); CJK and
+  Thai keys need none (no spaces between words).
+* A match fully inside a longer match of a different span is dropped, whatever their
+  kinds: "tiger balm" (rule) swallows "tiger" (term), "white plastic" (code word)
+  swallows "plastic" (rule), "犀牛角" (term) swallows "牛角" (rule).
+* Fuzzy: single-word Latin terms of ≥ ``fuzzy_min_length`` letters and weight ≥
+  ``fuzzy_min_weight`` also match at edit distance 1 (substitution, insertion, deletion
+  or adjacent transposition), via a deletion-neighbourhood index, only for words no
+  exact match covers. Restricted to strong terms because weak ones have common
+  neighbours ("gibbon"/"ribbon", "elefant"/"elegant").
+* Leetspeak "1" is read as "i" by normalisation; keys containing "l" are also indexed
+  with "l"→"i" so "pango1in" still matches "pangolin".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from classifiers.lexicon.loader import Lexicon
+from classifiers.normalize import Normalized, strip_accents
+
+KINDS = ("term", "code_word", "context_word", "rule", "intent")
+_FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One lexicon hit. ``start``/``end`` index the normalised text; ``span`` the original."""
+
+    kind: str
+    index: int
+    start: int
+    end: int
+    span: tuple[int, int]
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    kind: str
+    index: int
+    key: str
+    boundary: str
+    accent_required: bool
+
+
+class Matcher:
+    """Matches one lexicon against normalised texts. Build once, reuse for every text."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        scoring = lexicon.scoring
+        self._accentless_min = int(scoring.get("accentless_min_length", 5))
+        self._automaton = ahocorasick.Automaton()
+        table: dict[str, list[_Entry]] = {}
+        for kind, index, key, boundary in self._keys():
+            plain = strip_accents(key)
+            required = plain != key and len(plain) < self._accentless_min
+            table.setdefault(plain, []).append(_Entry(kind, index, key, boundary, required))
+            if kind == "term" and boundary != "none" and "l" in plain and len(plain) >= 5:
+                variant = plain.replace("l", "i")
+                table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
+        for plain, entries in table.items():
+            self._automaton.add_word(plain, (len(plain), tuple(entries)))
+        self._automaton.make_automaton()
+        self._build_fuzzy(int(scoring["fuzzy_min_length"]), float(scoring["fuzzy_min_weight"]))
+
+    def _keys(self) -> list[tuple[str, int, str, str]]:
+        lex = self.lexicon
+        out = [("term", i, t.key, t.boundary) for i, t in enumerate(lex.terms)]
+        out += [("code_word", i, t.key, t.boundary) for i, t in enumerate(lex.code_words)]
+        out += [("context_word", i, w.key, w.boundary) for i, w in enumerate(lex.context_words)]
+        out += [("rule", i, r.key, r.boundary) for i, r in enumerate(lex.rules)]
+        out += [("intent", i, c.key, c.boundary) for i, c in enumerate(lex.intents)]
+        return out
+
+    def _build_fuzzy(self, min_length: int, min_weight: float) -> None:
+        self._fuzzy_exact: dict[str, list[int]] = {}
+        self._fuzzy_deletes: dict[str, set[str]] = {}
+        for i, term in enumerate(self.lexicon.terms):
+            key = strip_accents(term.key)
+            if len(key) < min_length or term.weight < min_weight or not key.isalpha():
+                continue
+            if not key.isascii():
+                continue
+            self._fuzzy_exact.setdefault(key, []).append(i)
+            for k in range(len(key)):
+                self._fuzzy_deletes.setdefault(key[:k] + key[k + 1 :], set()).add(key)
+
+    def match(self, norm: Normalized) -> list[Match]:
+        """All matches in ``norm``, contained matches removed, sorted by position."""
+        plain, text = norm.plain, norm.text
+        found: list[tuple[int, int, _Entry]] = []
+        for end_index, (length, entries) in self._automaton.iter(plain):
+            start, end = end_index + 1 - length, end_index + 1
+            for entry in entries:
+                if entry.accent_required and text[start:end] != entry.key:
+                    continue
+                stop = _bounded(plain, start, end, entry.boundary)
+                if stop is not None:
+                    found.append((start, stop, entry))
+        matches = [Match(e.kind, e.index, s, t, norm.to_original(s, t)) for s, t, e in found]
+        if self._fuzzy_exact:
+            matches += self._fuzzy(norm, matches)
+        return _drop_contained(matches)
+
+    def _fuzzy(self, norm: Normalized, exact: list[Match]) -> list[Match]:
+        covered = bytearray(len(norm.plain))
+        for m in exact:
+            covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+        out = []
+        for tok in _FUZZY_TOKEN.finditer(norm.plain):
+            word = tok.group()
+            if covered[tok.start()] or word in self._fuzzy_exact:
+                continue
+            for key in self._candidates(word):
+                for index in self._fuzzy_exact[key]:
+                    span = norm.to_original(tok.start(), tok.end())
+                    out.append(Match("term", index, tok.start(), tok.end(), span, fuzzy=True))
+        return out
+
+    def _candidates(self, word: str) -> set[str]:
+        keys = set(self._fuzzy_deletes.get(word, ()))
+        for k in range(len(word)):
+            deleted = word[:k] + word[k + 1 :]
+            if deleted in self._fuzzy_exact:
+                keys.add(deleted)
+            keys.update(self._fuzzy_deletes.get(deleted, ()))
+        return {key for key in keys if _within_one(word, key)}
+
+
+def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
+    """End offset of a match that respects its boundary rule (plural-extended), or None."""
+    if boundary == "none":
+        return end
+    if start > 0 and plain[start - 1].isalnum():
+        return None
+    if boundary == "start":
+        return end
+    n = len(plain)
+    for suffix in ("", "s", "es"):
+        stop = end + len(suffix)
+        if plain[end:stop] == suffix and (stop >= n or not plain[stop].isalnum()):
+            return stop
+    return None
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance ≤ 1 (one edit or one adjacent swap)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+def _drop_contained(matches: list[Match]) -> list[Match]:
+    """Drop matches strictly inside a longer match (same-span matches all survive)."""
+    matches.sort(key=lambda m: (m.start, -m.end))
+    kept: list[Match] = []
+    cover_start, cover_end = -1, -1
+    for m in matches:
+        if m.end <= cover_end and (m.start, m.end) != (cover_start, cover_end):
+            continue
+        kept.append(m)
+        if m.end > cover_end:
+            cover_start, cover_end = m.start, m.end
+    return kept
