@@ -6,6 +6,7 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -273,7 +274,7 @@ def test_corpus_is_deterministic_and_obfuscated() -> None:
     texts = " ".join(i.title + " " + i.text for i in snapshot(0).all_items())
     assert "\u200b" in texts and "іvоrу" in texts and "🦏" in texts and "鹤顶红" in texts
     assert any("\uff01" <= ch <= "\uff5e" for ch in texts)  # full-width look-alikes
-    assert "r.h.i.n.o" in texts.lower() or "p.a.n.g.o.l.i.n" in texts.lower()
+    assert re.search(r"\w(?:\.\w){3,}", texts)  # dotted: r.h.i.n.o
     marked = apply_marks("[[rhino|dotted]] [[象牙|spaced]] [[ngà|zerowidth]]", random.Random(1))
     assert marked == "r.h.i.n.o 象 牙 n\u200bg\u200bà"
 
