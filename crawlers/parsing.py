@@ -24,14 +24,16 @@ SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 # Longest symbols first: "US$" must win over "$".
 CURRENCY_SYMBOLS = [
     ("US$", "USD"), ("HK$", "HKD"), ("NT$", "TWD"), ("CN¥", "CNY"), ("R$", "BRL"), ("A$", "AUD"),
-    ("C$", "CAD"), ("S$", "SGD"), ("KSh", "KES"), ("RMB", "CNY"), ("zł", "PLN"), ("Rp", "IDR"),
+    ("C$", "CAD"), ("S$", "SGD"), ("MX$", "MXN"), ("FCFA", "XOF"), ("บาท", "THB"), ("KSh", "KES"),
+    ("RMB", "CNY"), ("zł", "PLN"), ("Rp", "IDR"),
     ("RM", "MYR"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("￥", "JPY"), ("元", "CNY"),
     ("₹", "INR"), ("₫", "VND"), ("฿", "THB"), ("₱", "PHP"), ("₩", "KRW"), ("₦", "NGN"),
     ("$", "USD"),
 ]  # fmt: skip
 ISO_CURRENCIES = frozenset(
     "USD EUR GBP JPY CNY HKD TWD SGD MYR IDR THB VND PHP INR KRW AUD CAD NZD CHF BRL MXN ZAR "
-    "NGN KES AED SAR RUB PLN TRY USDT BTC ETH".split()
+    "NGN KES AED SAR RUB PLN TRY XOF XAF EGP PKR BDT LKR NPR MMK KHR LAK CZK HUF SEK NOK DKK ILS "
+    "ARS CLP COP PEN UAH GHS TZS UGX ETB MAD USDT BTC ETH".split()
 )
 # Letter symbols ("RM", "Rp") must stand alone: "FIRM" is not Malaysian ringgit.
 _SYMBOL_RES = [
@@ -92,6 +94,9 @@ def parse_currency(text: str | None, lang: str | None = None) -> str | None:
     if not text:
         return None
     text = text[:200]
+    code = text.strip()
+    if re.fullmatch(r"[A-Z]{3}", code) or code.upper() in ISO_CURRENCIES:
+        return code.upper()  # an explicit code, e.g. data-currency="XOF"
     for match in _ISO_RE.finditer(text.upper() if len(text.strip()) <= 4 else text):
         if match.group(1) in ISO_CURRENCIES:
             return match.group(1)

@@ -71,6 +71,7 @@ class ProfileSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(profile.base_url).hostname or ""]
         self.report = CrawlReport()
         self.seen_ids: set[str] = set()
+        self.detail_urls: set[str] = set()
         self.image_cache: dict[str, str] = {}
         self.evidence = EvidenceStore("var/evidence")
         self.download_images = False
@@ -94,7 +95,7 @@ class ProfileSpider(scrapy.Spider):
     def _request(self, url: str, role: str, callback: Any, **meta: Any) -> Request:
         return Request(
             url, callback=callback, errback=self._on_error, meta={"role": role, **meta},
-            dont_filter=role == ROLE_IMAGE,
+            dont_filter=role in (ROLE_IMAGE, ROLE_DETAIL),
         )  # fmt: skip
 
     # -- html ---------------------------------------------------------------------------
@@ -106,17 +107,29 @@ class ProfileSpider(scrapy.Spider):
         yield from self._links(response)
 
     def _links(self, response: TextResponse) -> Iterator[Request]:
+        """Detail links first, then followed links that are not detail pages.
+
+        Detail requests skip Scrapy's URL dupefilter (ids are deduplicated here instead):
+        a page first reached through a broad ``follow`` selector as a list page must still
+        be fetched as a detail page when a detail link names it later."""
+        for href in select_html(response.selector, self.profile.html.detail_links):
+            url = response.urljoin(href)
+            listing_id = listing_id_from_url(self.profile, url) if self._on_site(url) else None
+            if not listing_id:
+                continue
+            self.detail_urls.add(url)
+            if listing_id not in self.seen_ids:
+                self.seen_ids.add(listing_id)
+                yield self._request(url, ROLE_DETAIL, self.parse_detail, listing_id=listing_id)
         for selector in self.profile.html.follow:
             for href in select_html(response.selector, selector):
                 url = response.urljoin(href)
-                if urlsplit(url).scheme in ("http", "https"):
+                if urlsplit(url).scheme in ("http", "https") and url not in self.detail_urls:
                     yield self._request(url, ROLE_LIST, self.parse_page)
-        for href in select_html(response.selector, self.profile.html.detail_links):
-            url = response.urljoin(href)
-            listing_id = listing_id_from_url(self.profile, url)
-            if listing_id and listing_id not in self.seen_ids:
-                self.seen_ids.add(listing_id)
-                yield self._request(url, ROLE_DETAIL, self.parse_detail, listing_id=listing_id)
+
+    def _on_site(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith(f".{d}") for d in self.allowed_domains)
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         self.report.pages += 1
