@@ -19,8 +19,17 @@ from classifiers.base import Classifier, Detection, TextDoc
 
 MAX_LINE = 1_000_000  # characters; a longer line is reported, not parsed
 MAX_FIELD = 100_000
-OUTPUT_FIELDS = ("id", "score", "label", "commodity", "species", "cites_appendix", "intent",
-                 "lang", "reasons")
+OUTPUT_FIELDS = (
+    "id",
+    "score",
+    "label",
+    "commodity",
+    "species",
+    "cites_appendix",
+    "intent",
+    "lang",
+    "reasons",
+)
 
 
 class LineError(ValueError):
@@ -48,8 +57,13 @@ def parse_line(line: str) -> TextDoc:
         if value is not None and not isinstance(value, str):
             raise LineError(f"'{key}' must be a string")
         optional[key] = value[:MAX_FIELD] if isinstance(value, str) else None
-    return TextDoc(id=str(doc_id), text=text[:MAX_FIELD], title=optional["title"] or "",
-                   lang=optional["lang"] or None, source=optional["source"])
+    return TextDoc(
+        id=str(doc_id),
+        text=text[:MAX_FIELD],
+        title=optional["title"] or "",
+        lang=optional["lang"] or None,
+        source=optional["source"],
+    )
 
 
 @dataclass
@@ -79,8 +93,9 @@ def detection_line(det: Detection) -> str:
     return json.dumps({k: data[k] for k in OUTPUT_FIELDS}, ensure_ascii=False) + "\n"
 
 
-def classify_stream(classifier: Classifier, lines: Iterable[str], out: IO[str], err: IO[str],
-                    batch_size: int = 64) -> Counts:
+def classify_stream(
+    classifier: Classifier, lines: Iterable[str], out: IO[str], err: IO[str], batch_size: int = 64
+) -> Counts:
     """Read, classify in batches of ``batch_size``, write; returns the counts."""
     counts = Counts()
     batch: list[TextDoc] = []

@@ -68,8 +68,12 @@ def minilm_path() -> Path:
 class HFEncoder(TextEncoder):
     """Mean-pooled ``transformers`` encoder from a local checkpoint directory."""
 
-    def __init__(self, path: str | Path | None = None, threads: int | None = None,
-                 max_tokens: int = MAX_TOKENS) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        threads: int | None = None,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
         self.path = Path(path) if path else minilm_path()
         self.name = "minilm" if path is None else f"hf:{self.path.name}"
         self.threads = threads or default_threads()
@@ -106,8 +110,13 @@ class HFEncoder(TextEncoder):
         out = []
         clipped = _clip(texts)
         for i in range(0, len(clipped), batch_size):
-            batch = self._tok(clipped[i : i + batch_size], padding=True, truncation=True,
-                              max_length=self.max_tokens, return_tensors="pt")
+            batch = self._tok(
+                clipped[i : i + batch_size],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="pt",
+            )
             with torch.inference_mode():
                 hidden = self._model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
@@ -135,8 +144,10 @@ class USEEncoder(TextEncoder):
             self._use = USE(threads=self.threads)
         # The package micro-batches by token budget itself; batch_size only bounds memory.
         clipped = [" ".join(t.split()[:MAX_TOKENS]) or " " for t in _clip(texts)]
-        parts = [self._use.encode(clipped[i : i + batch_size * 4])
-                 for i in range(0, len(clipped), batch_size * 4)]
+        parts = [
+            self._use.encode(clipped[i : i + batch_size * 4])
+            for i in range(0, len(clipped), batch_size * 4)
+        ]
         return _l2(np.concatenate(parts))
 
 

@@ -72,8 +72,9 @@ def normalized_texts(docs: Sequence[TextDoc]) -> list[str]:
 class Featurizer:
     """Builds the feature matrix for a batch of documents according to a ``FeatureSpec``."""
 
-    def __init__(self, spec: FeatureSpec, encoder: TextEncoder | None,
-                 lexicon: LexiconFeatures | None) -> None:
+    def __init__(
+        self, spec: FeatureSpec, encoder: TextEncoder | None, lexicon: LexiconFeatures | None
+    ) -> None:
         if (spec.encoder is None) != (encoder is None):
             raise ValueError("the spec's encoder and the encoder passed in disagree")
         if spec.lexicon_names and lexicon is None:
@@ -99,13 +100,21 @@ class Featurizer:
             from sklearn.feature_extraction.text import HashingVectorizer
 
             self._hasher = HashingVectorizer(
-                analyzer="char_wb", ngram_range=self.spec.char_ngrams,
-                n_features=self.spec.char_features, alternate_sign=False, norm="l2",
-                dtype=np.float32)
+                analyzer="char_wb",
+                ngram_range=self.spec.char_ngrams,
+                n_features=self.spec.char_features,
+                alternate_sign=False,
+                norm="l2",
+                dtype=np.float32,
+            )
         return self._hasher.transform(texts).tocsr()
 
-    def transform(self, docs: Sequence[TextDoc], lex: np.ndarray | None = None,
-                  texts: Sequence[str] | None = None) -> sparse.csr_matrix:
+    def transform(
+        self,
+        docs: Sequence[TextDoc],
+        lex: np.ndarray | None = None,
+        texts: Sequence[str] | None = None,
+    ) -> sparse.csr_matrix:
         """Feature rows for ``docs``; pass ``lex``/``texts`` if already computed."""
         texts = list(texts) if texts is not None else normalized_texts(docs)
         blocks: list[Any] = []

@@ -27,8 +27,11 @@ class LinearHead:
     @classmethod
     def from_sklearn(cls, model: Any, classes: list[str] | None = None) -> LinearHead:
         names = classes or [str(c) for c in model.classes_]
-        return cls(np.asarray(model.coef_.T, dtype=np.float32),
-                   np.asarray(model.intercept_, dtype=np.float32), names)
+        return cls(
+            np.asarray(model.coef_.T, dtype=np.float32),
+            np.asarray(model.intercept_, dtype=np.float32),
+            names,
+        )
 
     def logits(self, x: Any) -> np.ndarray:
         return np.asarray(x @ self.weights) + self.bias
@@ -48,8 +51,11 @@ class LinearHead:
 
     @classmethod
     def from_arrays(cls, arrays: Any, prefix: str, classes: list[str]) -> LinearHead:
-        return cls(np.asarray(arrays[f"{prefix}_w"], dtype=np.float32),
-                   np.asarray(arrays[f"{prefix}_b"], dtype=np.float32), classes)
+        return cls(
+            np.asarray(arrays[f"{prefix}_w"], dtype=np.float32),
+            np.asarray(arrays[f"{prefix}_b"], dtype=np.float32),
+            classes,
+        )
 
 
 @dataclass

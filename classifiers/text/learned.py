@@ -35,10 +35,18 @@ from classifiers.base import (
     TextDoc,
 )
 from classifiers.text.encoders import TextEncoder, make_encoder
-from classifiers.text.features import Featurizer, FeatureSpec
+from classifiers.text.features import FeatureSpec, Featurizer
 from classifiers.text.heads import LinearHead, Platt
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models" / "text"
+
+
+def commodity_info(commodity: str) -> tuple[tuple[str, ...], str | None]:
+    """Species and CITES appendix of a commodity group, from the lexicon's table."""
+    from classifiers.lexicon.loader import default_lexicon
+
+    entry = default_lexicon().commodities.get(commodity)
+    return (entry.species, entry.cites) if entry else ((), None)
 
 
 def _lexicon() -> Any:
@@ -53,8 +61,13 @@ class LearnedDetector(Classifier):
     name = "learned"
     version = "1"
 
-    def __init__(self, model_dir: str | Path | None = None, encoder: TextEncoder | None = None,
-                 lexicon: Any = None, threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        encoder: TextEncoder | None = None,
+        lexicon: Any = None,
+        threshold: float | None = None,
+    ) -> None:
         self.model_dir = Path(model_dir) if model_dir else SHIPPED_DIR
         meta_path = self.model_dir / "meta.json"
         if not meta_path.is_file():
@@ -63,8 +76,9 @@ class LearnedDetector(Classifier):
         self.spec = FeatureSpec.from_dict(self.meta["spec"])
         with np.load(self.model_dir / "heads.npz", allow_pickle=False) as arrays:
             self.label = LinearHead.from_arrays(arrays, "label", self.meta["label_classes"])
-            self.commodity = LinearHead.from_arrays(arrays, "commodity",
-                                                    self.meta["commodity_classes"])
+            self.commodity = LinearHead.from_arrays(
+                arrays, "commodity", self.meta["commodity_classes"]
+            )
             self.intent = LinearHead.from_arrays(arrays, "intent", self.meta["intent_classes"])
         self.platt = Platt(**self.meta["platt"])
         if encoder is None and self.spec.encoder:
@@ -73,12 +87,16 @@ class LearnedDetector(Classifier):
             raise ValueError(f"model was trained with {self.spec.encoder}, not {encoder.name}")
         self.lexicon = lexicon if lexicon is not None else _lexicon()
         self.featurizer = Featurizer(self.spec, encoder, self.lexicon)
-        self.threshold = float(threshold if threshold is not None
-                               else self.meta.get("thresholds", {}).get("queue", 0.5))
+        self.threshold = float(
+            threshold
+            if threshold is not None
+            else self.meta.get("thresholds", {}).get("queue", 0.5)
+        )
         self.version = f"{self.meta.get('version', '1')}-{self.spec.encoder or 'none'}"
 
-    def scores(self, docs: Sequence[TextDoc]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                         list[Detection]]:
+    def scores(
+        self, docs: Sequence[TextDoc]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Detection]]:
         """Calibrated wildlife probability, commodity and intent probabilities, and the
         lexicon's own detections, for a batch."""
         lex_dets = self.lexicon.classify(docs)
@@ -91,8 +109,10 @@ class LearnedDetector(Classifier):
         if not docs:
             return []
         prob, com_p, int_p, lex_dets = self.scores(docs)
-        return [self._detection(doc, float(p), cp, ip, lex)
-                for doc, p, cp, ip, lex in zip(docs, prob, com_p, int_p, lex_dets, strict=True)]
+        return [
+            self._detection(doc, float(p), cp, ip, lex)
+            for doc, p, cp, ip, lex in zip(docs, prob, com_p, int_p, lex_dets, strict=True)
+        ]
 
     def _commodity(self, com_p: np.ndarray, lex: Detection) -> str:
         model_choice = self.commodity.classes[int(np.argmax(com_p))]
@@ -100,25 +120,36 @@ class LearnedDetector(Classifier):
             return lex.commodity
         return model_choice
 
-    def _detection(self, doc: TextDoc, p: float, com_p: np.ndarray, int_p: np.ndarray,
-                   lex: Detection) -> Detection:
+    def _detection(
+        self, doc: TextDoc, p: float, com_p: np.ndarray, int_p: np.ndarray, lex: Detection
+    ) -> Detection:
         p = min(1.0, max(0.0, p))
         hit = p >= self.threshold
         commodity = self._commodity(com_p, lex) if hit else None
         species: tuple[str, ...] = ()
         appendix = None
         if commodity:
-            species, appendix = self.lexicon.commodity_info(commodity)
+            species, appendix = commodity_info(commodity)
             if lex.commodity == commodity and lex.species:
                 species, appendix = lex.species, lex.cites_appendix or appendix
         model_reason = Reason(
             kind=REASON_MODEL,
-            detail=(f"{self.name} model ({self.spec.encoder or 'no encoder'}): "
-                    f"p(wildlife)={p:.3f}, lexicon-only score {lex.score:.3f}"),
-            weight=round(p - lex.score, 4))
+            detail=(
+                f"{self.name} model ({self.spec.encoder or 'no encoder'}): "
+                f"p(wildlife)={p:.3f}, lexicon-only score {lex.score:.3f}"
+            ),
+            weight=round(p - lex.score, 4),
+        )
         return Detection(
-            id=doc.id, score=p, label=LABEL_WILDLIFE if hit else LABEL_CLEAN,
-            commodity=commodity, species=tuple(species), cites_appendix=appendix,
-            intent=self.intent.classes[int(np.argmax(int_p))], lang=doc.lang or lex.lang,
-            reasons=(*lex.reasons, model_reason), model=self.model_tag,
-            extra={"lexicon_score": round(lex.score, 6)})
+            id=doc.id,
+            score=p,
+            label=LABEL_WILDLIFE if hit else LABEL_CLEAN,
+            commodity=commodity,
+            species=tuple(species),
+            cites_appendix=appendix,
+            intent=self.intent.classes[int(np.argmax(int_p))],
+            lang=doc.lang or lex.lang,
+            reasons=(*lex.reasons, model_reason),
+            model=self.model_tag,
+            extra={"lexicon_score": round(lex.score, 6)},
+        )

@@ -33,8 +33,15 @@ SPLIT_SHARES = (0.85, 0.10, 0.05)
 PLAN = {"sell": 95, "buy": 45, "sale_negative": 85, "news": 35, "awareness": 15, "generic": 25}
 NEG_SALE_KINDS = ("colour_material", "brand_place", "faux", "lookalike_animal", "other_species")
 P_OBFUSCATE = {"positive": 0.35, "sale_negative": 0.08, "news": 0.05}
-CONTACTS = ("WhatsApp +{cc} {d}", "WeChat wx_{w}{n}", "Line @{w}{n}", "Telegram @{w}_{n}",
-            "Zalo 09{d}", "{w}{n}@proton.me", "Signal +{cc} {d}")
+CONTACTS = (
+    "WhatsApp +{cc} {d}",
+    "WeChat wx_{w}{n}",
+    "Line @{w}{n}",
+    "Telegram @{w}_{n}",
+    "Zalo 09{d}",
+    "{w}{n}@proton.me",
+    "Signal +{cc} {d}",
+)
 APP_WORDS = ("WhatsApp", "Zalo", "WeChat", "Line", "LINE", "WA ", "微信", "zap", "ไลน์")
 HANDLE_WORDS = ("lucky", "goldtrade", "antique", "natural", "shop", "collector", "east", "asia")
 
@@ -56,7 +63,8 @@ def _contact(rng: random.Random, bare: bool) -> str:
     return pattern.format(
         cc=rng.choice(("84", "86", "66", "62", "60", "852", "27", "234", "52", "55")),
         d=f"{rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
-        w=rng.choice(HANDLE_WORDS), n=rng.randrange(10, 99),
+        w=rng.choice(HANDLE_WORDS),
+        n=rng.randrange(10, 99),
     )
 
 
@@ -64,12 +72,16 @@ def _fill(template: str, phrase: str, spec: dict[str, Any], rng: random.Random) 
     price = spec["currency"].format(n=rng.choice((50, 80, 120, 250, 400, 900, 1500, 3000)))
     before = template.split("{contact}")[0][-10:]
     bare = any(app in before for app in APP_WORDS)
-    return template.format(p=phrase, price=price, contact=_contact(rng, bare),
-                           place=rng.choice(spec["places"]), qty=rng.choice((2, 5, 12, 40, 150)))
+    return template.format(
+        p=phrase,
+        price=price,
+        contact=_contact(rng, bare),
+        place=rng.choice(spec["places"]),
+        qty=rng.choice((2, 5, 12, 40, 150)),
+    )
 
 
-def _template(spec: dict[str, Any], kind: str, rng: random.Random
-              ) -> tuple[int, str, str | None]:
+def _template(spec: dict[str, Any], kind: str, rng: random.Random) -> tuple[int, str, str | None]:
     """Pick a template; returns (index, text, held_out). The last one is test-only; the one
     before it is dev-only when the kind has four or more (so model selection on dev also
     rewards generalisation, not memorised phrasing)."""
@@ -87,8 +99,18 @@ class _Writer:
     def __init__(self, spec: dict[str, Any], rng: random.Random) -> None:
         self.spec, self.rng, self.rows = spec, rng, []  # type: list[dict[str, Any]]
 
-    def add(self, kind: str, phrase: str, *, label: str, commodity: str | None, intent: str,
-            negative_kind: str | None, obf_key: str, emoji_of: str | None) -> None:
+    def add(
+        self,
+        kind: str,
+        phrase: str,
+        *,
+        label: str,
+        commodity: str | None,
+        intent: str,
+        negative_kind: str | None,
+        obf_key: str,
+        emoji_of: str | None,
+    ) -> None:
         rng, spec = self.rng, self.spec
         obf = None
         if rng.random() < P_OBFUSCATE.get(obf_key, 0.0):
@@ -97,13 +119,21 @@ class _Writer:
         t_index, template, held_out = _template(spec, kind, rng)
         listing = kind in ("sell", "buy")
         title = phrase if listing and rng.random() < 0.5 else ""
-        self.rows.append({
-            "text": _fill(template, phrase, spec, rng), "title": title,
-            "lang": spec["lang"], "script": spec.get("script"), "label": label,
-            "commodity": commodity, "intent": intent, "negative_kind": negative_kind,
-            "template": f"{tag(spec)}:{kind}:{t_index}", "held_out": held_out,
-            "obfuscation": obf,
-        })
+        self.rows.append(
+            {
+                "text": _fill(template, phrase, spec, rng),
+                "title": title,
+                "lang": spec["lang"],
+                "script": spec.get("script"),
+                "label": label,
+                "commodity": commodity,
+                "intent": intent,
+                "negative_kind": negative_kind,
+                "template": f"{tag(spec)}:{kind}:{t_index}",
+                "held_out": held_out,
+                "obfuscation": obf,
+            }
+        )
 
 
 def _language_rows(spec: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
@@ -117,22 +147,54 @@ def _language_rows(spec: dict[str, Any], rng: random.Random) -> list[dict[str, A
             if code_words and rng.random() < 0.15:
                 com = rng.choice(sorted(code_words))
                 pool = code_words[com]
-            w.add(intent, rng.choice(pool), label="wildlife", commodity=com, intent=intent,
-                  negative_kind=None, obf_key="positive", emoji_of=com)
+            w.add(
+                intent,
+                rng.choice(pool),
+                label="wildlife",
+                commodity=com,
+                intent=intent,
+                negative_kind=None,
+                obf_key="positive",
+                emoji_of=com,
+            )
     for i in range(PLAN["sale_negative"]):
         kind = NEG_SALE_KINDS[i % len(NEG_SALE_KINDS)]
         intent = "sell" if rng.random() < 0.75 else "buy"
-        w.add(intent, rng.choice(spec["negatives"][kind]), label="clean", commodity=None,
-              intent=intent, negative_kind=kind, obf_key="sale_negative", emoji_of=None)
+        w.add(
+            intent,
+            rng.choice(spec["negatives"][kind]),
+            label="clean",
+            commodity=None,
+            intent=intent,
+            negative_kind=kind,
+            obf_key="sale_negative",
+            emoji_of=None,
+        )
     for kind in ("news", "awareness"):
         for i in range(PLAN[kind]):
             com = commodities[(i * 5) % len(commodities)]
-            w.add(kind, rng.choice(spec["products"][com]), label="clean", commodity=None,
-                  intent="other", negative_kind=kind, obf_key=kind, emoji_of=com)
+            w.add(
+                kind,
+                rng.choice(spec["products"][com]),
+                label="clean",
+                commodity=None,
+                intent="other",
+                negative_kind=kind,
+                obf_key=kind,
+                emoji_of=com,
+            )
     for _ in range(PLAN["generic"]):
         intent = "sell" if rng.random() < 0.8 else "buy"
-        w.add(intent, rng.choice(spec["generic"]), label="clean", commodity=None,
-              intent=intent, negative_kind="generic", obf_key="", emoji_of=None)
+        w.add(
+            intent,
+            rng.choice(spec["generic"]),
+            label="clean",
+            commodity=None,
+            intent=intent,
+            negative_kind="generic",
+            obf_key="",
+            emoji_of=None,
+        )
     return w.rows
 
 
@@ -179,8 +241,12 @@ def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:
     splits: dict[str, list[str]] = {"train": [], "dev": [], "test": []}
     for r in rows:
         splits[r["split"]].append(r["id"])
-    meta = {"seed": SEED, "sha256": hashlib.sha256(body.encode()).hexdigest(),
-            "counts": {k: len(v) for k, v in splits.items()}, **splits}
+    meta = {
+        "seed": SEED,
+        "sha256": hashlib.sha256(body.encode()).hexdigest(),
+        "counts": {k: len(v) for k, v in splits.items()},
+        **splits,
+    }
     (out_dir / "splits.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return path
 

@@ -37,9 +37,13 @@ def lang_tag(row: Row) -> str:
 
 
 def to_doc(row: Row) -> TextDoc:
-    return TextDoc(id=str(row["id"]), text=str(row.get("text") or ""),
-                   title=str(row.get("title") or ""), lang=row.get("lang"),
-                   source=row.get("source"))
+    return TextDoc(
+        id=str(row["id"]),
+        text=str(row.get("text") or ""),
+        title=str(row.get("title") or ""),
+        lang=row.get("lang"),
+        source=row.get("source"),
+    )
 
 
 def to_docs(rows: Sequence[Row]) -> list[TextDoc]:

@@ -15,8 +15,7 @@ from classifiers.train.data import Row, lang_tag, to_docs
 from classifiers.train.metrics import accuracy, by_group, hard_negative_fpr, prf, reliability
 
 
-def detect(classifier: Classifier, rows: Sequence[Row], batch_size: int = 256
-           ) -> list[Detection]:
+def detect(classifier: Classifier, rows: Sequence[Row], batch_size: int = 256) -> list[Detection]:
     docs = to_docs(rows)
     out: list[Detection] = []
     for i in range(0, len(docs), batch_size):
@@ -35,8 +34,9 @@ def _commodity_accuracy(rows: Sequence[Row], dets: Sequence[Detection]) -> dict[
     return {k: ok / n for k, (ok, n) in sorted(out.items())}
 
 
-def evaluate(classifier: Classifier, rows: Sequence[Row], title: str,
-             threshold: float | None = None) -> dict[str, Any]:
+def evaluate(
+    classifier: Classifier, rows: Sequence[Row], title: str, threshold: float | None = None
+) -> dict[str, Any]:
     """All figures ``eval-text`` prints, as a JSON-ready dict."""
     dets = detect(classifier, rows)
     truth = [r["label"] == "wildlife" for r in rows]
@@ -46,17 +46,24 @@ def evaluate(classifier: Classifier, rows: Sequence[Row], title: str,
     held = [i for i, r in enumerate(rows) if r.get("held_out")]
     ece, table = reliability([d.score for d in dets], truth)
     report: dict[str, Any] = {
-        "title": title, "n": len(rows), "model": classifier.model_tag,
+        "title": title,
+        "n": len(rows),
+        "model": classifier.model_tag,
         "overall": prf(truth, pred),
         "per_lang": by_group(rows, pred, lang_tag),
         "per_commodity": by_group(rows, pred, lambda r: r.get("commodity")),
         "commodity_acc": _commodity_accuracy(rows, dets),
         "hard_negative_fpr": hard_negative_fpr(rows, pred),
-        "intent_acc": accuracy([rows[i]["intent"] for i in positives],
-                               [dets[i].intent for i in positives]),
-        "ece": ece, "reliability": table,
-        "baseline": {"overall": prf(truth, base), "per_lang": by_group(rows, base, lang_tag),
-                     "hard_negative_fpr": hard_negative_fpr(rows, base)},
+        "intent_acc": accuracy(
+            [rows[i]["intent"] for i in positives], [dets[i].intent for i in positives]
+        ),
+        "ece": ece,
+        "reliability": table,
+        "baseline": {
+            "overall": prf(truth, base),
+            "per_lang": by_group(rows, base, lang_tag),
+            "hard_negative_fpr": hard_negative_fpr(rows, base),
+        },
     }
     if held:
         report["held_out"] = prf([truth[i] for i in held], [pred[i] for i in held])

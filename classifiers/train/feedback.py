@@ -30,11 +30,17 @@ def _row(obj: object) -> Row | None:
     intent = obj.get("intent") if obj.get("intent") in INTENTS else "other"
     commodity = obj.get("commodity") if label == LABEL_WILDLIFE else None
     return {
-        "id": f"fb:{obj['id']}", "text": obj["text"][:MAX_TEXT],
-        "title": str(obj.get("title") or "")[:MAX_TEXT], "lang": obj.get("lang"),
-        "script": None, "label": label, "commodity": commodity or None, "intent": intent,
+        "id": f"fb:{obj['id']}",
+        "text": obj["text"][:MAX_TEXT],
+        "title": str(obj.get("title") or "")[:MAX_TEXT],
+        "lang": obj.get("lang"),
+        "script": None,
+        "label": label,
+        "commodity": commodity or None,
+        "intent": intent,
         "negative_kind": "feedback" if label == LABEL_CLEAN else None,
-        "source": str(obj.get("source") or "triage"), "split": "train",
+        "source": str(obj.get("source") or "triage"),
+        "split": "train",
     }
 
 

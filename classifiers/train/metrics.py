@@ -10,8 +10,15 @@ from typing import Any
 
 from classifiers.train.data import Row
 
-HARD_KINDS = ("colour_material", "brand_place", "faux", "lookalike_animal", "other_species",
-              "news", "awareness")
+HARD_KINDS = (
+    "colour_material",
+    "brand_place",
+    "faux",
+    "lookalike_animal",
+    "other_species",
+    "news",
+    "awareness",
+)
 
 
 def prf(truth: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
@@ -24,16 +31,19 @@ def prf(truth: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
     return {"p": precision, "r": recall, "f1": f1, "n": len(truth), "pos": tp + fn}
 
 
-def by_group(rows: Sequence[Row], pred: Sequence[bool],
-             key: Callable[[Row], str | None]) -> dict[str, dict[str, float]]:
+def by_group(
+    rows: Sequence[Row], pred: Sequence[bool], key: Callable[[Row], str | None]
+) -> dict[str, dict[str, float]]:
     """P/R/F1 per group; rows whose key is None are left out."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         k = key(row)
         if k is not None:
             groups[k].append(i)
-    return {k: prf([rows[i]["label"] == "wildlife" for i in idx], [pred[i] for i in idx])
-            for k, idx in sorted(groups.items())}
+    return {
+        k: prf([rows[i]["label"] == "wildlife" for i in idx], [pred[i] for i in idx])
+        for k, idx in sorted(groups.items())
+    }
 
 
 def commodity_recall(rows: Sequence[Row], pred: Sequence[bool]) -> dict[str, dict[str, float]]:
@@ -63,8 +73,9 @@ def accuracy(truth: Sequence[Any], pred: Sequence[Any]) -> float:
     return sum(t == p for t, p in zip(truth, pred, strict=True)) / len(truth) if truth else 0.0
 
 
-def reliability(probs: Sequence[float], truth: Sequence[bool], bins: int = 10
-                ) -> tuple[float, list[dict[str, float]]]:
+def reliability(
+    probs: Sequence[float], truth: Sequence[bool], bins: int = 10
+) -> tuple[float, list[dict[str, float]]]:
     """Expected calibration error and the binned table (equal-width bins)."""
     table = []
     ece = 0.0
@@ -87,9 +98,12 @@ def _fmt_prf(name: str, m: dict[str, float]) -> str:
 
 def format_report(report: dict[str, Any]) -> str:
     """The human-readable text ``wildtrace eval-text`` prints."""
-    lines = [f"{report['title']}  [{report['n']} examples]", "overall:",
-             _fmt_prf("model", report["overall"]), _fmt_prf("keyword baseline",
-                                                            report["baseline"]["overall"])]
+    lines = [
+        f"{report['title']}  [{report['n']} examples]",
+        "overall:",
+        _fmt_prf("model", report["overall"]),
+        _fmt_prf("keyword baseline", report["baseline"]["overall"]),
+    ]
     if "held_out" in report:
         lines.append(_fmt_prf("held-out templ.", report["held_out"]))
     lines.append("per language (model | keyword baseline F1):")
@@ -101,8 +115,10 @@ def format_report(report: dict[str, Any]) -> str:
         acc = report["commodity_acc"].get(com, 0.0)
         lines.append(f"  {com:<16} R={m['r']:.3f}  label-acc={acc:.3f}  (n={int(m['n'])})")
     fpr, bfpr = report["hard_negative_fpr"], report["baseline"]["hard_negative_fpr"]
-    lines.append(f"hard-negative FPR: model {fpr.get('all', 0):.3f} | baseline "
-                 f"{bfpr.get('all', 0):.3f}  (n={int(fpr.get('all_n', 0))})")
+    lines.append(
+        f"hard-negative FPR: model {fpr.get('all', 0):.3f} | baseline "
+        f"{bfpr.get('all', 0):.3f}  (n={int(fpr.get('all_n', 0))})"
+    )
     for kind in HARD_KINDS:
         if kind in fpr:
             lines.append(f"  {kind:<16} model {fpr[kind]:.3f} | baseline {bfpr[kind]:.3f}")
@@ -110,6 +126,8 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(f"calibration: ECE={report['ece']:.4f}  (10 equal-width bins)")
     lines.append("  bin          n   mean score  frac wildlife")
     for b in report["reliability"]:
-        lines.append(f"  [{b['lo']:.1f},{b['hi']:.1f})  {int(b['n']):>4}   {b['mean_p']:.3f}"
-                     f"       {b['frac_pos']:.3f}")
+        lines.append(
+            f"  [{b['lo']:.1f},{b['hi']:.1f})  {int(b['n']):>4}   {b['mean_p']:.3f}"
+            f"       {b['frac_pos']:.3f}"
+        )
     return "\n".join(lines)

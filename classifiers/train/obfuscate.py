@@ -78,8 +78,13 @@ def make_emoji(emoji: str) -> Callable[[str, random.Random], str]:
     return apply
 
 
-LATIN = {"spaced": spaced, "leet": leet, "cyrillic": cyrillic, "fullwidth": fullwidth,
-         "zero_width": zero_width}
+LATIN = {
+    "spaced": spaced,
+    "leet": leet,
+    "cyrillic": cyrillic,
+    "fullwidth": fullwidth,
+    "zero_width": zero_width,
+}
 CJK = {"cjk_spacing": cjk_spacing, "zero_width": zero_width}
 THAI = {"spaced": cjk_spacing, "zero_width": zero_width}
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from classifiers.base import LABEL_WILDLIFE
 from classifiers.text.encoders import TextEncoder
-from classifiers.text.features import Featurizer, FeatureSpec, LexiconFeatures, normalized_texts
+from classifiers.text.features import FeatureSpec, Featurizer, LexiconFeatures, normalized_texts
 from classifiers.text.heads import LinearHead, Platt
 from classifiers.train.data import Row, rows_hash, select, to_docs
 from classifiers.train.metrics import prf, reliability
@@ -65,7 +65,10 @@ class FeatureCache:
         spec = FeatureSpec(
             encoder=self.encoder.name if self.encoder else None,
             encoder_dim=self.encoder.dim if self.encoder else 0,
-            lexicon_names=self.names, char_features=char_features, lex_weight=lex_weight)
+            lexicon_names=self.names,
+            char_features=char_features,
+            lex_weight=lex_weight,
+        )
         return Featurizer(spec, self.encoder, self.lexicon)
 
 
@@ -73,10 +76,15 @@ def _label_truth(rows: Sequence[Row]) -> np.ndarray:
     return np.array([r["label"] == LABEL_WILDLIFE for r in rows])
 
 
-def train_model(rows: Sequence[Row], encoder: TextEncoder | None,
-                lexicon: LexiconFeatures | None, *, char_features: int = 2**15,
-                c_grid: Sequence[float] = C_GRID, extra_train: Sequence[Row] = ()
-                ) -> TrainedModel:
+def train_model(
+    rows: Sequence[Row],
+    encoder: TextEncoder | None,
+    lexicon: LexiconFeatures | None,
+    *,
+    char_features: int = 2**15,
+    c_grid: Sequence[float] = C_GRID,
+    extra_train: Sequence[Row] = (),
+) -> TrainedModel:
     """Fit all heads on ``train`` (+ ``extra_train``), choose and calibrate on ``dev``."""
     started = time.perf_counter()
     train = select(rows, "train") + list(extra_train)
@@ -92,8 +100,9 @@ def train_model(rows: Sequence[Row], encoder: TextEncoder | None,
 
     best: tuple[float, float, LinearHead] | None = None
     for c in c_grid:
-        head = LinearHead.from_sklearn(_fit_lr(x_tr, ["clean" if not t else "wildlife"
-                                                      for t in y_tr], c))
+        head = LinearHead.from_sklearn(
+            _fit_lr(x_tr, ["clean" if not t else "wildlife" for t in y_tr], c)
+        )
         f1 = prf(list(y_dev), list(head.logits(x_dev)[:, 0] > 0))["f1"]
         log.info("label head C=%g: dev F1 %.4f", c, f1)
         if best is None or f1 > best[0]:
@@ -107,30 +116,47 @@ def train_model(rows: Sequence[Row], encoder: TextEncoder | None,
 
     pos = [i for i, r in enumerate(train) if r["label"] == LABEL_WILDLIFE and r.get("commodity")]
     commodity = LinearHead.from_sklearn(
-        _fit_lr(x_tr[pos], [train[i]["commodity"] for i in pos], c_label))
-    intent = LinearHead.from_sklearn(_fit_lr(x_tr, [r.get("intent") or "other" for r in train],
-                                             c_label))
+        _fit_lr(x_tr[pos], [train[i]["commodity"] for i in pos], c_label)
+    )
+    intent = LinearHead.from_sklearn(
+        _fit_lr(x_tr, [r.get("intent") or "other" for r in train], c_label)
+    )
     meta = {
-        "version": MODEL_VERSION, "spec": feat.spec.to_dict(), "label_C": c_label,
-        "label_classes": ["clean", "wildlife"], "commodity_classes": commodity.classes,
-        "intent_classes": intent.classes, "platt": {"a": platt.a, "b": platt.b},
-        "dev": {"f1_at_0": dev_f1, "ece_uncalibrated": ece_raw, "ece_calibrated": ece_cal,
-                "reliability": table},
-        "train_rows": len(train), "dev_rows": len(dev), "train_data_sha256": rows_hash(train),
+        "version": MODEL_VERSION,
+        "spec": feat.spec.to_dict(),
+        "label_C": c_label,
+        "label_classes": ["clean", "wildlife"],
+        "commodity_classes": commodity.classes,
+        "intent_classes": intent.classes,
+        "platt": {"a": platt.a, "b": platt.b},
+        "dev": {
+            "f1_at_0": dev_f1,
+            "ece_uncalibrated": ece_raw,
+            "ece_calibrated": ece_cal,
+            "reliability": table,
+        },
+        "train_rows": len(train),
+        "dev_rows": len(dev),
+        "train_data_sha256": rows_hash(train),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     return TrainedModel(feat.spec, label, commodity, intent, platt, meta)
 
 
-def save_model(model: TrainedModel, out_dir: str | Path, extra_meta: dict[str, Any] | None = None
-               ) -> Path:
+def save_model(
+    model: TrainedModel, out_dir: str | Path, extra_meta: dict[str, Any] | None = None
+) -> Path:
     """Write ``heads.npz`` (no pickles) and ``meta.json``; returns the directory."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    arrays = {**model.label.to_arrays("label"), **model.commodity.to_arrays("commodity"),
-              **model.intent.to_arrays("intent")}
+    arrays = {
+        **model.label.to_arrays("label"),
+        **model.commodity.to_arrays("commodity"),
+        **model.intent.to_arrays("intent"),
+    }
     np.savez_compressed(out / "heads.npz", **arrays)
     meta = {**model.meta, "spec": model.spec.to_dict(), **(extra_meta or {})}
-    (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
-                                   encoding="utf-8")
+    (out / "meta.json").write_text(
+        json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return out

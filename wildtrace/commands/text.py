@@ -35,8 +35,9 @@ def make_detector(kind: str, settings: Settings, model_dir: str | None = None) -
     if kind == "learned":
         from classifiers.text.learned import LearnedDetector
 
-        return LearnedDetector(model_dir or settings.classifier.model_dir or None,
-                               threshold=threshold)
+        return LearnedDetector(
+            model_dir or settings.classifier.model_dir or None, threshold=threshold
+        )
     raise ValueError(f"unknown detector {kind!r} (lexicon or learned)")
 
 
@@ -55,35 +56,43 @@ def _classify(args: argparse.Namespace, settings: Settings) -> int:
     detector = make_detector(args.detector or settings.classifier.kind, settings, args.model_dir)
     try:
         with _open(args.input, "r") as inp, _open(args.output, "w") as out:
-            counts = classify_stream(detector, inp, out, sys.stderr,
-                                     args.batch_size or settings.classifier.batch_size)
+            counts = classify_stream(
+                detector, inp, out, sys.stderr, args.batch_size or settings.classifier.batch_size
+            )
     except OSError as exc:
         print(f"wildtrace classify: {exc}", file=sys.stderr)
         return 2
-    print(f"classify: {counts.read} read, {counts.skipped} skipped, {counts.written} written",
-          file=sys.stderr)
+    print(
+        f"classify: {counts.read} read, {counts.skipped} skipped, {counts.written} written",
+        file=sys.stderr,
+    )
     return 0 if counts.read else 1
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
+    from classifiers.text.encoders import make_encoder
+    from classifiers.text.learned import SHIPPED_DIR, _lexicon
     from classifiers.train.data import load_corpus
     from classifiers.train.feedback import load_feedback
     from classifiers.train.train import save_model, train_model
-    from classifiers.text.encoders import make_encoder
-    from classifiers.text.learned import SHIPPED_DIR, _lexicon
 
     rows = load_corpus(args.corpus) if args.corpus else load_corpus()
     feedback = load_feedback(args.feedback) if args.feedback else []
     encoder = None if args.encoder == "none" else make_encoder(args.encoder)
     model = train_model(rows, encoder, _lexicon(), extra_train=feedback)
-    thresholds = {"queue": settings.classifier.queue_threshold,
-                  "takedown": settings.classifier.takedown_threshold}
-    out = save_model(model, args.out or SHIPPED_DIR,
-                     {"thresholds": thresholds, "feedback_rows": len(feedback)})
+    thresholds = {
+        "queue": settings.classifier.queue_threshold,
+        "takedown": settings.classifier.takedown_threshold,
+    }
+    out = save_model(
+        model, args.out or SHIPPED_DIR, {"thresholds": thresholds, "feedback_rows": len(feedback)}
+    )
     dev = model.meta["dev"]
-    print(f"trained {args.encoder} model → {out}: dev F1 {dev['f1_at_0']:.4f}, "
-          f"dev ECE {dev['ece_uncalibrated']:.4f} → {dev['ece_calibrated']:.4f} calibrated, "
-          f"{len(feedback)} feedback rows")
+    print(
+        f"trained {args.encoder} model → {out}: dev F1 {dev['f1_at_0']:.4f}, "
+        f"dev ECE {dev['ece_uncalibrated']:.4f} → {dev['ece_calibrated']:.4f} calibrated, "
+        f"{len(feedback)} feedback rows"
+    )
     return 0
 
 
@@ -105,18 +114,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("classify", help="classify listings in a JSONL file (see docs)")
     p.add_argument("--input", required=True, help="input JSONL, or - for stdin")
     p.add_argument("--output", required=True, help="output JSONL, or - for stdout")
-    p.add_argument("--detector", choices=("learned", "lexicon"),
-                   help="text detector (default: classifier.kind)")
+    p.add_argument(
+        "--detector",
+        choices=("learned", "lexicon"),
+        help="text detector (default: classifier.kind)",
+    )
     p.add_argument("--model-dir", help="trained model folder (default: the shipped one)")
     p.add_argument("--batch-size", type=int, help="listings per batch")
     p.set_defaults(handler=_classify)
 
     t = sub.add_parser("train-text", help="train the learned text detector")
-    t.add_argument("--encoder", choices=ENCODER_CHOICES, default="use",
-                   help="sentence encoder (default: use, the shipped choice)")
+    t.add_argument(
+        "--encoder",
+        choices=ENCODER_CHOICES,
+        default="use",
+        help="sentence encoder (default: use, the shipped choice)",
+    )
     t.add_argument("--out", help="output folder (default: models/text)")
-    t.add_argument("--feedback", action="append", default=[],
-                   help="exported triage feedback JSONL to fold in (repeatable)")
+    t.add_argument(
+        "--feedback",
+        action="append",
+        default=[],
+        help="exported triage feedback JSONL to fold in (repeatable)",
+    )
     t.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped one)")
     t.set_defaults(handler=_train)
 

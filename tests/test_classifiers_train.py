@@ -1,0 +1,144 @@
+"""Corpus generation, keyword baseline, feedback folding, metrics, and a tiny training run."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers.train import baseline, corpus
+from classifiers.train.data import CORPUS_PATH, lang_tag, load_corpus, select
+from classifiers.train.feedback import load_feedback
+from classifiers.train.metrics import hard_negative_fpr, prf, reliability
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return load_corpus()
+
+
+def test_generator_reproduces_the_shipped_corpus(tmp_path: Path) -> None:
+    corpus.write(corpus.generate(), tmp_path)
+    assert (tmp_path / "text_corpus.jsonl").read_bytes() == CORPUS_PATH.read_bytes()
+
+
+def test_corpus_meets_the_issue_floor(rows: list[dict]) -> None:
+    assert len(rows) >= 2500
+    assert len({lang_tag(r) for r in rows}) >= 10
+    assert {r["commodity"] for r in rows if r["commodity"]} >= {
+        "ivory",
+        "rhino_horn",
+        "pangolin",
+        "big_cat",
+        "bear_bile",
+        "hornbill_casque",
+        "tortoiseshell",
+        "totoaba_maw",
+        "shahtoosh",
+        "live_primate",
+        "live_bird",
+        "live_reptile",
+    }
+    kinds = Counter(r["negative_kind"] for r in rows)
+    hard = sum(
+        kinds[k]
+        for k in (
+            "colour_material",
+            "brand_place",
+            "faux",
+            "lookalike_animal",
+            "other_species",
+            "news",
+            "awareness",
+        )
+    )
+    assert hard / len(rows) >= 0.40 and min(kinds[k] for k in kinds if k) > 100
+    assert {r["intent"] for r in rows if r["label"] == "wildlife"} == {"sell", "buy"}
+    assert len({r["obfuscation"] for r in rows if r["obfuscation"]}) == 7
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_held_out_templates_never_reach_training(rows: list[dict]) -> None:
+    train_templates = {r["template"] for r in select(rows, "train")}
+    for split in ("dev", "test"):
+        held = {r["template"] for r in rows if r.get("held_out") == split}
+        assert held and not held & train_templates
+        assert all(r["split"] == split for r in rows if r.get("held_out") == split)
+
+
+def test_keyword_baseline_is_naive() -> None:
+    assert baseline.keyword_hit("Ivory-coloured wedding dress")  # no context
+    assert baseline.keyword_hit("Customs seized 40 kg of rhino horn")  # news too
+    assert not baseline.keyword_hit("white plastic bangle, old stock")  # no code words
+    assert not baseline.keyword_hit("r.h.i.n.o horn")  # no normalisation
+
+
+def test_feedback_rows_fold_into_training(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.jsonl"
+    lines = [
+        {
+            "id": "a1",
+            "text": "象牙 bangle, WeChat me",
+            "title": "",
+            "lang": "zh",
+            "label": "wildlife",
+            "commodity": "ivory",
+            "intent": "sell",
+            "source": "triage",
+        },
+        {
+            "id": "a2",
+            "text": "ivory paint",
+            "label": "clean",
+            "commodity": "ivory",
+            "intent": "sell",
+            "source": "triage",
+        },
+        {"id": "a3", "text": "no label"},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n", encoding="utf-8")
+    got = load_feedback([path])
+    assert [r["id"] for r in got] == ["fb:a1", "fb:a2"]
+    assert got[0]["split"] == "train" and got[0]["commodity"] == "ivory"
+    assert got[1]["commodity"] is None and got[1]["negative_kind"] == "feedback"
+
+
+def test_metrics_by_hand() -> None:
+    m = prf([True, True, False, False], [True, False, True, False])
+    assert (m["p"], m["r"], m["f1"]) == (0.5, 0.5, 0.5)
+    ece, table = reliability([0.05, 0.15, 0.95, 0.95], [False, False, True, True])
+    assert ece == pytest.approx((0.05 + 0.15 + 0.05 + 0.05) / 4)
+    assert sum(b["n"] for b in table) == 4
+    fpr = hard_negative_fpr(
+        [
+            {"label": "clean", "negative_kind": "news"},
+            {"label": "clean", "negative_kind": "faux"},
+            {"label": "clean", "negative_kind": "generic"},
+        ],
+        [True, False, True],
+    )
+    assert fpr["all"] == 0.5 and fpr["news"] == 1.0
+
+
+def test_tiny_training_run_writes_loadable_artefacts(rows: list[dict], tmp_path: Path) -> None:
+    from classifiers.text.encoders import USEEncoder
+    from classifiers.text.learned import LearnedDetector, _lexicon
+    from classifiers.train.data import to_docs
+    from classifiers.train.train import save_model, train_model
+
+    rng = np.random.default_rng(0)
+    small = [rows[i] for i in rng.choice(len(rows), 300, replace=False)]
+    small = [r for r in small if r["split"] in ("train", "dev")]
+    lexicon = _lexicon()
+    model = train_model(small, USEEncoder(), lexicon, char_features=2**12, c_grid=(10.0,))
+    out = save_model(model, tmp_path / "model", {"thresholds": {"queue": 0.5}})
+    assert (out / "heads.npz").stat().st_size < 5_000_000
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["spec"]["encoder"] == "use" and meta["train_data_sha256"]
+    detector = LearnedDetector(out, lexicon=lexicon)
+    dets = detector.classify(to_docs(small[:20]))
+    assert [d.id for d in dets] == [r["id"] for r in small[:20]]
+    assert all(0.0 <= d.score <= 1.0 and d.reasons[-1].kind == "model" for d in dets)
