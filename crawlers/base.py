@@ -73,7 +73,10 @@ class Listing:
     lang_hint: str | None = None
     region_hint: str | None = None
     posted_at: str | None = None
+    location: str | None = None
     evidence_sha256: str | None = None
+    # SHA-256 of each image kept as evidence (files under the evidence store).
+    image_sha256: tuple[str, ...] = ()
     content_hash: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -85,6 +88,7 @@ class Listing:
         object.__setattr__(self, "title", self.title[:MAX_TITLE_CHARS])
         object.__setattr__(self, "text", self.text[:MAX_TEXT_CHARS])
         object.__setattr__(self, "images", tuple(self.images)[:MAX_IMAGES])
+        object.__setattr__(self, "image_sha256", tuple(self.image_sha256)[:MAX_IMAGES])
         expected = content_hash(
             title=self.title,
             text=self.text,
@@ -105,6 +109,7 @@ class Listing:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["images"] = list(self.images)
+        data["image_sha256"] = list(self.image_sha256)
         return data
 
     @classmethod
@@ -118,6 +123,7 @@ class Listing:
         kwargs["title"] = str(kwargs.get("title") or "")
         kwargs["text"] = str(kwargs.get("text") or "")
         kwargs["images"] = tuple(str(i) for i in kwargs.get("images") or ())
+        kwargs["image_sha256"] = tuple(str(i or "") for i in kwargs.get("image_sha256") or ())
         price = kwargs.get("price")
         kwargs["price"] = None if price in (None, "") else float(price)
         return cls(**kwargs)
