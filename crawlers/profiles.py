@@ -14,106 +14,31 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
+from crawlers.profile_model import (
+    FIELD_NAMES,
+    ITEM_KINDS,
+    KINDS,
+    SHIPPED_DIR,
+    TOP_KEYS,
+    FeedSpec,
+    FieldSpec,
+    HtmlSpec,
+    JsonSpec,
+    Profile,
+    ProfileError,
+    check_base_url,
+)
 from crawlers.selectors import check_selector
 
-SHIPPED_DIR = Path(__file__).with_name("sources")
-KINDS = ("html", "json", "feed")
-ITEM_KINDS = ("listing", "post")
-FIELD_NAMES = (
-    "listing_id", "url", "title", "text", "price", "price_amount", "price_currency",
-    "seller_id", "seller_name", "seller_url", "images", "posted_at", "location", "lang", "tags",
-)  # fmt: skip
-TOP_KEYS = {
-    "name", "kind", "base_url", "start_urls", "lang_hint", "region_hint", "item_kind",
-    "max_pages", "schedule", "politeness", "html", "json", "feed", "fields",
-}  # fmt: skip
+__all__ = [
+    "FIELD_NAMES", "SHIPPED_DIR", "TOP_KEYS", "FeedSpec", "FieldSpec", "HtmlSpec", "JsonSpec",
+    "Profile", "ProfileError", "find_profile", "load_profile", "load_profiles", "parse_profile",
+]  # fmt: skip
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _CRON_RE = re.compile(r"^\S+(\s+\S+){4}$")
-
-
-class ProfileError(ValueError):
-    """A profile is malformed; the message names the file and the key."""
-
-    def __init__(self, path: Path | str, key: str, problem: str) -> None:
-        self.path, self.key, self.problem = str(path), key, problem
-        super().__init__(f"{path}: [{key}] {problem}")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """How to read one field: a selector (CSS/``xpath:``, dotted path, or XPath) + optional regex
-    whose first group (or whole match) is kept."""
-
-    select: str
-    regex: re.Pattern[str] | None = None
-
-
-@dataclass(frozen=True)
-class HtmlSpec:
-    follow: tuple[str, ...] = ()  # link selectors of list/pagination/seller pages
-    detail_links: str = ""  # link selector of detail pages
-    detail_id_regex: re.Pattern[str] = re.compile(r"(.+)")  # on the URL path(+query)
-
-
-@dataclass(frozen=True)
-class JsonSpec:
-    items_path: str = "items"
-    next_cursor_path: str = ""
-    cursor_param: str = "cursor"
-    url_template: str = ""  # e.g. "/listing/{listing_id}" when items carry no url
-
-
-@dataclass(frozen=True)
-class FeedSpec:
-    items: str = "//item"
-    next: str = ""
-    namespaces: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    kind: str
-    base_url: str
-    start_urls: tuple[str, ...]
-    fields: dict[str, FieldSpec]
-    path: str = ""
-    lang_hint: str | None = None
-    region_hint: str | None = None
-    item_kind: str = "listing"
-    interval_minutes: float | None = None
-    cron: str | None = None
-    concurrency: int | None = None
-    delay: float | None = None
-    max_pages: int | None = None
-    html: HtmlSpec = field(default_factory=HtmlSpec)
-    json: JsonSpec = field(default_factory=JsonSpec)
-    feed: FeedSpec = field(default_factory=FeedSpec)
-
-    def absolute(self, url: str) -> str:
-        """Resolve ``url`` (maybe relative) against ``base_url``."""
-        return urljoin(self.base_url.rstrip("/") + "/", url) if url else self.base_url
-
-    def start_requests_urls(self) -> list[str]:
-        return [self.absolute(u) for u in self.start_urls]
-
-    def with_base_url(self, base_url: str | None) -> Profile:
-        """The same profile aimed at another host (tests, demo sites on other ports)."""
-        if not base_url:
-            return self
-        _check_base_url(self.path, base_url)
-        return replace(self, base_url=base_url.rstrip("/"))
-
-
-def _check_base_url(path: str, url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ProfileError(path, "base_url", f"must be an http(s) URL with a host, not {url!r}")
 
 
 def _get(
@@ -198,13 +123,11 @@ def _feed_spec(data: dict[str, Any], path: Path) -> FeedSpec:
     return spec
 
 
-def parse_profile(data: dict[str, Any], path: Path) -> Profile:
-    """Validate one profile's TOML data; raises ``ProfileError``."""
+def _identity(data: dict[str, Any], path: Path) -> dict[str, Any]:
     unknown = set(data) - TOP_KEYS
     if unknown:
-        raise ProfileError(
-            path, sorted(unknown)[0], f"unknown key; known: {', '.join(sorted(TOP_KEYS))}"
-        )
+        known = ", ".join(sorted(TOP_KEYS))
+        raise ProfileError(path, sorted(unknown)[0], f"unknown key; known: {known}")
     name = _get(data, "name", str, path)
     if not name or not _NAME_RE.match(name):
         raise ProfileError(path, "name", "required: lowercase letters, digits, '-' or '_'")
@@ -212,13 +135,22 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     if kind not in KINDS:
         raise ProfileError(path, "kind", f"must be one of {KINDS}, not {kind!r}")
     base_url = _get(data, "base_url", str, path) or ""
-    _check_base_url(str(path), base_url)
+    check_base_url(str(path), base_url)
     starts = data.get("start_urls")
     if not isinstance(starts, list) or not starts or not all(isinstance(s, str) for s in starts):
         raise ProfileError(path, "start_urls", "required: a non-empty list of URLs")
     item_kind = _get(data, "item_kind", str, path) or "listing"
     if item_kind not in ITEM_KINDS:
         raise ProfileError(path, "item_kind", f"must be one of {ITEM_KINDS}, not {item_kind!r}")
+    return {
+        "name": name, "kind": kind, "base_url": base_url.rstrip("/"),
+        "start_urls": tuple(starts), "item_kind": item_kind,
+        "lang_hint": _get(data, "lang_hint", str, path) or None,
+        "region_hint": _get(data, "region_hint", str, path) or None,
+    }  # fmt: skip
+
+
+def _schedule(data: dict[str, Any], path: Path) -> dict[str, Any]:
     schedule = _get(data, "schedule", dict, path) or {}
     interval = _get(schedule, "interval_minutes", (int, float), path, "schedule.")
     cron = _get(schedule, "cron", str, path, "schedule.")
@@ -228,6 +160,10 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
         raise ProfileError(path, "schedule.interval_minutes", "must be > 0")
     if cron is not None and not _CRON_RE.match(cron.strip()):
         raise ProfileError(path, "schedule.cron", f"needs 5 fields (m h dom mon dow), got {cron!r}")
+    return {"interval_minutes": float(interval) if interval is not None else None, "cron": cron}
+
+
+def _politeness(data: dict[str, Any], path: Path) -> dict[str, Any]:
     polite = _get(data, "politeness", dict, path) or {}
     concurrency = _get(polite, "concurrency", int, path, "politeness.")
     delay = _get(polite, "delay", (int, float), path, "politeness.")
@@ -236,22 +172,32 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     max_pages = _get(data, "max_pages", int, path)
     if max_pages is not None and max_pages < 1:
         raise ProfileError(path, "max_pages", "must be >= 1")
+    return {
+        "concurrency": concurrency,
+        "delay": float(delay) if delay is not None else None,
+        "max_pages": max_pages,
+    }
+
+
+def _fields(data: dict[str, Any], kind: str, path: Path) -> dict[str, FieldSpec]:
     raw_fields = _get(data, "fields", dict, path) or {}
-    fields_ = {n: _field_spec(kind, n, raw, path) for n, raw in raw_fields.items()}
-    required = ("title",) if kind == "html" else ("title", "listing_id")
-    for need in required:
-        if need not in fields_:
+    specs = {n: _field_spec(kind, n, raw, path) for n, raw in raw_fields.items()}
+    for need in ("title",) if kind == "html" else ("title", "listing_id"):
+        if need not in specs:
             raise ProfileError(path, f"fields.{need}", "required field missing")
+    return specs
+
+
+def parse_profile(data: dict[str, Any], path: Path) -> Profile:
+    """Validate one profile's TOML data; raises ``ProfileError``."""
+    identity = _identity(data, path)
+    kind = identity["kind"]
     section = _get(data, kind, dict, path) or {}
     if kind == "html" and not section:
         raise ProfileError(path, "html", "required for kind = 'html'")
     return Profile(
-        name=name, kind=kind, base_url=base_url.rstrip("/"), start_urls=tuple(starts),
-        fields=fields_, path=str(path), lang_hint=_get(data, "lang_hint", str, path) or None,
-        region_hint=_get(data, "region_hint", str, path) or None, item_kind=item_kind,
-        interval_minutes=float(interval) if interval is not None else None, cron=cron,
-        concurrency=concurrency, delay=float(delay) if delay is not None else None,
-        max_pages=max_pages,
+        **identity, **_schedule(data, path), **_politeness(data, path),
+        fields=_fields(data, kind, path), path=str(path),
         html=_html_spec(section, path) if kind == "html" else HtmlSpec(),
         json=_json_spec(section, path) if kind == "json" else JsonSpec(),
         feed=_feed_spec(section, path) if kind == "feed" else FeedSpec(),

@@ -106,3 +106,12 @@ def test_canonical_json_is_order_independent() -> None:
         == canonical_json({"a": "é", "b": 1})
         == '{"a":"é","b":1}'.encode()
     )
+
+
+def test_feed_xml_external_entities_are_not_resolved() -> None:
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<r><item><title>a&x;b</title></item></r>"
+    )
+    values = select_xml(Selector(text=xml, type="xml"), "//title/text()", {})
+    assert "root:" not in "".join(values)
