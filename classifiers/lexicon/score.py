@@ -1,0 +1,210 @@
+"""Turn lexicon matches into evidence: weights per commodity, context, intent, signals.
+
+Design
+------
+The score is a logistic squashing of a weighted sum, with every weight in the data files
+(``scoring.json`` for the global ones), so it stays monotone and explainable:
+
+    logit = bias + evidence + bonuses + context
+
+* ``evidence``: per commodity, the sum of the distinct terms' weights plus the code words
+  whose required context (``product_form``/``provenance`` words, or ``trade``: an intent
+  cue or contact/price/payment signal) is present within their window; capped per
+  commodity. The dominant commodity counts fully, the others by ``other_commodity_factor``.
+* ``bonuses`` (only as strong as the evidence, scaled by ``evidence / min_evidence`` up
+  to 1, so a sell cue alone never makes a hit): product-form and provenance words, the
+  winning intent's cue weights, contact/price/payment signals.
+* ``context`` (≤ 0): context rules, summed per family and capped. A rule with a window
+  also *cancels* its target commodities' terms within that window ("ivory" near "dress");
+  a phrase rule swallows the term inside it by containment in the matcher ("Tiger Balm").
+  Window rules count only when they cancelled something or contain a target term; doc
+  rules with specific targets count only when one of those commodities has evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from classifiers.lexicon.loader import Lexicon, Signal, Term
+from classifiers.lexicon.matcher import Match
+
+MAX_SIGNAL_HITS = 20
+
+
+@dataclass
+class Analysis:
+    """Everything the detector reports or turns into features for one document."""
+
+    logit: float = 0.0
+    score: float = 0.0
+    evidence: float = 0.0
+    commodity: str | None = None
+    per_commodity: dict[str, float] = field(default_factory=dict)
+    code_sums: dict[str, float] = field(default_factory=dict)
+    cancelled_sums: dict[str, float] = field(default_factory=dict)
+    family_sums: dict[str, float] = field(default_factory=dict)
+    group_counts: dict[str, int] = field(default_factory=dict)
+    intent_sums: dict[str, float] = field(default_factory=dict)
+    signal_counts: dict[str, int] = field(default_factory=dict)
+    terms: list[tuple[Match, Term, str | None]] = field(default_factory=list)  # (m, t, canceller)
+    codes: list[tuple[Match, Term]] = field(default_factory=list)
+    rules: list[Match] = field(default_factory=list)
+    intents: list[Match] = field(default_factory=list)
+    signals: list[tuple[Signal, tuple[int, int], str]] = field(default_factory=list)
+
+
+class Scorer:
+    """Scores matched documents against one lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.cfg = lexicon.scoring
+        target_keys: dict[str, list[str]] = defaultdict(list)
+        for term in lexicon.terms:
+            target_keys[term.commodity].append(term.key)
+        self._rule_contains_target = [
+            any(
+                key in rule.key
+                for com in (lexicon.commodities if "*" in rule.targets else rule.targets)
+                for key in target_keys[com]
+            )
+            for rule in lexicon.rules
+        ]
+
+    def analyse(self, matches: list[Match], original: str) -> Analysis:
+        a = Analysis()
+        by_kind: dict[str, list[Match]] = defaultdict(list)
+        for m in matches:
+            by_kind[m.kind].append(m)
+        self._signals(a, original)
+        cancelled, fired = self._cancel(by_kind)
+        self._terms(a, by_kind["term"], cancelled)
+        self._code_words(a, by_kind, cancelled)
+        self._groups(a, by_kind["context_word"])
+        self._intents(a, by_kind["intent"])
+        self._rules(a, by_kind["rule"], fired)
+        self._combine(a)
+        return a
+
+    def _signals(self, a: Analysis, original: str) -> None:
+        for signal in self.lex.signals:
+            for hit in signal.regex.finditer(original):
+                if len(a.signals) >= MAX_SIGNAL_HITS:
+                    return
+                a.signals.append((signal, hit.span(), hit.group()))
+                a.signal_counts[signal.name] = a.signal_counts.get(signal.name, 0) + 1
+
+    def _cancel(self, by_kind: dict[str, list[Match]]) -> tuple[dict[int, str], set[int]]:
+        """Terms/code words cancelled by window rules (id(match) → rule), rules that did."""
+        cancelled: dict[int, str] = {}
+        fired: set[int] = set()
+        evidence = by_kind["term"] + by_kind["code_word"]
+        for r in by_kind["rule"]:
+            rule = self.lex.rules[r.index]
+            if rule.window is None:
+                continue
+            for m in evidence:
+                com = self._entry(m).commodity
+                if "*" not in rule.targets and com not in rule.targets:
+                    continue
+                if max(m.start - r.end, r.start - m.end, 0) <= rule.window:
+                    cancelled[id(m)] = rule.pattern
+                    fired.add(id(r))
+        return cancelled, fired
+
+    def _entry(self, m: Match) -> Term:
+        return self.lex.terms[m.index] if m.kind == "term" else self.lex.code_words[m.index]
+
+    def _terms(self, a: Analysis, terms: list[Match], cancelled: dict[int, str]) -> None:
+        best: dict[tuple[str, str], float] = {}
+        for m in terms:
+            term = self.lex.terms[m.index]
+            weight = term.weight * (float(self.cfg["fuzzy_factor"]) if m.fuzzy else 1.0)
+            canceller = cancelled.get(id(m))
+            a.terms.append((m, term, canceller))
+            if canceller is not None:
+                a.cancelled_sums[term.commodity] = a.cancelled_sums.get(term.commodity, 0) + weight
+                continue
+            key = (term.commodity, term.key)
+            best[key] = max(best.get(key, 0.0), weight)
+        for (com, _), weight in best.items():
+            a.per_commodity[com] = a.per_commodity.get(com, 0.0) + weight
+
+    def _code_words(
+        self, a: Analysis, by_kind: dict[str, list[Match]], cancelled: dict[int, str]
+    ) -> None:
+        seen: set[tuple[str, str]] = set()
+        for m in by_kind["code_word"]:
+            code = self.lex.code_words[m.index]
+            if id(m) in cancelled or not self._has_context(m, code, by_kind, a):
+                continue
+            if (code.commodity, code.key) in seen:
+                continue
+            seen.add((code.commodity, code.key))
+            a.codes.append((m, code))
+            a.code_sums[code.commodity] = a.code_sums.get(code.commodity, 0.0) + code.weight
+            a.per_commodity[code.commodity] = a.per_commodity.get(code.commodity, 0) + code.weight
+
+    def _has_context(
+        self, m: Match, code: Term, by_kind: dict[str, list[Match]], a: Analysis
+    ) -> bool:
+        def near(other: Match) -> bool:
+            return max(other.start - m.end, m.start - other.end, 0) <= code.window
+
+        for c in by_kind["context_word"]:
+            if self.lex.context_words[c.index].group in code.requires and near(c):
+                return True
+        if "trade" in code.requires:
+            return any(near(i) for i in by_kind["intent"]) or bool(a.signals)
+        return False
+
+    def _groups(self, a: Analysis, words: list[Match]) -> None:
+        for m in words:
+            group = self.lex.context_words[m.index].group
+            a.group_counts[group] = a.group_counts.get(group, 0) + 1
+
+    def _intents(self, a: Analysis, cues: list[Match]) -> None:
+        seen: set[str] = set()
+        for m in cues:
+            cue = self.lex.intents[m.index]
+            a.intents.append(m)
+            if cue.key not in seen:
+                seen.add(cue.key)
+                a.intent_sums[cue.intent] = a.intent_sums.get(cue.intent, 0.0) + cue.weight
+
+    def _rules(self, a: Analysis, rules: list[Match], fired: set[int]) -> None:
+        seen: set[str] = set()
+        for m in rules:
+            rule = self.lex.rules[m.index]
+            if rule.window is not None:
+                counts = id(m) in fired or self._rule_contains_target[m.index]
+            else:
+                counts = "*" in rule.targets or any(
+                    a.per_commodity.get(t, 0) + a.cancelled_sums.get(t, 0) > 0 for t in rule.targets
+                )
+            if not counts or rule.key in seen:
+                continue
+            seen.add(rule.key)
+            a.rules.append(m)
+            a.family_sums[rule.family] = a.family_sums.get(rule.family, 0.0) + rule.weight
+
+    def _combine(self, a: Analysis) -> None:
+        cfg = self.cfg
+        cap = float(cfg["commodity_cap"])
+        sums = {c: min(cap, v) for c, v in a.per_commodity.items() if v > 0}
+        if sums:
+            a.commodity = max(sums, key=lambda c: sums[c])
+            others = sum(sums.values()) - sums[a.commodity]
+            a.evidence = min(cap, sums[a.commodity] + float(cfg["other_commodity_factor"]) * others)
+        strength = min(1.0, a.evidence / float(cfg["min_evidence"]))
+        bonus = sum(float(w) for g, w in cfg["group_bonus"].items() if a.group_counts.get(g))
+        bonus += min(float(cfg["intent_cap"]), max(a.intent_sums.values(), default=0.0))
+        signal_weights = {s.name: s.weight for s, _, _ in a.signals}
+        bonus += min(float(cfg["signal_cap"]), sum(signal_weights.values()))
+        context = sum(
+            max(float(cfg["family_caps"].get(f, -4.0)), v) for f, v in a.family_sums.items()
+        )
+        a.logit = float(cfg["bias"]) + a.evidence + strength * bonus + context
+        a.score = 1.0 / (1.0 + math.exp(-a.logit))

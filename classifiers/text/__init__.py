@@ -1,0 +1,1 @@
+"""Text detectors: the multilingual lexicon detector and the learned model built on it."""
