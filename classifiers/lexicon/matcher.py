@@ -12,7 +12,8 @@ Design
   Thai keys need none (no spaces between words).
 * A match fully inside a longer match of a different span is dropped, whatever their
   kinds: "tiger balm" (rule) swallows "tiger" (term), "white plastic" (code word)
-  swallows "plastic" (rule), "犀牛角" (term) swallows "牛角" (rule).
+  swallows "plastic" (rule), "犀牛角" (term) swallows "牛角" (rule). Context words
+  inside a term survive ("carving" in "ivory carving" still says "a product form").
 * Fuzzy: single-word Latin terms of ≥ ``fuzzy_min_length`` letters and weight ≥
   ``fuzzy_min_weight`` also match at edit distance 1 (substitution, insertion, deletion
   or adjacent transposition), via a deletion-neighbourhood index, only for words no
@@ -34,6 +35,7 @@ from classifiers.normalize import Normalized, strip_accents
 
 KINDS = ("term", "code_word", "context_word", "rule", "intent")
 _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
+_EVIDENCE = ("term", "code_word")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,14 +177,16 @@ def _within_one(a: str, b: str) -> bool:
 
 
 def _drop_contained(matches: list[Match]) -> list[Match]:
-    """Drop matches strictly inside a longer match (same-span matches all survive)."""
+    """Drop matches strictly inside a longer match (same-span matches all survive;
+    context words inside a term or code word survive too)."""
     matches.sort(key=lambda m: (m.start, -m.end))
     kept: list[Match] = []
-    cover_start, cover_end = -1, -1
+    cover = Match("", -1, -1, -1, (0, 0))
     for m in matches:
-        if m.end <= cover_end and (m.start, m.end) != (cover_start, cover_end):
+        inside = m.end <= cover.end and (m.start, m.end) != (cover.start, cover.end)
+        if inside and not (m.kind == "context_word" and cover.kind in _EVIDENCE):
             continue
         kept.append(m)
-        if m.end > cover_end:
-            cover_start, cover_end = m.start, m.end
+        if m.end > cover.end:
+            cover = m
     return kept
