@@ -80,6 +80,13 @@ def text_clauses(text: str) -> list[dict[str, Any]]:
     return [term_clause(t) for t in terms]
 
 
+def _highlight_subfields(text: str) -> tuple[str, ...]:
+    """Highlight only the sub-fields the query's terms can match (highlighting is costly)."""
+    spaced = any(not _NO_SPACE_SCRIPT.search(t) for t in text.split())
+    unspaced = bool(_NO_SPACE_SCRIPT.search(text))
+    return ("",) * spaced + (".grams",) * unspaced
+
+
 def search_body(query: SearchQuery) -> dict[str, Any]:
     """Keyword arguments for ``client.search`` on the listings alias."""
     unknown = set(query.facets) - set(FACET_ES_FIELDS)
@@ -116,7 +123,7 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
             "fields": {
                 f"{field}{sub}": {"number_of_fragments": 1, "fragment_size": 120}
                 for field in ("title", "text")
-                for sub in ("", ".grams")
+                for sub in _highlight_subfields(query.text or "")
             },
         }
     else:
@@ -161,4 +168,8 @@ def alert_query(flt: AlertFilter) -> dict[str, Any]:
 
 
 # As in SQLite: highest score first, then oldest, then id.
-ALERT_SORT = [{"score": {"order": "desc"}}, {"created_at": {"order": "asc"}}, {"id": "asc"}]
+ALERT_SORT: list[dict[str, Any]] = [
+    {"score": {"order": "desc"}},
+    {"created_at": {"order": "asc"}},
+    {"id": "asc"},
+]
