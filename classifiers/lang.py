@@ -15,7 +15,7 @@ from functools import lru_cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 SUPPORTED = ("en", "zh", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
-MAX_CHARS = 600
+MAX_CHARS = 240
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")

@@ -36,6 +36,7 @@ from classifiers.normalize import Normalized, strip_accents
 KINDS = ("term", "code_word", "context_word", "rule", "intent")
 _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
+_FUZZY_CACHE_SIZE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,10 @@ class Matcher:
         return out
 
     def _build_fuzzy(self, min_length: int, min_weight: float) -> None:
+        """Deletion-neighbourhood index: each key and each of its 1-deletions → keys."""
         self._fuzzy_exact: dict[str, list[int]] = {}
-        self._fuzzy_deletes: dict[str, set[str]] = {}
+        self._fuzzy_index: dict[str, set[str]] = {}
+        self._fuzzy_cache: dict[str, frozenset[str]] = {}
         for i, term in enumerate(self.lexicon.terms):
             key = strip_accents(term.key)
             if len(key) < min_length or term.weight < min_weight or not key.isalpha():
@@ -99,8 +102,10 @@ class Matcher:
             if not key.isascii():
                 continue
             self._fuzzy_exact.setdefault(key, []).append(i)
-            for k in range(len(key)):
-                self._fuzzy_deletes.setdefault(key[:k] + key[k + 1 :], set()).add(key)
+            for variant in [key] + [key[:k] + key[k + 1 :] for k in range(len(key))]:
+                self._fuzzy_index.setdefault(variant, set()).add(key)
+        lengths = [len(k) for k in self._fuzzy_exact] or [0]
+        self._fuzzy_lengths = range(min(lengths) - 1, max(lengths) + 2)
 
     def match(self, norm: Normalized) -> list[Match]:
         """All matches in ``norm``, contained matches removed, sorted by position."""
@@ -126,7 +131,7 @@ class Matcher:
         out = []
         for tok in _FUZZY_TOKEN.finditer(norm.plain):
             word = tok.group()
-            if covered[tok.start()] or word in self._fuzzy_exact:
+            if covered[tok.start()] or len(word) not in self._fuzzy_lengths:
                 continue
             for key in self._candidates(word):
                 for index in self._fuzzy_exact[key]:
@@ -134,14 +139,23 @@ class Matcher:
                     out.append(Match("term", index, tok.start(), tok.end(), span, fuzzy=True))
         return out
 
-    def _candidates(self, word: str) -> set[str]:
-        keys = set(self._fuzzy_deletes.get(word, ()))
+    def _candidates(self, word: str) -> frozenset[str]:
+        """Keys within one edit of ``word``: ``len(word) + 1`` lookups in one dict, cached
+        per word (listings repeat their vocabulary; the cache is bounded)."""
+        cached = self._fuzzy_cache.get(word)
+        if cached is not None:
+            return cached
+        if len(self._fuzzy_cache) > _FUZZY_CACHE_SIZE:
+            self._fuzzy_cache.clear()
+        index = self._fuzzy_index
+        found: list[str] = list(index.get(word, ()))
         for k in range(len(word)):
-            deleted = word[:k] + word[k + 1 :]
-            if deleted in self._fuzzy_exact:
-                keys.add(deleted)
-            keys.update(self._fuzzy_deletes.get(deleted, ()))
-        return {key for key in keys if _within_one(word, key)}
+            hits = index.get(word[:k] + word[k + 1 :])
+            if hits:
+                found.extend(hits)
+        result = frozenset(key for key in found if key != word and _within_one(word, key))
+        self._fuzzy_cache[word] = result
+        return result
 
 
 def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
