@@ -21,7 +21,8 @@ text costs a handful of regex scans):
 5. lower-casing;
 6. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s) inside words mixing letters
    and digits, but not in number-plus-unit words ("500g", "trc20");
-7. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined;
+7. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined; a
+   gap unlike the run's commonest one ("g u a c a m a y o  j a c i n t o") is a word break;
 8. separators removed between CJK/Thai characters ("象 牙" → "象牙");
 9. hyphens/underscores between letters become spaces; runs of whitespace collapse.
 
@@ -228,6 +229,22 @@ def _rejoin(st: _State) -> None:
         chars = "".join(st.text[k] for k in idx)
         if sum(c.isalpha() for c in chars) < 2 or sum(c.isdigit() for c in chars) * 2 > len(chars):
             continue
-        edits.append((m.start(), m.end(), chars.translate(_LEET_TABLE), idx))
+        rep, src = _spaced_words(st.text, idx)
+        edits.append((m.start(), m.end(), rep.translate(_LEET_TABLE), src))
     if edits:
         st.apply(edits)
+
+
+def _spaced_words(text: str, idx: list[int]) -> tuple[str, list[int]]:
+    """Re-join spaced letters, keeping word breaks: the commonest gap ("g u a c") is the
+    in-word separator; any other gap ("o  j", "o h" after "r.h.i.n.o") starts a new word."""
+    gaps = [text[a + 1 : b] for a, b in zip(idx, idx[1:], strict=False)]
+    common = max(gaps, key=gaps.count)  # first of the commonest: deterministic
+    rep, src = [text[idx[0]]], [idx[0]]
+    for gap, k in zip(gaps, idx[1:], strict=True):
+        if gap != common:
+            rep.append(" ")
+            src.append(k - 1)
+        rep.append(text[k])
+        src.append(k)
+    return "".join(rep), src

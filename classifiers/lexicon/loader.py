@@ -32,7 +32,7 @@ from classifiers.normalize import normalize_term
 
 LANGS = ("en", "zh-hans", "zh-hant", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
 _LANG_ALIASES = {"zh": ("zh-hans", "zh-hant")}
-TERM_TYPES = ("product", "species", "code_word", "packaging")
+TERM_TYPES = ("product", "species", "code_word", "packaging", "authentic")
 INTENTS = ("sell", "buy")
 BOUNDARIES = ("word", "start", "none")
 _NO_BOUNDARY_SCRIPT = re.compile(

@@ -19,6 +19,13 @@ The score is a logistic squashing of a weighted sum, with every weight in the da
   a phrase rule swallows the term inside it by containment in the matcher ("Tiger Balm").
   Window rules count only when they cancelled something or contain a target term; doc
   rules with specific targets count only when one of those commodities has evidence.
+  An ``authentic`` term ("real shell", "genuine ivory") is an explicit claim that the
+  material is real: window rules ("acetate", "resin") cancel nothing of its commodity.
+* Reporting mutes bonuses: news and awareness cues (summed) scale the bonuses down by
+  ``1 - |sum| / news_mute``, because prices, payment methods and contacts quoted in a
+  report or a campaign are not an offer; the news cap can then outweigh strong evidence.
+* ``lead_intent``: the intent of a cue that opens the post or a line of it ("WTB …",
+  "Cari …", "收购 …"); the detector lets a leading buy cue decide the intent.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ MAX_SIGNAL_HITS = 20
 _DIGIT = re.compile(r"\d")
 _LITERAL = re.compile(r"(?:\\b)?([^\W_]+)")
 _QUANTIFIER = re.compile(r"[?*{]")
+_LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
+_NEWS_FAMILIES = ("news", "awareness")
 
 
 def _gate(pattern: str) -> tuple[str, ...] | str | None:
@@ -74,6 +83,7 @@ class Analysis:
     family_sums: dict[str, float] = field(default_factory=dict)
     group_counts: dict[str, int] = field(default_factory=dict)
     intent_sums: dict[str, float] = field(default_factory=dict)
+    lead_intent: str | None = None
     signal_counts: dict[str, int] = field(default_factory=dict)
     terms: list[tuple[Match, Term, str | None]] = field(default_factory=list)  # (m, t, canceller)
     codes: list[tuple[Match, Term]] = field(default_factory=list)
@@ -112,7 +122,7 @@ class Scorer:
         self._terms(a, by_kind["term"], cancelled)
         self._code_words(a, by_kind, cancelled)
         self._groups(a, by_kind["context_word"])
-        self._intents(a, by_kind["intent"])
+        self._intents(a, by_kind["intent"], original)
         self._rules(a, by_kind["rule"], fired)
         self._combine(a)
         return a
@@ -142,12 +152,19 @@ class Scorer:
         cancelled: dict[int, str] = {}
         fired: set[int] = set()
         evidence = by_kind["term"] + by_kind["code_word"]
+        claimed = {
+            self.lex.terms[m.index].commodity
+            for m in by_kind["term"]
+            if self.lex.terms[m.index].type == "authentic"
+        }
         for r in by_kind["rule"]:
             rule = self.lex.rules[r.index]
             if rule.window is None:
                 continue
             for m in evidence:
                 com = self._entry(m).commodity
+                if com in claimed:
+                    continue
                 if "*" not in rule.targets and com not in rule.targets:
                     continue
                 if max(m.start - r.end, r.start - m.end, 0) <= rule.window:
@@ -206,11 +223,13 @@ class Scorer:
             group = self.lex.context_words[m.index].group
             a.group_counts[group] = a.group_counts.get(group, 0) + 1
 
-    def _intents(self, a: Analysis, cues: list[Match]) -> None:
+    def _intents(self, a: Analysis, cues: list[Match], original: str) -> None:
         seen: set[str] = set()
         for m in cues:
             cue = self.lex.intents[m.index]
             a.intents.append(m)
+            if a.lead_intent is None and _leads(original, m.span[0]):
+                a.lead_intent = cue.intent
             if cue.key not in seen:
                 seen.add(cue.key)
                 a.intent_sums[cue.intent] = a.intent_sums.get(cue.intent, 0.0) + cue.weight
@@ -244,8 +263,15 @@ class Scorer:
         bonus += min(float(cfg["intent_cap"]), max(a.intent_sums.values(), default=0.0))
         signal_weights = {s.name: s.weight for s, _, _ in a.signals}
         bonus += min(float(cfg["signal_cap"]), sum(signal_weights.values()))
-        context = sum(
-            max(float(cfg["family_caps"].get(f, -4.0)), v) for f, v in a.family_sums.items()
-        )
-        a.logit = float(cfg["bias"]) + a.evidence + strength * bonus + context
+        caps = {f: float(cfg["family_caps"].get(f, -4.0)) for f in a.family_sums}
+        capped = {f: max(caps[f], v) for f, v in a.family_sums.items()}
+        reporting = -sum(capped.get(f, 0.0) for f in _NEWS_FAMILIES)
+        mute = max(0.0, 1.0 - reporting / float(cfg["news_mute"]))
+        a.logit = float(cfg["bias"]) + a.evidence + strength * mute * bonus + sum(capped.values())
         a.score = 1.0 / (1.0 + math.exp(-a.logit))
+
+
+def _leads(original: str, start: int) -> bool:
+    """True when only spaces/punctuation/emoji precede ``start`` on its line."""
+    line_start = original.rfind("\n", 0, start) + 1
+    return _LEAD.match(original, line_start, start) is not None

@@ -123,6 +123,8 @@ class LexiconDetector(Classifier):
     def _intent(a: Analysis) -> str:
         if any(f in a.family_sums for f in _NEWS_FAMILIES):
             return "other"
+        if a.lead_intent == "buy":  # "WTB …", "Cari …", "收购 …" opening the post
+            return "buy"
         sell, buy = a.intent_sums.get("sell", 0.0), a.intent_sums.get("buy", 0.0)
         if buy > 0 and buy > 0.8 * sell:
             return "buy"
