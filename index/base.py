@@ -17,6 +17,10 @@ Design notes
   concurrency and an append-only audit log.
 * Search returns hit sets, totals and facet counts; relevance scores are backend-specific
   and never part of the contract.
+* ``date_histogram`` counts the listings a ``SearchQuery`` matches per UTC calendar
+  bucket of one listing date (for dashboards). Only non-empty buckets are returned.
+* A backend that depends on a server raises ``StoreUnavailableError`` from reads it cannot
+  answer during an outage; its writes may queue locally instead (see the backend).
 
 Both backends pass the same contract suite (``tests/test_index_contract.py``).
 """
@@ -35,6 +39,24 @@ FACET_FIELDS = ("source", "commodity", "intent", "lang", "kind")
 # Plain-text markers around matched terms in ``SearchHit.highlights`` (never HTML:
 # highlights are scraped text, escaped by whoever renders them).
 HIGHLIGHT_START, HIGHLIGHT_END = "«", "»"
+# ``date_histogram``: the listing dates it can count, and its UTC calendar intervals
+# (weeks start on Monday, as ISO 8601 and Elasticsearch's ``calendar_interval`` have it).
+HISTOGRAM_FIELDS = ("first_seen_at", "last_seen_at", "removed_at")
+HISTOGRAM_INTERVALS = ("hour", "day", "week", "month")
+
+
+class StoreUnavailableError(Exception):
+    """The store's server cannot answer right now (an outage, not a bad request)."""
+
+
+def check_histogram(field: str, interval: str) -> None:
+    """Raise ``ValueError`` unless ``field`` and ``interval`` are supported."""
+    if field not in HISTOGRAM_FIELDS:
+        raise ValueError(f"histogram field must be one of {HISTOGRAM_FIELDS}, not {field!r}")
+    if interval not in HISTOGRAM_INTERVALS:
+        raise ValueError(
+            f"histogram interval must be one of {HISTOGRAM_INTERVALS}, not {interval!r}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +151,16 @@ class Store(Protocol):
         """The detection for the latest version of the listing, if classified."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def date_histogram(
+        self, query: SearchQuery, *, field: str = "first_seen_at", interval: str = "day"
+    ) -> list[tuple[str, int]]:
+        """Listings matching ``query`` (its filters and text; paging and facets are
+        ignored) counted per UTC ``interval`` of ``field``, oldest bucket first, as
+        ``(bucket start "YYYY-MM-DDTHH:MM:SSZ", count)``. Empty buckets are omitted, and so
+        are listings without the date (``removed_at`` of listings never removed). Raises
+        ``ValueError`` for a field or interval not in ``HISTOGRAM_FIELDS`` /
+        ``HISTOGRAM_INTERVALS``."""
 
     def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
         """Create alerts, or refresh score/commodity/intent/title of existing ones

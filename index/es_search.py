@@ -17,6 +17,9 @@ Design notes
   ``last_seen_at`` newest first, then key. With text: relevance, then key. Scores are
   never part of the contract.
 * Facets are ``terms`` aggregations over the filtered set; missing values are not counted.
+* Date histograms are a ``date_histogram`` aggregation with a UTC ``calendar_interval``
+  (supported by the compatible test server; weeks start on Monday) and
+  ``min_doc_count: 1``, so empty buckets are omitted as in SQLite.
 * Highlights use ``«`` ``»`` markers (swapped out of the indexed text at write time) with
   the plain encoder, as in SQLite: they are still scraped text, escape before rendering.
 """
@@ -27,13 +30,14 @@ import re
 import unicodedata
 from typing import Any
 
-from index.base import FACET_FIELDS, AlertFilter, SearchQuery
+from index.base import FACET_FIELDS, AlertFilter, SearchQuery, check_histogram
 from index.es_mappings import HL_END, HL_START
 
 MAX_TERMS = 16
 MAX_TERM_CHARS = 64
 MAX_LIMIT = 1000
 MAX_FACET_BUCKETS = 100
+HISTOGRAM_AGG = "histogram"
 TEXT_FIELDS = ("title", "text", "seller")
 FACET_ES_FIELDS = {name: name for name in FACET_FIELDS}
 _EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
@@ -87,11 +91,8 @@ def _highlight_subfields(text: str) -> tuple[str, ...]:
     return ("",) * spaced + (".grams",) * unspaced
 
 
-def search_body(query: SearchQuery) -> dict[str, Any]:
-    """Keyword arguments for ``client.search`` on the listings alias."""
-    unknown = set(query.facets) - set(FACET_ES_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown facet fields: {sorted(unknown)}")
+def listing_query(query: SearchQuery) -> dict[str, Any]:
+    """The text and filters of ``query`` as a ``bool`` query on the listings alias."""
     has_text = bool(query.text and query.text.strip())
     must = text_clauses(query.text or "") if has_text else []
     filters: list[dict[str, Any]] = []
@@ -102,9 +103,31 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
     if query.min_score is not None:
         filters.append({"range": {"score": {"gte": float(query.min_score)}}})
     must_not = [] if query.include_removed else [{"exists": {"field": "removed_at"}}]
+    return {"bool": {"must": must, "filter": filters, "must_not": must_not}}
+
+
+def histogram_body(query: SearchQuery, field: str, interval: str) -> dict[str, Any]:
+    """Keyword arguments for ``client.search``: a ``date_histogram`` (UTC calendar
+    interval, empty buckets dropped) over the listings ``query`` matches, no hits."""
+    check_histogram(field, interval)
+    agg = {"field": field, "calendar_interval": interval, "min_doc_count": 1}
+    return {
+        "query": listing_query(query),
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {HISTOGRAM_AGG: {"date_histogram": agg}},
+    }
+
+
+def search_body(query: SearchQuery) -> dict[str, Any]:
+    """Keyword arguments for ``client.search`` on the listings alias."""
+    unknown = set(query.facets) - set(FACET_ES_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown facet fields: {sorted(unknown)}")
+    has_text = bool(query.text and query.text.strip())
     limit = max(0, min(int(query.limit), MAX_LIMIT))
     body: dict[str, Any] = {
-        "query": {"bool": {"must": must, "filter": filters, "must_not": must_not}},
+        "query": listing_query(query),
         "size": limit,
         "from_": max(0, int(query.offset)),
         "track_total_hits": True,

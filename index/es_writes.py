@@ -12,7 +12,8 @@ Design notes
   change) and then commits.
 * The listings index carries the latest version's detection (score, commodity, intent,
   label, language) so search filters and facets need no join; a new version drops it
-  until the new version is classified, exactly like the SQLite store.
+  until the new version is classified, exactly like the SQLite store. The documents
+  themselves are built in ``index/es_docs.py``.
 """
 
 from __future__ import annotations
@@ -23,97 +24,23 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from alerts.base import Alert, AuditEntry
+from alerts.base import Alert
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.base import UpsertResult
 from index.es_bulk import bulk, outage_guard
-from index.es_mappings import alias_name, doc_id, index_text
+from index.es_docs import (
+    LISTING_STATE,
+    created_entry,
+    detection_doc,
+    detection_summary,
+    listing_doc,
+    version_doc,
+)
+from index.es_mappings import alias_name, doc_id
 
-LISTING_STATE = [
-    "key",
-    "version",
-    "content_hash",
-    "first_seen_at",
-    "last_seen_at",
-    "removed_at",
-    "lang_hint",
-]
-
-
-def listing_doc(listing: Listing, version: int, first_seen: str, last_seen: str) -> dict[str, Any]:
-    seller = listing.seller_name or ""
-    return {
-        "key": listing.key,
-        "source": listing.source,
-        "listing_id": listing.listing_id,
-        "url": listing.url,
-        "kind": listing.kind,
-        "seller_id": listing.seller_id,
-        "lang_hint": listing.lang_hint,
-        "region_hint": listing.region_hint,
-        "currency": listing.currency,
-        "price": listing.price,
-        "fetched_at": listing.fetched_at,
-        "posted_at": listing.posted_at,
-        "content_hash": listing.content_hash,
-        "version": version,
-        "first_seen_at": first_seen,
-        "last_seen_at": last_seen,
-        "removed_at": None,
-        "title": index_text(listing.title),
-        "text": index_text(listing.text),
-        "seller": index_text(seller),
-        "lang": listing.lang_hint,
-        "listing": listing.to_dict(),
-    }
-
-
-def version_doc(listing: Listing, version: int) -> dict[str, Any]:
-    return {
-        "key": listing.key,
-        "version": version,
-        "content_hash": listing.content_hash,
-        "fetched_at": listing.fetched_at,
-        "listing": listing.to_dict(),
-    }
-
-
-def detection_doc(key: str, content_hash: str, det: Detection) -> dict[str, Any]:
-    data = det.to_dict()
-    return {
-        "key": key,
-        "content_hash": content_hash,
-        "score": det.score,
-        "label": det.label,
-        "commodity": det.commodity,
-        "intent": det.intent,
-        "lang": det.lang,
-        "model": det.model,
-        "species": list(det.species),
-        "cites_appendix": det.cites_appendix,
-        "reasons": data["reasons"],
-        "detection": data,
-    }
-
-
-def detection_summary(det: dict[str, Any], lang_hint: str | None) -> dict[str, Any]:
-    """The detection fields denormalised onto the listing document."""
-    return {
-        "score": det["score"],
-        "label": det["label"],
-        "commodity": det.get("commodity"),
-        "intent": det["intent"],
-        "det_lang": det.get("lang"),
-        "lang": det.get("lang") or lang_hint,
-    }
-
-
-def created_entry(alert: Alert) -> dict[str, Any]:
-    entry = AuditEntry(
-        alert.id, alert.created_at, f"rule:{alert.rule}", "created", None, alert.state, ""
-    )
-    return {**entry.to_dict(), "seq": alert.version}
+# Re-exported: the document builders lived here first (benchmarks import them).
+__all__ = ["Writer", "listing_doc", "version_doc"]
 
 
 @dataclass

@@ -170,6 +170,14 @@ class SqliteStore:
                 facets[name][str(value)] = count
         return SearchResult(total=total, hits=tuple(self._hit(r, sql) for r in rows), facets=facets)
 
+    def date_histogram(
+        self, query: SearchQuery, *, field: str = "first_seen_at", interval: str = "day"
+    ) -> list[tuple[str, int]]:
+        sql = search_sql.build(query)
+        statement = search_sql.histogram_sql(sql, field, interval)
+        with self._read() as conn:
+            return [(str(b), int(n)) for b, n in conn.execute(statement, sql.params)]
+
     @staticmethod
     def _hit(row: sqlite3.Row, sql: search_sql.SearchSql) -> SearchHit:
         stored = listing_ops.stored_listing(row)

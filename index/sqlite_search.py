@@ -20,6 +20,9 @@ Design notes
   to itself (no ANALYZE statistics) the planner may drive from a filter index and run the
   full-text query once per row — 30× slower.
 * Column names in SQL come from fixed mappings here, never from the query.
+* Date histograms group the filtered set by ``strftime`` of the stored ISO timestamp
+  (UTC; SQLite truncates fractional seconds, as Elasticsearch does); weeks start on
+  Monday (``-6 days, weekday 1``). Unparseable or missing dates are not counted.
 """
 
 from __future__ import annotations
@@ -28,7 +31,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from index.base import FACET_FIELDS, HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery
+from index.base import (
+    FACET_FIELDS,
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    HISTOGRAM_FIELDS,
+    SearchQuery,
+    check_histogram,
+)
 
 HL_START, HL_END, ELLIPSIS = HIGHLIGHT_START, HIGHLIGHT_END, "…"
 MAX_TERMS = 16
@@ -221,6 +231,25 @@ def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
     return (
         f"WITH m AS MATERIALIZED (SELECT {columns} FROM {sql.from_sql} WHERE {sql.where_sql}) "
         + " UNION ALL ".join(parts)
+    )
+
+
+_BUCKET_SQL = {
+    "hour": "strftime('%Y-%m-%dT%H:00:00Z', {col})",
+    "day": "strftime('%Y-%m-%dT00:00:00Z', {col})",
+    "week": "strftime('%Y-%m-%dT00:00:00Z', {col}, '-6 days', 'weekday 1')",
+    "month": "strftime('%Y-%m-01T00:00:00Z', {col})",
+}
+_HISTOGRAM_COLUMNS = {name: f"l.{name}" for name in HISTOGRAM_FIELDS}
+
+
+def histogram_sql(sql: SearchSql, field: str, interval: str) -> str:
+    """``(bucket, count)`` rows for the filtered set, oldest first, empty buckets absent."""
+    check_histogram(field, interval)
+    bucket = _BUCKET_SQL[interval].format(col=_HISTOGRAM_COLUMNS[field])
+    return (
+        f"SELECT b, count(*) FROM (SELECT {bucket} AS b FROM {sql.from_sql} "
+        f"WHERE {sql.where_sql}) WHERE b IS NOT NULL GROUP BY b ORDER BY b"
     )
 
 
