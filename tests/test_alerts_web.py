@@ -321,6 +321,37 @@ def test_api_search_stats_and_health(store: SqliteStore, client: TestClient) -> 
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
+def test_api_histogram_counts_filtered_listings_per_interval(
+    store: SqliteStore, client: TestClient
+) -> None:
+    pairs = standard_pairs(6)
+    days = ["2024-05-01T10:00:00.000000Z", "2024-05-01T23:59:59.000000Z", "2024-05-03T00:00:00Z"]
+    store.upsert_listings(
+        [make_listing(n, fetched_at=days[n % 3]) for n in range(6)]
+    )  # first seen on those days
+    store.put_detections([(item.content_hash, det) for item, det in pairs])
+    got = client.get("/api/histogram", params={"interval": "day"}).json()
+    assert got == {
+        "field": "first_seen_at",
+        "interval": "day",
+        "buckets": [
+            {"start": "2024-05-01T00:00:00Z", "count": 4},
+            {"start": "2024-05-03T00:00:00Z", "count": 2},
+        ],
+    }
+    ivory = client.get("/api/histogram", params={"commodity": "ivory", "q": "bangle"}).json()
+    assert ivory["buckets"] == [
+        {"start": "2024-05-01T00:00:00Z", "count": 2},  # listings 0 and 4
+        {"start": "2024-05-03T00:00:00Z", "count": 1},  # listing 2
+    ]
+    monthly = client.get("/api/histogram", params={"interval": "month", "source": "wildfeed"})
+    assert monthly.json()["buckets"] == [{"start": "2024-05-01T00:00:00Z", "count": 3}]
+    assert client.get("/api/histogram", params={"field": "removed_at"}).json()["buckets"] == []
+    for bad in ({"field": "fetched_at"}, {"interval": "minute"}, {"source": "x" * 300}):
+        refused = client.get("/api/histogram", params=bad)
+        assert refused.status_code == 422, bad
+
+
 def test_exports_neutralise_hostile_cells(store: SqliteStore, client: TestClient) -> None:
     bad = make_listing(5, title='=HYPERLINK("http://evil.example","x")', seller_id="@SUM(1+1)")
     populate(store, [*standard_pairs(3), (bad, make_detection(bad, 0.95))])

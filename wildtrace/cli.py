@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # The Elasticsearch client logs every HTTP request at INFO; outages are logged by the store.
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:

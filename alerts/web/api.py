@@ -1,4 +1,4 @@
-"""The JSON API under ``/api/``: alerts, state changes, search, stats and exports.
+"""The JSON API under ``/api/``: alerts, state changes, search, histograms, stats, exports.
 
 Stable shapes: lists are ``{"total", "items"}``; errors are ``{"error", "detail"}`` with
 404 (unknown alert), 409 (version moved on; the current alert is included so the client
@@ -190,6 +190,34 @@ def search(
         offset=offset,
     )
     return search_to_dict(_store(request).search(query))
+
+
+@router.get("/api/histogram")
+def histogram(
+    request: Request,
+    field: Annotated[str, Query(max_length=40)] = "first_seen_at",
+    interval: Annotated[str, Query(max_length=40)] = "day",
+    q: Str = None,
+    source: Str = None,
+    commodity: Str = None,
+    intent: Str = None,
+    lang: Str = None,
+    kind: Str = None,
+) -> Any:
+    """Listings per UTC ``interval`` of a listing date, with the search filters; empty
+    buckets are omitted (see ``Store.date_histogram``)."""
+    try:
+        query = search_query(
+            q=q, source=source, commodity=commodity, intent=intent, lang=lang, kind=kind
+        )
+        buckets = _store(request).date_histogram(query, field=field, interval=interval)
+    except (BadRequest, ValueError) as exc:
+        return error(422, "bad_request", str(exc))
+    return {
+        "field": field,
+        "interval": interval,
+        "buckets": [{"start": start, "count": count} for start, count in buckets],
+    }
 
 
 @router.get("/api/stats")
