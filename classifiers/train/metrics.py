@@ -85,11 +85,11 @@ def reliability(
         idx = [i for i, p in enumerate(probs) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
         if not idx:
             continue
-        mean_p = sum(probs[i] for i in idx) / len(idx)
-        frac = sum(truth[i] for i in idx) / len(idx)
+        mean_p = float(sum(probs[i] for i in idx) / len(idx))
+        frac = float(sum(truth[i] for i in idx) / len(idx))
         ece += len(idx) / n * abs(mean_p - frac)
         table.append({"lo": lo, "hi": hi, "n": len(idx), "mean_p": mean_p, "frac_pos": frac})
-    return ece, table
+    return float(ece), table
 
 
 def _fmt_prf(name: str, m: dict[str, float]) -> str:

@@ -79,13 +79,20 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     rows = load_corpus(args.corpus) if args.corpus else load_corpus()
     feedback = load_feedback(args.feedback) if args.feedback else []
     encoder = None if args.encoder == "none" else make_encoder(args.encoder)
-    model = train_model(rows, encoder, _lexicon(), extra_train=feedback)
+    lexicon = _lexicon()
+    model = train_model(rows, encoder, lexicon, extra_train=feedback)
     thresholds = {
         "queue": settings.classifier.queue_threshold,
         "takedown": settings.classifier.takedown_threshold,
     }
     out = save_model(
-        model, args.out or SHIPPED_DIR, {"thresholds": thresholds, "feedback_rows": len(feedback)}
+        model,
+        args.out or SHIPPED_DIR,
+        {
+            "thresholds": thresholds,
+            "feedback_rows": len(feedback),
+            "lexicon_version": lexicon.version,
+        },
     )
     dev = model.meta["dev"]
     print(
