@@ -20,7 +20,8 @@ text costs a handful of regex scans):
    hold an ASCII letter (so Russian or Greek text is left alone);
 5. lower-casing;
 6. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s) inside words mixing letters
-   and digits, but not in number-plus-unit words ("500g", "trc20");
+   and digits ("71gr3", "r1n0c3r0n73"), but not in words that are only a number plus
+   letters on one side ("500g", "trc20", "iphone12");
 7. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined; a
    gap unlike the run's commonest one ("g u a c a m a y o  j a c i n t o") is a word break;
 8. separators removed between CJK/Thai characters ("象 牙" → "象牙");
@@ -52,7 +53,8 @@ _EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, revers
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*\w")
-_NUMERIC_RUN = re.compile(r"\d\d")
+# Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
+_NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 _LEET_TABLE = str.maketrans(LEET)
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
 _CJK = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -215,7 +217,7 @@ def _leet(st: _State) -> None:
     spans = [
         m.span()
         for m in _LEET_WORD.finditer(st.text)
-        if not _NUMERIC_RUN.search(m.group()) and sum(c.isalpha() for c in m.group()) >= 2
+        if not _NUMBER_UNIT.fullmatch(m.group()) and sum(c.isalpha() for c in m.group()) >= 2
     ]
     if spans:
         st.translate_spans(spans, _LEET_TABLE)

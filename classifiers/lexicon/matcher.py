@@ -19,6 +19,8 @@ Design
   or adjacent transposition), via a deletion-neighbourhood index, only for words no
   exact match covers. Restricted to strong terms because weak ones have common
   neighbours ("gibbon"/"ribbon", "elefant"/"elegant").
+* Romance-language compounds pluralise their head word ("garras de tigre"): multi-word
+  term and code-word keys are also indexed with "s"/"es" after the first word.
 * Leetspeak "1" is read as "i" by normalisation; keys containing "l" are also indexed
   with "l"→"i" so "pango1in" still matches "pangolin".
 """
@@ -76,6 +78,9 @@ class Matcher:
             if kind == "term" and boundary != "none" and "l" in plain and len(plain) >= 5:
                 variant = plain.replace("l", "i")
                 table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
+            if kind in _EVIDENCE and boundary != "none":
+                for variant in _plural_heads(plain):
+                    table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         for plain, entries in table.items():
             self._automaton.add_word(plain, (len(plain), tuple(entries)))
         self._automaton.make_automaton()
@@ -156,6 +161,16 @@ class Matcher:
         result = frozenset(key for key in found if key != word and _within_one(word, key))
         self._fuzzy_cache[word] = result
         return result
+
+
+def _plural_heads(plain: str) -> tuple[str, ...]:
+    """Plural forms of a multi-word Latin key's head word ("garra de tigre" → "garras de
+    tigre", "piel de tigre" → "pieles de tigre"); the last word's plural is handled by
+    the boundary check."""
+    head, sep, rest = plain.partition(" ")
+    if not sep or len(head) < 3 or not head.isascii() or not head.isalpha() or head[-1] == "s":
+        return ()
+    return (f"{head}s {rest}", f"{head}es {rest}")
 
 
 def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
