@@ -23,7 +23,7 @@ from classifiers.base import Classifier, TextDoc
 from crawlers.base import Listing, utc_now
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
-from index.base import AlertFilter, Store
+from index.base import AlertFilter, Store, StoreUnavailableError
 from wildtrace.config import Settings
 from wildtrace.scheduler import SourceSchedule
 
@@ -113,6 +113,8 @@ class SourceReport:
     new_alerts: int = 0
     errors: int = 0
     complete: bool = False
+    # The store could not be read for removals (outage): none were marked this run.
+    removals_skipped: bool = False
     duration_s: float = 0.0
     error_samples: list[dict[str, Any]] = field(default_factory=list)
 
@@ -171,8 +173,13 @@ def ingest(
             report.new_alerts += new_alerts
     if complete:
         not_proven = {f"{source}:{i}" for i in unfetched}
-        gone = comps.store.active_keys(source) - seen - not_proven
-        report.removed = comps.store.mark_removed(sorted(gone), utc_now())
+        try:
+            gone = comps.store.active_keys(source) - seen - not_proven
+            report.removed = comps.store.mark_removed(sorted(gone), utc_now())
+        except StoreUnavailableError as exc:
+            # Removal needs the stored set; the next complete crawl will catch up.
+            report.removals_skipped = True
+            log.warning("store unavailable, removals of %s not marked this run: %s", source, exc)
     return report
 
 
@@ -322,6 +329,7 @@ def _describe(r: SourceReport) -> str:
         f"{r.changed} changed, {r.unchanged} unchanged, {r.removed} removed; "
         f"{r.classified} classified, {r.new_alerts} new alerts, {r.errors} errors"
         + ("" if r.complete else " (incomplete crawl: no removals)")
+        + (" (store unavailable: removals skipped)" if r.removals_skipped else "")
     )
 
 
