@@ -186,6 +186,9 @@ def test_run_during_an_outage_spools_and_replays_exactly_once(
 def test_cli_keeps_elasticsearch_request_logs_quiet(tmp_path: Path) -> None:
     config = tmp_path / "wildtrace.toml"
     config.write_text(f'[data]\ndir = "{tmp_path / "var"}"\n')
-    logging.getLogger("elastic_transport").setLevel(logging.NOTSET)
+    for name in ("elastic_transport", "elastic_transport.transport"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
     assert main(["--config", str(config), "index", "status"]) == 0
     assert logging.getLogger("elastic_transport").getEffectiveLevel() == logging.WARNING
+    retries = logging.getLogger("elastic_transport.transport")  # one traceback per retry
+    assert retries.getEffectiveLevel() == logging.ERROR

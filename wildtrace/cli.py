@@ -43,8 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # The Elasticsearch client logs every HTTP request at INFO; outages are logged by the store.
+    # The Elasticsearch client logs every HTTP request at INFO, and each retry during an
+    # outage as a WARNING with a full traceback; the store logs outages in one line itself.
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+    logging.getLogger("elastic_transport.transport").setLevel(logging.ERROR)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:

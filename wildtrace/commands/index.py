@@ -18,6 +18,7 @@ import json
 import sys
 from typing import Any
 
+from index.es_bulk import Unavailable
 from index.es_mappings import INDEX_NAMES
 from wildtrace import pipeline
 from wildtrace.config import Settings
@@ -79,9 +80,14 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     store = pipeline.open_store(settings)
     try:
-        done = store.replay()  # type: ignore[attr-defined]
+        error = None
+        try:
+            done = store.replay()  # type: ignore[attr-defined]
+        except Unavailable as exc:  # the cluster is (still) down: the spool is kept
+            done, error = 0, str(exc)[:500]
         ops, records = store.spool.pending()  # type: ignore[attr-defined]
-        _print({"replayed": done, "still_spooled": {"operations": ops, "records": records}})
+        out = {"replayed": done, "still_spooled": {"operations": ops, "records": records}}
+        _print({**out, "error": error} if error else out)
         return 0 if not ops else 1
     finally:
         store.close()
