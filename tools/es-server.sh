@@ -7,7 +7,7 @@
 # `start` waits until `GET /` answers (up to 30 s) and is a no-op when it already answers;
 # `stop` is idempotent. When WILDTRACE_ES_URL is set, tests use that (real) cluster and this
 # script does nothing. noida-db 0.2.3 prints a harmless "weak version GLIBC_2.39" linker
-# warning on Debian 12 (glibc 2.36); it runs correctly (see index/elasticsearch.py).
+# warning on Debian 12 (glibc 2.36); it runs correctly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${WILDTRACE_TEST_ES_PORT:-9200}"
