@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -141,11 +141,11 @@ class Settings:
 def iter_settings() -> list[tuple[str, str, Any, str]]:
     """Every setting as ``(section, name, default, help)``: the reference's source."""
     out = []
+    defaults = Settings()
     for section in fields(Settings):
-        cls = section.default_factory  # type: ignore[misc]
-        for f in fields(cls):
-            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
-            out.append((section.name, f.name, default, f.metadata["help"]))
+        values = getattr(defaults, section.name)
+        for f in fields(values):
+            out.append((section.name, f.name, getattr(values, f.name), f.metadata["help"]))
     return out
 
 

@@ -8,11 +8,10 @@ subprocess), and pushes what they captured forward, one direction only.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -23,13 +22,12 @@ from classifiers.base import Classifier, TextDoc
 from crawlers.base import Listing, utc_now
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
-from index.base import AlertFilter, Store, StoreUnavailableError
+from index.base import Store, StoreUnavailableError
 from wildtrace.config import Settings
+from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str], None]
 
 # Demo source name → the DemoSettings port that serves it.
 DEMO_PORTS = {"bazaar": "market_port", "tradepost": "api_port", "wildfeed": "social_port"}
@@ -97,29 +95,6 @@ def open_components(settings: Settings) -> Iterator[Components]:
         yield Components(settings, store, build_classifier(settings), build_rules(settings))
     finally:
         store.close()
-
-
-@dataclass
-class SourceReport:
-    """What one crawl of one source did, stage by stage."""
-
-    source: str
-    items: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    classified: int = 0
-    new_alerts: int = 0
-    errors: int = 0
-    complete: bool = False
-    # The store could not be read for removals (outage): none were marked this run.
-    removals_skipped: bool = False
-    duration_s: float = 0.0
-    error_samples: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _batches(items: Iterable[Listing], size: int) -> Iterator[list[Listing]]:
@@ -223,31 +198,6 @@ def crawl_settings(settings: Settings) -> dict[str, Any]:
     return crawl
 
 
-def _watch_progress(
-    result_dir: Path, source: str, started: float, progress: Progress
-) -> Callable[[], None]:
-    """Report the growing item count of a running crawl every few seconds."""
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.wait(2.0):
-            count = _count_lines(result_dir / "items.jsonl")
-            rate = count / max(time.monotonic() - started, 1e-9)
-            progress(f"  {source}: crawling… {count} items ({rate:.1f}/s)")
-
-    thread = threading.Thread(target=watch, name=f"progress-{source}", daemon=True)
-    thread.start()
-    return stop.set
-
-
-def _count_lines(path: Path) -> int:
-    try:
-        with path.open("rb") as fh:
-            return sum(1 for _ in fh)
-    except OSError:
-        return 0
-
-
 def crawl_and_ingest(
     profile: Profile, comps: Components, *, base_url: str | None, progress: Progress | None
 ) -> SourceReport:
@@ -256,7 +206,7 @@ def crawl_and_ingest(
     started = time.monotonic()
     out_dir = settings.data_dir / "crawls" / profile.name / utc_now().replace(":", "")
     out_dir.mkdir(parents=True, exist_ok=True)
-    stop_watch = _watch_progress(out_dir, profile.name, started, progress) if progress else None
+    stop_watch = watch_progress(out_dir, profile.name, started, progress) if progress else None
     try:
         result = run_crawl(
             profile.path or profile.name,
@@ -304,54 +254,30 @@ def run_sources(
     base_urls: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> list[SourceReport]:
-    """Crawl and process each enabled source in turn; one failing source never stops the rest."""
-    urls = demo_base_urls(settings) if base_urls is None else base_urls
-    reports = []
+    """Open the components, crawl and process each enabled source, close them again."""
     with open_components(settings) as comps:
-        for profile in enabled_profiles(settings, names):
-            try:
-                report = crawl_and_ingest(
-                    profile, comps, base_url=urls.get(profile.name), progress=progress
-                )
-            except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
-                log.exception("source %s failed", profile.name)
-                report = SourceReport(profile.name, errors=1, error_samples=[{"error": repr(exc)}])
-            reports.append(report)
-            if progress:
-                progress(_describe(report))
+        return crawl_sources(comps, names, base_urls=base_urls, progress=progress)
+
+
+def crawl_sources(
+    comps: Components,
+    names: Sequence[str] | None = None,
+    *,
+    base_urls: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> list[SourceReport]:
+    """Crawl and process each enabled source in turn; one failing source never stops the rest."""
+    urls = demo_base_urls(comps.settings) if base_urls is None else base_urls
+    reports = []
+    for profile in enabled_profiles(comps.settings, names):
+        try:
+            report = crawl_and_ingest(
+                profile, comps, base_url=urls.get(profile.name), progress=progress
+            )
+        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
+            log.exception("source %s failed", profile.name)
+            report = SourceReport(profile.name, errors=1, error_samples=[{"error": repr(exc)}])
+        reports.append(report)
+        if progress:
+            progress(describe(report))
     return reports
-
-
-def _describe(r: SourceReport) -> str:
-    rate = r.items / r.duration_s if r.duration_s else 0.0
-    return (
-        f"{r.source}: {r.items} items in {r.duration_s:.1f}s ({rate:.1f}/s) — {r.new} new, "
-        f"{r.changed} changed, {r.unchanged} unchanged, {r.removed} removed; "
-        f"{r.classified} classified, {r.new_alerts} new alerts, {r.errors} errors"
-        + ("" if r.complete else " (incomplete crawl: no removals)")
-        + (" (store unavailable: removals skipped)" if r.removals_skipped else "")
-    )
-
-
-def summarize(reports: Sequence[SourceReport], total_alerts: int) -> dict[str, Any]:
-    """The run's one-line summary plus the per-source detail."""
-    line = {
-        "sources": len(reports),
-        "listings": sum(r.items for r in reports),
-        "alerts": total_alerts,
-        "errors": sum(r.errors for r in reports),
-    }
-    return {"line": line, "detail": [r.to_dict() for r in reports]}
-
-
-def describe_demo_result(store: Store, epoch: int) -> str:
-    """Planted-positive recall and negative false-alert rate on the demo corpus."""
-    from wildtrace.demo import evaluate
-
-    alerted = {a.listing_key for a in store.list_alerts(AlertFilter(limit=1_000_000))}
-    fig = evaluate(alerted, epoch)
-    return (
-        f"demo corpus (epoch {epoch}): planted recall {fig['planted_recall']} "
-        f"({fig['found']}/{fig['planted']}), negative false-alert rate "
-        f"{fig['negative_false_alert_rate']} ({fig['false_alerts']}/{fig['negatives']})"
-    )

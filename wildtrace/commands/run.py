@@ -19,9 +19,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any
 
-from index.base import AlertFilter
+from index.base import AlertFilter, StoreUnavailableError
 from wildtrace import pipeline
 from wildtrace.config import Settings
+from wildtrace.reports import describe_demo_result, summarize
 from wildtrace.scheduler import make_scheduler, sync_jobs
 
 log = logging.getLogger(__name__)
@@ -60,13 +61,17 @@ def demo_sites(settings: Settings) -> Iterator[Any]:
 
 
 def run_once(settings: Settings, sources: list[str] | None) -> int:
-    with demo_sites(settings) as sites:
-        reports = pipeline.run_sources(settings, sources, progress=_progress)
-        with pipeline.open_components(settings) as comps:
-            total_alerts = comps.store.count_alerts(AlertFilter())
+    with demo_sites(settings) as sites, pipeline.open_components(settings) as comps:
+        reports = pipeline.crawl_sources(comps, sources, progress=_progress)
+        try:
+            total_alerts: int | None = comps.store.count_alerts(AlertFilter())
             if sites is not None:
-                _progress(pipeline.describe_demo_result(comps.store, sites.epoch))
-    summary = pipeline.summarize(reports, total_alerts)
+                _progress(describe_demo_result(comps.store, sites.epoch))
+        except StoreUnavailableError as exc:
+            # Writes were spooled; the queue's size is unknown until the store is back.
+            _progress(f"store unavailable, alert count unknown: {exc}")
+            total_alerts = None
+    summary = summarize(reports, total_alerts)
     _progress("detail: " + json.dumps(summary["detail"], ensure_ascii=False))
     print(json.dumps(summary["line"]), flush=True)
     return 0
@@ -94,7 +99,8 @@ def run_forever(settings: Settings, sources: list[str] | None, config_path: str 
         )
         stack.callback(web.stop)
         _progress(f"alert queue: {web.url}/")
-        pipeline.run_sources(settings, sources, progress=_progress)
+        with pipeline.open_components(settings) as comps:
+            pipeline.crawl_sources(comps, sources, progress=_progress)
         if settings.scheduler.enabled:
             scheduler = make_scheduler(
                 settings.data_dir / "scheduler.db",
