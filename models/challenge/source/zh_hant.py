@@ -1,0 +1,40 @@
+# ruff: noqa: E501  (data: one hand-written record a line)
+# Hand-written Traditional Chinese challenge rows (Hong Kong / Taiwan style). See ../build.py.
+ROWS = [
+    # ---- wildlife ----
+    ("W", "ivory", "sell", "none", "舊象牙雕刻 觀音", "舊象牙雕刻觀音一座，高十五公分，雕工精細，家中長輩收藏。冇證書，有意PM。"),
+    ("W", "ivory", "sell", "code_word", "白料 麻將 一副", "白料麻將一副，老貨，手感重，非骨非膠。懂貨嘅入，價錢私聊。"),
+    ("W", "rhino_horn", "sell", "none", "犀角杯 明清風格", "犀角杯一隻，明清風格雕花，色澤溫潤。只限面交，不寄。WhatsApp 5550 1234"),
+    ("W", "pangolin", "sell", "none", "穿山甲鱗片 中藥用", "穿山甲鱗片，中藥用，已炮製，每両計。量多有折。"),
+    ("W", "hornbill_casque", "sell", "code_word", "鶴頂紅 擺件", "鶴頂紅擺件，山水人物，紅皮明顯，厚身。藏家釋出，價格私訊。"),
+    ("W", "totoaba_maw", "sell", "code_word", "金錢鰵 花膠 公肚", "金錢鰵公肚一對，陳年靚貨，收藏級數。誠意者WhatsApp 5550 8899"),
+    ("W", "turtle_shell", "sell", "none", "真玳瑁眼鏡框", "真玳瑁眼鏡框，日本老師傅手工，非板材，有天然斑紋。"),
+    ("W", "bear_bile", "sell", "none", "熊膽 原隻", "越南熊膽原隻，乾身，清熱解毒。數量有限，LINE: xiongdan555"),
+    ("W", "big_cat", "sell", "none", "豹皮 完整一張", "完整豹皮一張，舊物，毛色好，適合收藏。只限香港面交。"),
+    ("W", "ivory", "buy", "none", "收購 象牙 舊物", "高價收購象牙舊物、印章、手鐲、筷子，即場現金，可上門。"),
+    ("W", "rhino_horn", "buy", "code_word", "求 黑料", "求黑料，要原支，有貨請私訊，價錢好傾。"),
+    # ---- clean ----
+    ("C", "colour_material", "sell", "象牙色 婚紗", "象牙色蕾絲婚紗，S碼，只著過一次，已乾洗。HK$1,800 有意PM。"),
+    ("C", "colour_material", "sell", "骨瓷 咖啡杯 一套", "英國骨瓷咖啡杯連碟一套四件，全新未用，盒都喺度。"),
+    ("C", "colour_material", "sell", "玳瑁紋 板材眼鏡", "玳瑁紋醋酸板材眼鏡，輕身，戴咗半年，換度數所以放。"),
+    ("C", "brand_place", "sell", "虎標萬金油 大支", "虎標萬金油大支裝，三支一齊放，HK$60。"),
+    ("C", "brand_place", "sell", "Jaguar F-Pace 2018", "Jaguar F-Pace 2018年，原廠保養，里數四萬，米白色真皮座椅。"),
+    ("C", "brand_place", "other", "象牙海岸 足球 賽後分析", "昨晚象牙海岸對塞內加爾，上半場控球明顯佔優，下半場換人後節奏慢咗。"),
+    ("C", "imitation", "sell", "仿古 樹脂 擺件", "仿古樹脂擺件，象牙色，高二十公分，底部有Made in China貼紙。"),
+    ("C", "lookalike_animal", "sell", "豹紋守宮 幼體", "豹紋守宮幼體，自家繁殖，食蟲穩定，HK$350一隻。"),
+    ("C", "lookalike_animal", "sell", "玄鳳鸚鵡 手養", "手養玄鳳鸚鵡，會企手，性格親人，連籠出讓。"),
+    ("C", "other_species_product", "sell", "花膠 鱈魚膠 一斤", "鱈魚膠一斤，厚身，煲湯一流，HK$480。"),
+    ("C", "other_species_product", "sell", "牛角梳 天然", "天然牛角梳，手工打磨，送禮自用都得。"),
+    ("C", "news_awareness", "other", "海關檢獲 象牙 犀牛角", "香港海關昨日在機場檢獲一批懷疑象牙及犀牛角，市值約八百萬元，一名男子被捕。"),
+    ("C", "news_awareness", "other", "保育團體 呼籲 勿買野生動物製品", "保育團體呼籲市民農曆新年期間切勿購買鶴頂紅、玳瑁及象牙製品，網上見到可疑廣告請舉報。"),
+    ("C", "ordinary", "sell", "二手 雪櫃 雙門", "雙門雪櫃，用咗三年，運作正常，因搬屋放，自取。"),
+    # ---- round two ----
+    ("W", "totoaba_maw", "buy", "code_word", "收 金錢鰵", "大量收金錢鰵花膠，公肚優先，即場現金，價錢好傾。"),
+    ("C", "lookalike_animal", "sell", "玳瑁貓 領養", "玳瑁貓女仔，兩歲，已絕育，搵有心人領養，需家訪。"),
+    ("C", "news_awareness", "other", "漁護署 提醒 勿買 鶴頂紅", "漁護署提醒市民，未經許可進出口盔犀鳥製品屬違法，最高可判監十年。"),
+    ("C", "colour_material", "sell", "象牙白 梳化套", "象牙白色梳化套，三座位，全新未開封。"),
+    ("C", "other_species_product", "sell", "花膠 北海道", "北海道鱈魚膠半斤，送禮自用，可順豐到付。"),
+    ("C", "imitation", "sell", "樹脂 仿象牙 印章", "樹脂仿象牙印章，可即場刻名，HK$80，非真象牙。"),
+    ("C", "brand_place", "sell", "Tiger啤酒 一箱", "Tiger啤酒一箱24罐，公司活動剩落，平放。"),
+    ("C", "ordinary", "sell", "BB 車 二手", "二手BB車，可摺，有遮，HK$300 自取。"),
+]
