@@ -1,27 +1,80 @@
-"""The shipped learned detector: loads its artefacts, classifies held-out listings in several
-languages, explains itself, and gives calibrated, monotone scores."""
+"""The shipped learned detector: loads its artefacts, matches the shipped lexicon, classifies
+held-out listings in several languages, explains which cascade stage decided, and gives
+calibrated, monotone scores."""
 
 from __future__ import annotations
 
 import json
+import logging
+import shutil
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from classifiers.base import TextDoc
 from classifiers.text.learned import SHIPPED_DIR, LearnedDetector
+from classifiers.text.lexicon_detector import LexiconDetector
 from classifiers.train.data import load_corpus, select, to_docs
+from classifiers.train.train import INTENT_PREFIXES
 
 
 @pytest.fixture(scope="module")
-def detector() -> LearnedDetector:
-    return LearnedDetector()
+def lexicon() -> LexiconDetector:
+    return LexiconDetector()
+
+
+@pytest.fixture(scope="module")
+def detector(lexicon: LexiconDetector) -> LearnedDetector:
+    return LearnedDetector(lexicon=lexicon)
+
+
+def _meta(folder: Path) -> dict:
+    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
 
 
 def test_shipped_artefacts_are_small_and_pickle_free() -> None:
-    assert (SHIPPED_DIR / "heads.npz").stat().st_size < 5_000_000
-    meta = json.loads((SHIPPED_DIR / "meta.json").read_text())
-    assert meta["spec"]["encoder"] == "use" and meta["train_data_sha256"]
-    assert set(meta["thresholds"]) == {"queue", "takedown"}
+    for folder, encoder in ((SHIPPED_DIR, "use"), (SHIPPED_DIR / "stage1", None)):
+        assert (folder / "heads.npz").stat().st_size < 5_000_000
+        np.load(folder / "heads.npz", allow_pickle=False).close()
+        meta = _meta(folder)
+        assert meta["spec"]["encoder"] == encoder and meta["train_data_sha256"]
+        assert set(meta["thresholds"]) == {"queue", "takedown"}
+    cascade = _meta(SHIPPED_DIR)["cascade"]
+    assert 0 < cascade["clean_below"] < 0.5 < cascade["wildlife_from"] <= 1.0
+
+
+def test_shipped_models_match_the_shipped_lexicon(lexicon: LexiconDetector) -> None:
+    """A lexicon edit changes the features: retrain (`wildtrace train-text`) with it."""
+    for folder in (SHIPPED_DIR, SHIPPED_DIR / "stage1"):
+        meta = _meta(folder)
+        assert meta["lexicon_version"] == lexicon.version, f"{folder} is stale: retrain"
+        assert meta["spec"]["lexicon_names"] == lexicon.feature_names()
+
+
+def test_stale_model_warns_once(
+    lexicon: LexiconDetector, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stale = tmp_path / "text"
+    shutil.copytree(SHIPPED_DIR, stale, ignore=shutil.ignore_patterns("*.md"))
+    meta = _meta(stale)
+    meta["lexicon_version"] = "0ld"
+    (stale / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="classifiers.text.learned"):
+        LearnedDetector(stale, lexicon=lexicon, cascade=False)
+        LearnedDetector(stale, lexicon=lexicon, cascade=False)
+    warnings = [r for r in caplog.records if "retrain" in r.getMessage()]
+    assert len(warnings) == 1 and "0ld" in warnings[0].getMessage()
+    assert warnings[0].levelno == logging.WARNING
+
+
+def test_label_head_does_not_read_intent(detector: LearnedDetector) -> None:
+    for heads in (detector.full, detector.stage1):
+        assert heads is not None
+        spec = heads.spec
+        cols = [spec.encoder_dim + i for i, n in enumerate(spec.lexicon_names)
+                if n.startswith(INTENT_PREFIXES)]
+        assert cols and not heads.label.weights[cols].any()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "vi", "th", "es", "de", "ja"])
@@ -43,6 +96,38 @@ def test_detection_fields_and_reasons(detector: LearnedDetector) -> None:
     assert a.reasons[-1].kind == "model" and "p(wildlife)" in a.reasons[-1].detail
     assert not b.is_hit and b.commodity is None
     assert not c.is_hit and 0.0 <= c.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Compramos colmillos de marfil al por mayor, pagamos al contado",
+        "Nous achetons de la corne de rhinocéros, paiement rapide",
+        "象牙の置物を大量に買い取ります、高価買取",
+        "Wir kaufen Elfenbein-Schnitzereien, zahlen bar",
+        "Kami beli sisik trenggiling dalam jumlah besar",
+        "We buy pangolin scales in bulk, top price paid",
+    ],
+)
+def test_buyer_phrasings_read_as_buy(detector: LearnedDetector, text: str) -> None:
+    (det,) = detector.classify([TextDoc("x", text)])
+    assert det.is_hit and det.intent == "buy"
+
+
+def test_cascade_stages(detector: LearnedDetector) -> None:
+    docs = [TextDoc("0", "Kids bicycle, 20 inch, blue, barely used, pick up in Leeds"),
+            TextDoc("1", "Carved ivory bangle for sale, old stock, no papers, WhatsApp me")]
+    clean, hit = detector.classify(docs)
+    assert clean.extra["stage"] == 1 and "stage 1" in clean.reasons[-1].detail
+    assert "confidently clean" in clean.reasons[-1].detail and not clean.is_hit
+    assert hit.is_hit and hit.extra["stage"] in (1, 2)
+    everything = LearnedDetector(lexicon=detector.lexicon)
+    everything.bounds = (0.0, 1.01)  # no exits: the cascade is the full model
+    full = LearnedDetector(lexicon=detector.lexicon, cascade=False)
+    cas, ref = everything.classify(docs), full.classify(docs)
+    assert [d.extra["stage"] for d in cas] == [2, 2]
+    assert "stage 2" in cas[0].reasons[-1].detail and "stage" not in ref[0].extra
+    assert [d.score for d in cas] == pytest.approx([d.score for d in ref])
 
 
 def test_scores_are_probabilities_and_monotone_in_evidence(detector: LearnedDetector) -> None:

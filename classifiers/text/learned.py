@@ -6,19 +6,34 @@ Design
   lexicon's features, hashed character n-grams); three linear heads give the label logit,
   the commodity and the intent. The label logit is Platt-calibrated on dev, so ``score``
   is a probability and the queue / takedown thresholds in settings mean what they say.
-* Artefacts are ``heads.npz`` (arrays only, never pickles) + ``meta.json``; the encoder is
-  named in the spec and loaded from its installed package, offline.
+* **Cascade.** The encoder is the expensive part (~440 listings/s on two cores), and most
+  marketplace listings are ordinary goods without a wildlife word. The shipped folder
+  therefore holds a second, encoder-free model (``stage1/``: lexicon features + character
+  n-grams, trained and calibrated the same way). Stage 1 scores every listing; a listing
+  whose stage-1 probability is below ``clean_below`` or at least ``wildlife_from`` exits
+  with stage 1's outputs, and only the uncertain band goes through the encoder model. The
+  two thresholds are chosen on dev (``classifiers.train.cascade``) so that the cascade's
+  dev F1, hard-negative FPR and intent accuracy stay within half a point of the full
+  model's; they live in ``meta.json`` under ``cascade``. ``cascade=False`` runs the full
+  model on everything.
+* Artefacts are ``heads.npz`` (arrays only, never pickles) + ``meta.json`` per stage; the
+  encoder is named in the spec and loaded from its installed package, offline.
 * Explanations: the lexicon's reasons (terms with spans, code words, context rules) are
-  kept, and one ``model`` reason states the model probability beside the lexicon-only
-  score, so an investigator sees what the model added or overruled.
+  kept, and one ``model`` reason states which stage decided and the model probability
+  beside the lexicon-only score, so an investigator sees what the model added or overruled.
+* Intent: the intent head's, except that a hit is never ``other`` (that class means
+  news/awareness, which are not offers): a listing judged to be a wildlife offer or
+  request with no recognised sales phrase gets the likelier of sell/buy.
 * Commodity: the lexicon's when it matched terms of the commodity the model also favours
   or when the model is unsure; otherwise the model's. Species and CITES appendix always
   come from the lexicon's commodity table.
+* Staleness: the model's features are the lexicon's, so a model trained with another
+  lexicon version is logged (WARNING, once per model folder and version pair).
 """
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,11 +49,13 @@ from classifiers.base import (
     Reason,
     TextDoc,
 )
-from classifiers.text.encoders import TextEncoder, make_encoder
-from classifiers.text.features import FeatureSpec, Featurizer
-from classifiers.text.heads import LinearHead, Platt
+from classifiers.text.encoders import TextEncoder
+from classifiers.text.features import normalized_texts
+from classifiers.text.model import HeadSet, Prediction
 
+log = logging.getLogger(__name__)
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models" / "text"
+_WARNED: set[tuple[str, str, str]] = set()
 
 
 def commodity_info(commodity: str) -> tuple[tuple[str, ...], str | None]:
@@ -55,11 +72,37 @@ def _lexicon() -> Any:
     return LexiconDetector()
 
 
+def check_lexicon_version(heads: HeadSet, lexicon: Any) -> bool:
+    """True when ``heads`` was trained with ``lexicon``; logs a WARNING (once) otherwise."""
+    trained = str(heads.meta.get("lexicon_version", ""))
+    loaded = str(getattr(lexicon, "version", ""))
+    if trained == loaded:
+        return True
+    key = (str(heads.directory), trained, loaded)
+    if key not in _WARNED:
+        _WARNED.add(key)
+        log.warning(
+            "text model in %s was trained with lexicon %s but lexicon %s is loaded: "
+            "its features have changed, retrain with `wildtrace train-text`",
+            heads.directory,
+            trained or "(unknown)",
+            loaded or "(unknown)",
+        )
+    return False
+
+
+class _Version:
+    """``LearnedDetector.version``: model version and encoder, per instance."""
+
+    def __get__(self, obj: LearnedDetector | None, owner: type) -> str:
+        return obj._version if obj is not None else "1"
+
+
 class LearnedDetector(Classifier):
     """The trained text detector (see module docstring)."""
 
     name = "learned"
-    version = "1"
+    version = _Version()  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -67,65 +110,102 @@ class LearnedDetector(Classifier):
         encoder: TextEncoder | None = None,
         lexicon: Any = None,
         threshold: float | None = None,
+        cascade: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else SHIPPED_DIR
-        meta_path = self.model_dir / "meta.json"
-        if not meta_path.is_file():
-            raise FileNotFoundError(f"no trained text model in {self.model_dir} (meta.json)")
-        self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
-        self.spec = FeatureSpec.from_dict(self.meta["spec"])
-        with np.load(self.model_dir / "heads.npz", allow_pickle=False) as arrays:
-            self.label = LinearHead.from_arrays(arrays, "label", self.meta["label_classes"])
-            self.commodity = LinearHead.from_arrays(
-                arrays, "commodity", self.meta["commodity_classes"]
-            )
-            self.intent = LinearHead.from_arrays(arrays, "intent", self.meta["intent_classes"])
-        self.platt = Platt(**self.meta["platt"])
-        if encoder is None and self.spec.encoder:
-            encoder = make_encoder(self.spec.encoder)
-        if encoder is not None and encoder.name != self.spec.encoder:
-            raise ValueError(f"model was trained with {self.spec.encoder}, not {encoder.name}")
         self.lexicon = lexicon if lexicon is not None else _lexicon()
-        self.featurizer = Featurizer(self.spec, encoder, self.lexicon)
+        self.full = HeadSet(self.model_dir, self.lexicon, encoder)
+        self.meta = self.full.meta
+        self.featurizer = self.full.featurizer
+        self.stage1: HeadSet | None = None
+        self.bounds = (0.0, 1.0)
+        cfg = self.meta.get("cascade")
+        if cascade and cfg:
+            self.stage1 = HeadSet(self.model_dir / cfg["stage1"], self.lexicon)
+            self.bounds = (float(cfg["clean_below"]), float(cfg["wildlife_from"]))
+            for attr in ("commodity", "intent"):
+                if getattr(self.stage1, attr).classes != getattr(self.full, attr).classes:
+                    raise ValueError(f"cascade stages disagree on {attr} classes")
+        for heads in (self.full, self.stage1):
+            if heads is not None:
+                check_lexicon_version(heads, self.lexicon)
         self.threshold = float(
             threshold
             if threshold is not None
             else self.meta.get("thresholds", {}).get("queue", 0.5)
         )
-        self.version = f"{self.meta.get('version', '1')}-{self.spec.encoder or 'none'}"
+        self._version = f"{self.meta.get('version', '1')}-{self.full.spec.encoder or 'none'}"
+        self._version += "+stage1" if self.stage1 else ""
 
     def scores(
         self, docs: Sequence[TextDoc]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Detection]]:
-        """Calibrated wildlife probability, commodity and intent probabilities, and the
-        lexicon's own detections, for a batch."""
+    ) -> tuple[Prediction, np.ndarray, np.ndarray, list[Detection]]:
+        """Outputs for a batch: the merged prediction, the deciding stage per document
+        (1 or 2), stage 1's probability (NaN without a cascade), and the lexicon's own
+        detections."""
         lex_dets = self.lexicon.classify(docs)
         lex = np.asarray(self.lexicon.features(docs), dtype=np.float32)
-        x = self.featurizer.transform(docs, lex=lex)
-        prob = self.platt(self.label.logits(x)[:, 0])
-        return prob, self.commodity.proba(x), self.intent.proba(x), lex_dets
+        texts = normalized_texts(docs)
+        n = len(docs)
+        p1 = np.full(n, np.nan)
+        if self.stage1 is None:
+            return self.full.predict(docs, lex, texts), np.full(n, 2), p1, lex_dets
+        first = self.stage1.predict(docs, lex, texts)
+        p1 = first.prob
+        unsure = np.flatnonzero((p1 >= self.bounds[0]) & (p1 < self.bounds[1]))
+        stage = np.ones(n, dtype=int)
+        if unsure.size:
+            second = self.full.predict(
+                [docs[i] for i in unsure], lex[unsure], [texts[i] for i in unsure]
+            )
+            first.prob[unsure] = second.prob
+            first.commodity[unsure] = second.commodity
+            first.intent[unsure] = second.intent
+            stage[unsure] = 2
+        return first, stage, p1, lex_dets
 
     def classify(self, docs: Sequence[TextDoc]) -> list[Detection]:
         if not docs:
             return []
-        prob, com_p, int_p, lex_dets = self.scores(docs)
+        pred, stage, p1, lex_dets = self.scores(docs)
         return [
-            self._detection(doc, float(p), cp, ip, lex)
-            for doc, p, cp, ip, lex in zip(docs, prob, com_p, int_p, lex_dets, strict=True)
+            self._detection(doc, pred, i, int(stage[i]), float(p1[i]), lex_dets[i])
+            for i, doc in enumerate(docs)
         ]
 
     def _commodity(self, com_p: np.ndarray, lex: Detection) -> str:
-        model_choice = self.commodity.classes[int(np.argmax(com_p))]
+        model_choice = self.full.commodity.classes[int(np.argmax(com_p))]
         if lex.commodity and (lex.commodity == model_choice or float(np.max(com_p)) < 0.6):
             return lex.commodity
         return model_choice
 
+    def _intent(self, int_p: np.ndarray, hit: bool) -> str:
+        """The intent head's choice; a hit is an offer or a request, so it is never
+        ``other`` (news/awareness): the more likely of sell/buy then."""
+        classes = self.full.intent.classes
+        ranked = [classes[int(j)] for j in np.argsort(-int_p)]
+        if hit:
+            ranked = [c for c in ranked if c != "other"] or ranked
+        return ranked[0]
+
+    def _stage_detail(self, stage: int, p1: float) -> str:
+        if self.stage1 is None:
+            return f"{self.name} model ({self.full.encoder_name})"
+        lo, hi = self.bounds
+        if stage == 1:
+            why = "confidently clean" if p1 < lo else "confidently wildlife"
+            return f"{self.name} cascade stage 1 (no encoder) decided, {why}"
+        return (
+            f"{self.name} cascade stage 2 ({self.full.encoder_name}) decided: stage-1 "
+            f"p={p1:.3f} was in the uncertain band [{lo:.3f}, {hi:.3f})"
+        )
+
     def _detection(
-        self, doc: TextDoc, p: float, com_p: np.ndarray, int_p: np.ndarray, lex: Detection
+        self, doc: TextDoc, pred: Prediction, i: int, stage: int, p1: float, lex: Detection
     ) -> Detection:
-        p = min(1.0, max(0.0, p))
+        p = float(pred.prob[i])
         hit = p >= self.threshold
-        commodity = self._commodity(com_p, lex) if hit else None
+        commodity = self._commodity(pred.commodity[i], lex) if hit else None
         species: tuple[str, ...] = ()
         appendix = None
         if commodity:
@@ -135,8 +215,8 @@ class LearnedDetector(Classifier):
         model_reason = Reason(
             kind=REASON_MODEL,
             detail=(
-                f"{self.name} model ({self.spec.encoder or 'no encoder'}): "
-                f"p(wildlife)={p:.3f}, lexicon-only score {lex.score:.3f}"
+                f"{self._stage_detail(stage, p1)}: p(wildlife)={p:.3f}, "
+                f"lexicon-only score {lex.score:.3f}"
             ),
             weight=round(p - lex.score, 4),
         )
@@ -147,9 +227,12 @@ class LearnedDetector(Classifier):
             commodity=commodity,
             species=tuple(species),
             cites_appendix=appendix,
-            intent=self.intent.classes[int(np.argmax(int_p))],
+            intent=self._intent(pred.intent[i], hit),
             lang=doc.lang or lex.lang,
             reasons=(*lex.reasons, model_reason),
             model=self.model_tag,
-            extra={"lexicon_score": round(lex.score, 6)},
+            extra={
+                "lexicon_score": round(lex.score, 6),
+                **({"stage": stage} if self.stage1 else {}),
+            },
         )

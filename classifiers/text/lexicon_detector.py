@@ -163,7 +163,8 @@ class LexiconDetector(Classifier):
         names += [f"cancelled:{c}" for c in lex.commodities]
         names += [f"rule:{f}" for f in lex.families]
         names += [f"group:{g}" for g in lex.groups]
-        names += ["intent:sell", "intent:buy"]
+        names += ["intent:sell", "intent:buy", "lead:sell", "lead:buy"]
+        names += ["decided:sell", "decided:buy"]
         names += [f"signal:{s}" for s in dict.fromkeys(s.name for s in lex.signals)]
         return names + ["evidence", "logit", "score"]
 
@@ -185,6 +186,14 @@ class LexiconDetector(Classifier):
         values.update({f"rule:{f}": v for f, v in a.family_sums.items()})
         values.update({f"group:{g}": float(min(n, 5)) for g, n in a.group_counts.items()})
         values.update({f"intent:{i}": v for i, v in a.intent_sums.items()})
+        # The rule-based reading of intent (a leading cue, the detector's own decision) is
+        # a feature too, so the intent head can trust the lexicon on phrasings that the
+        # training templates never showed.
+        if a.lead_intent:
+            values[f"lead:{a.lead_intent}"] = 1.0
+        decided = self._intent(a)
+        if decided != "other":  # no evidence is all zeros, like every other column
+            values[f"decided:{decided}"] = 1.0
         values.update({f"signal:{s}": float(min(n, 3)) for s, n in a.signal_counts.items()})
         values.update(evidence=a.evidence, logit=a.logit, score=a.score)
         return [values.get(n, 0.0) for n in self._names]

@@ -34,6 +34,30 @@ def _commodity_accuracy(rows: Sequence[Row], dets: Sequence[Detection]) -> dict[
     return {k: ok / n for k, (ok, n) in sorted(out.items())}
 
 
+def _group(rows: Sequence[Row], idx: Sequence[int], key: Any) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i in idx:
+        out.setdefault(key(rows[i]), []).append(i)
+    return dict(sorted(out.items()))
+
+
+def _intent_confusion(
+    rows: Sequence[Row], dets: Sequence[Detection], positives: Sequence[int]
+) -> dict[str, int]:
+    """``"truth→predicted": count`` over positives, errors only."""
+    out: dict[str, int] = {}
+    for i in positives:
+        if dets[i].intent != rows[i]["intent"]:
+            key = f"{rows[i]['intent']}→{dets[i].intent}"
+            out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _share(stages: Sequence[Any], truth: Sequence[bool], label: bool) -> float:
+    picked = [s for s, t in zip(stages, truth, strict=True) if t == label]
+    return picked.count(1) / len(picked) if picked else 0.0
+
+
 def evaluate(
     classifier: Classifier, rows: Sequence[Row], title: str, threshold: float | None = None
 ) -> dict[str, Any]:
@@ -57,6 +81,11 @@ def evaluate(
         "intent_acc": accuracy(
             [rows[i]["intent"] for i in positives], [dets[i].intent for i in positives]
         ),
+        "intent_confusion": _intent_confusion(rows, dets, positives),
+        "intent_acc_per_lang": {
+            k: accuracy([rows[i]["intent"] for i in idx], [dets[i].intent for i in idx])
+            for k, idx in _group(rows, positives, lang_tag).items()
+        },
         "ece": ece,
         "reliability": table,
         "baseline": {
@@ -65,6 +94,13 @@ def evaluate(
             "hard_negative_fpr": hard_negative_fpr(rows, base),
         },
     }
+    stages = [d.extra.get("stage") for d in dets]
+    if any(stages):  # the learned cascade says which stage decided each listing
+        report["stage1_exit"] = {
+            "all": stages.count(1) / len(stages),
+            "clean": _share(stages, truth, False),
+            "wildlife": _share(stages, truth, True),
+        }
     if held:
         report["held_out"] = prf([truth[i] for i in held], [pred[i] for i in held])
     return report

@@ -123,6 +123,16 @@ def format_report(report: dict[str, Any]) -> str:
         if kind in fpr:
             lines.append(f"  {kind:<16} model {fpr[kind]:.3f} | baseline {bfpr[kind]:.3f}")
     lines.append(f"intent accuracy on positives: {report['intent_acc']:.3f}")
+    per_lang = " ".join(f"{k} {v:.2f}" for k, v in report.get("intent_acc_per_lang", {}).items())
+    errors = ", ".join(f"{k} {v}" for k, v in report.get("intent_confusion", {}).items())
+    lines.append(f"  per language: {per_lang}")
+    lines.append(f"  errors (truth→predicted): {errors or 'none'}")
+    if "stage1_exit" in report:
+        ex = report["stage1_exit"]
+        lines.append(
+            f"cascade: stage 1 decided {ex['all']:.3f} of listings "
+            f"(clean {ex['clean']:.3f}, wildlife {ex['wildlife']:.3f})"
+        )
     lines.append(f"calibration: ECE={report['ece']:.4f}  (10 equal-width bins)")
     lines.append("  bin          n   mean score  frac wildlife")
     for b in report["reliability"]:

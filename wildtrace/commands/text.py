@@ -25,8 +25,10 @@ from wildtrace.config import Settings
 ENCODER_CHOICES = ("use", "minilm", "none")
 
 
-def make_detector(kind: str, settings: Settings, model_dir: str | None = None) -> Classifier:
-    """The configured text detector: ``lexicon`` or ``learned``."""
+def make_detector(
+    kind: str, settings: Settings, model_dir: str | None = None, cascade: bool = True
+) -> Classifier:
+    """The configured text detector: ``lexicon`` or ``learned`` (cascade unless disabled)."""
     threshold = settings.classifier.queue_threshold
     if kind == "lexicon":
         from classifiers.text.lexicon_detector import LexiconDetector
@@ -36,7 +38,9 @@ def make_detector(kind: str, settings: Settings, model_dir: str | None = None) -
         from classifiers.text.learned import LearnedDetector
 
         return LearnedDetector(
-            model_dir or settings.classifier.model_dir or None, threshold=threshold
+            model_dir or settings.classifier.model_dir or None,
+            threshold=threshold,
+            cascade=cascade,
         )
     raise ValueError(f"unknown detector {kind!r} (lexicon or learned)")
 
@@ -53,7 +57,9 @@ def _open(path: str, mode: str) -> Iterator[IO[str]]:
 def _classify(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.jsonl import classify_stream
 
-    detector = make_detector(args.detector or settings.classifier.kind, settings, args.model_dir)
+    detector = make_detector(
+        args.detector or settings.classifier.kind, settings, args.model_dir, not args.no_cascade
+    )
     try:
         with _open(args.input, "r") as inp, _open(args.output, "w") as out:
             counts = classify_stream(
@@ -72,34 +78,47 @@ def _classify(args: argparse.Namespace, settings: Settings) -> int:
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.text.encoders import make_encoder
     from classifiers.text.learned import SHIPPED_DIR, _lexicon
+    from classifiers.train.cascade import attach_cascade
     from classifiers.train.data import load_corpus
     from classifiers.train.feedback import load_feedback
     from classifiers.train.train import save_model, train_model
 
     rows = load_corpus(args.corpus) if args.corpus else load_corpus()
     feedback = load_feedback(args.feedback) if args.feedback else []
-    encoder = None if args.encoder == "none" else make_encoder(args.encoder)
     lexicon = _lexicon()
-    model = train_model(rows, encoder, lexicon, extra_train=feedback)
-    thresholds = {
-        "queue": settings.classifier.queue_threshold,
-        "takedown": settings.classifier.takedown_threshold,
+    queue = settings.classifier.queue_threshold
+    extra = {
+        "thresholds": {"queue": queue, "takedown": settings.classifier.takedown_threshold},
+        "feedback_rows": len(feedback),
+        "lexicon_version": lexicon.version,
     }
-    out = save_model(
-        model,
-        args.out or SHIPPED_DIR,
-        {
-            "thresholds": thresholds,
-            "feedback_rows": len(feedback),
-            "lexicon_version": lexicon.version,
-        },
-    )
-    dev = model.meta["dev"]
-    print(
-        f"trained {args.encoder} model → {out}: dev F1 {dev['f1_at_0']:.4f}, "
-        f"dev ECE {dev['ece_uncalibrated']:.4f} → {dev['ece_calibrated']:.4f} calibrated, "
-        f"{len(feedback)} feedback rows"
-    )
+    out = Path(args.out or SHIPPED_DIR)
+    encoders = [args.encoder]
+    if args.encoder != "none" and not args.no_cascade:
+        encoders.append("none")  # the cascade's first stage, in out/stage1
+    for name in encoders:
+        encoder = None if name == "none" else make_encoder(name)
+        model = train_model(rows, encoder, lexicon, extra_train=feedback)
+        where = save_model(model, out if name == args.encoder else out / "stage1", extra)
+        dev = model.meta["dev"]
+        print(
+            f"trained {name} model → {where}: dev F1 {dev['f1_at_0']:.4f}, "
+            f"dev ECE {dev['ece_uncalibrated']:.4f} → {dev['ece_calibrated']:.4f} calibrated, "
+            f"intent grouped-CV {model.meta['intent_selection']['grouped_cv_acc']:.4f}, "
+            f"{len(feedback)} feedback rows"
+        )
+    if len(encoders) == 2:
+        cfg = attach_cascade(out, rows, lexicon, queue)
+        print(
+            f"cascade: stage 1 decides p < {cfg['clean_below']} or p ≥ {cfg['wildlife_from']}; "
+            f"dev exits {cfg['dev_exit']['all']:.3f} (clean {cfg['dev_exit']['clean']:.3f}, "
+            f"wildlife {cfg['dev_exit']['wildlife']:.3f}); dev F1 "
+            f"{cfg['dev_cascade']['f1']:.4f} vs full {cfg['dev_full']['f1']:.4f}"
+        )
+    else:
+        stale = out / "stage1"
+        if args.encoder != "none" and stale.is_dir():
+            print(f"note: {stale} is not used without a cascade", file=sys.stderr)
     return 0
 
 
@@ -109,7 +128,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.train.metrics import format_report
 
     rows = select(load_corpus(args.corpus) if args.corpus else load_corpus(), args.split)
-    detector = make_detector(args.detector, settings, args.model_dir)
+    detector = make_detector(args.detector, settings, args.model_dir, not args.no_cascade)
     report = evaluate(detector, rows, f"{detector.model_tag} on split {args.split!r}")
     print(format_report(report))
     if args.json:
@@ -128,6 +147,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--model-dir", help="trained model folder (default: the shipped one)")
     p.add_argument("--batch-size", type=int, help="listings per batch")
+    p.add_argument(
+        "--no-cascade", action="store_true", help="learned: run the encoder model on every listing"
+    )
     p.set_defaults(handler=_classify)
 
     t = sub.add_parser("train-text", help="train the learned text detector")
@@ -138,6 +160,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="sentence encoder (default: use, the shipped choice)",
     )
     t.add_argument("--out", help="output folder (default: models/text)")
+    t.add_argument(
+        "--no-cascade",
+        action="store_true",
+        help="do not train the encoder-free first stage (out/stage1) and cascade bounds",
+    )
     t.add_argument(
         "--feedback",
         action="append",
@@ -153,4 +180,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e.add_argument("--model-dir", help="trained model folder (default: the shipped one)")
     e.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped one)")
     e.add_argument("--json", help="also write the full report as JSON here")
+    e.add_argument(
+        "--no-cascade", action="store_true", help="learned: run the encoder model on every listing"
+    )
     e.set_defaults(handler=_eval)
