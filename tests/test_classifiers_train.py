@@ -142,3 +142,27 @@ def test_tiny_training_run_writes_loadable_artefacts(rows: list[dict], tmp_path:
     dets = detector.classify(to_docs(small[:20]))
     assert [d.id for d in dets] == [r["id"] for r in small[:20]]
     assert all(0.0 <= d.score <= 1.0 and d.reasons[-1].kind == "model" for d in dets)
+
+
+def test_cascade_bounds_route_stage1_mistakes_to_the_encoder() -> None:
+    from classifiers.text.model import Prediction
+    from classifiers.train.cascade import choose_bounds
+
+    rows = [
+        {"label": "clean", "negative_kind": "generic", "intent": None},
+        {"label": "clean", "negative_kind": "news", "intent": "other"},
+        {"label": "wildlife", "negative_kind": None, "intent": "sell"},
+        {"label": "wildlife", "negative_kind": None, "intent": "buy"},
+        {"label": "clean", "negative_kind": "faux", "intent": None},
+    ]
+    sell, buy = [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]
+    intents = np.array([sell, sell, sell, buy, sell])
+    # Stage 1 is confidently wrong on rows 1 and 3; the full model is right everywhere.
+    first = Prediction(np.array([0.001, 0.95, 0.999, 0.04, 0.3]), np.zeros((5, 1)), intents)
+    second = Prediction(np.array([0.01, 0.02, 0.99, 0.97, 0.1]), np.zeros((5, 1)), intents)
+    cfg = choose_bounds(rows, first, second, ["buy", "other", "sell"], threshold=0.5)
+    lo, hi = cfg["clean_below"], cfg["wildlife_from"]
+    exits = [p < lo or p >= hi for p in first.prob]
+    assert exits == [True, False, True, False, False]
+    assert cfg["dev_cascade"]["f1"] == cfg["dev_full"]["f1"] == 1.0
+    assert cfg["dev_exit"]["all"] == pytest.approx(0.4)

@@ -156,7 +156,7 @@ class LearnedDetector(Classifier):
         stage = np.ones(n, dtype=int)
         if unsure.size:
             second = self.full.predict(
-                [docs[i] for i in unsure], lex[unsure], [texts[i] for i in unsure]
+                [docs[int(i)] for i in unsure], lex[unsure], [texts[int(i)] for i in unsure]
             )
             first.prob[unsure] = second.prob
             first.commodity[unsure] = second.commodity

@@ -97,7 +97,8 @@ class _Writer:
     """Accumulates rows for one language."""
 
     def __init__(self, spec: dict[str, Any], rng: random.Random) -> None:
-        self.spec, self.rng, self.rows = spec, rng, []  # type: list[dict[str, Any]]
+        self.spec, self.rng = spec, rng
+        self.rows: list[dict[str, Any]] = []
 
     def add(
         self,

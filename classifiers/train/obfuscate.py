@@ -91,7 +91,9 @@ THAI = {"spaced": cjk_spacing, "zero_width": zero_width}
 
 def choices_for(lang: str, emoji: str | None) -> dict[str, Callable[[str, random.Random], str]]:
     """The obfuscations that make sense in a language's script."""
-    base = dict(CJK if lang in ("zh", "ja") else THAI if lang == "th" else LATIN)
+    base: dict[str, Callable[[str, random.Random], str]] = dict(
+        CJK if lang in ("zh", "ja") else THAI if lang == "th" else LATIN
+    )
     if emoji:
         base["emoji"] = make_emoji(emoji)
     return base
