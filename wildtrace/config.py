@@ -77,7 +77,10 @@ class DemoSettings:
 
 @dataclass(frozen=True)
 class ClassifierSettings:
-    kind: str = setting("lexicon", "Text detector: `lexicon` or `learned` (lexicon + model).")
+    kind: str = setting("learned", "Text detector: `learned` (lexicon + model) or `lexicon`.")
+    cascade: bool = setting(
+        True, "Learned detector: a fast first stage settles confident listings alone."
+    )
     model_dir: str = setting("", "Folder of the trained text model; empty = the shipped one.")
     batch_size: int = setting(64, "Listings classified per batch.")
     queue_threshold: float = setting(

@@ -59,7 +59,10 @@ def open_store(settings: Settings) -> Store:
 
 
 @lru_cache(maxsize=4)
-def _classifier(kind: str, model_dir: str) -> Classifier:
+def make_classifier(
+    kind: str, *, model_dir: str = "", threshold: float | None = None, cascade: bool = True
+) -> Classifier:
+    """A text detector by kind, loaded once per process (models are slow to load)."""
     if kind == "lexicon":
         from classifiers.text.lexicon_detector import LexiconDetector
 
@@ -67,13 +70,18 @@ def _classifier(kind: str, model_dir: str) -> Classifier:
     if kind == "learned":
         from classifiers.text.learned import LearnedDetector
 
-        return LearnedDetector(model_dir=model_dir or None)
-    raise ValueError(f"unknown classifier kind {kind!r}")
+        return LearnedDetector(model_dir or None, threshold=threshold, cascade=cascade)
+    raise ValueError(f"unknown classifier kind {kind!r} (lexicon or learned)")
 
 
 def build_classifier(settings: Settings) -> Classifier:
-    """The configured text detector (loaded once per process: models are slow to load)."""
-    return _classifier(settings.classifier.kind, settings.classifier.model_dir)
+    """The configured text detector."""
+    return make_classifier(
+        settings.classifier.kind,
+        model_dir=settings.classifier.model_dir,
+        threshold=settings.classifier.queue_threshold,
+        cascade=settings.classifier.cascade,
+    )
 
 
 def build_rules(settings: Settings) -> list[AlertRule]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from classifiers.base import Classifier
+from wildtrace import pipeline
 from wildtrace.config import Settings
 
 ENCODER_CHOICES = ("use", "minilm", "none")
@@ -28,21 +29,13 @@ ENCODER_CHOICES = ("use", "minilm", "none")
 def make_detector(
     kind: str, settings: Settings, model_dir: str | None = None, cascade: bool = True
 ) -> Classifier:
-    """The configured text detector: ``lexicon`` or ``learned`` (cascade unless disabled)."""
-    threshold = settings.classifier.queue_threshold
-    if kind == "lexicon":
-        from classifiers.text.lexicon_detector import LexiconDetector
-
-        return LexiconDetector()
-    if kind == "learned":
-        from classifiers.text.learned import LearnedDetector
-
-        return LearnedDetector(
-            model_dir or settings.classifier.model_dir or None,
-            threshold=threshold,
-            cascade=cascade,
-        )
-    raise ValueError(f"unknown detector {kind!r} (lexicon or learned)")
+    """The configured text detector, with this command's overrides."""
+    return pipeline.make_classifier(
+        kind,
+        model_dir=model_dir or settings.classifier.model_dir,
+        threshold=settings.classifier.queue_threshold,
+        cascade=cascade and settings.classifier.cascade,
+    )
 
 
 @contextlib.contextmanager
