@@ -14,7 +14,7 @@ from classifiers.normalize import normalize
 
 REQUIRED_COMMODITIES = {
     "ivory", "rhino_horn", "pangolin", "big_cat", "bear_bile", "hornbill_casque",
-    "tortoiseshell", "totoaba_maw", "shahtoosh", "live_primate", "live_bird", "live_reptile",
+    "turtle_shell", "totoaba_maw", "shahtoosh", "live_primate", "live_bird", "live_reptile",
 }  # fmt: skip
 RULE_FAMILIES = {
     "colour_material", "brand_place", "imitation", "legal_animal", "legal_product", "news",

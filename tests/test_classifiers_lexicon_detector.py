@@ -24,7 +24,7 @@ OFFERS = [
     ("Tiger claw pendant for sale, dm", "big_cat"),
     ("Bear bile powder capsules, wholesale price", "bear_bile"),
     ("Helmeted hornbill casque carving for sale", "hornbill_casque"),
-    ("Hawksbill shell bracelet for sale", "tortoiseshell"),
+    ("Hawksbill shell bracelet for sale", "turtle_shell"),
     ("Totoaba maw for sale, ready stock", "totoaba_maw"),
     ("Shahtoosh shawl for sale, genuine, pre-ban", "shahtoosh"),
     ("Slow loris baby for sale, WhatsApp", "live_primate"),
@@ -46,9 +46,9 @@ OFFERS = [
     ("Bracelet en ivoire à vendre, prix 200 €", "ivory"),  # fr
     ("Corne de rhinocéros à vendre, prix", "rhino_horn"),
     ("Verkaufe Elfenbein Armreif, Preis VB", "ivory"),  # de
-    ("Verkaufe Schildpatt Kamm, echt, Preis 80 €", "tortoiseshell"),
+    ("Verkaufe Schildpatt Kamm, echt, Preis 80 €", "turtle_shell"),
     ("象牙の印鑑 販売 価格 3万円", "ivory"),  # ja
-    ("べっ甲 かんざし 販売 在庫あり", "tortoiseshell"),
+    ("べっ甲 かんざし 販売 在庫あり", "turtle_shell"),
 ]
 
 BUYERS = [

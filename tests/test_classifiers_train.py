@@ -35,7 +35,7 @@ def test_corpus_meets_the_issue_floor(rows: list[dict]) -> None:
         "big_cat",
         "bear_bile",
         "hornbill_casque",
-        "tortoiseshell",
+        "turtle_shell",
         "totoaba_maw",
         "shahtoosh",
         "live_primate",

@@ -21,6 +21,11 @@ The score is a logistic squashing of a weighted sum, with every weight in the da
   rules with specific targets count only when one of those commodities has evidence.
   An ``authentic`` term ("real shell", "genuine ivory") is an explicit claim that the
   material is real: window rules ("acetate", "resin") cancel nothing of its commodity.
+* A *negated* claim ("not real ivory", "kein echtes Elfenbein", 不是真象牙, "本物の象牙では
+  ありません") is the opposite: a ``negation`` context word just before the claim (or a
+  ``negation_after`` word just after it, for Japanese) turns it into an imitation cue. It
+  protects nothing, its commodity's evidence within ``negated_claim_window`` is cancelled
+  and the imitation family gets ``negated_claim_weight`` (once per document).
 * Reporting mutes bonuses: news and awareness cues (summed) scale the bonuses down by
   ``1 - |sum| / news_mute``, because prices, payment methods and contacts quoted in a
   report or a campaign are not an offer; the news cap can then outweigh strong evidence.
@@ -44,6 +49,8 @@ _LITERAL = re.compile(r"(?:\\b)?([^\W_]+)")
 _QUANTIFIER = re.compile(r"[?*{]")
 _LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
 _NEWS_FAMILIES = ("news", "awareness")
+_NEGATION_GROUPS = ("negation", "negation_after")
+_CLAUSE_BREAK = re.compile(r"[^\w\s]|\n")  # punctuation or a new line ends a negation's reach
 
 
 def _gate(pattern: str) -> tuple[str, ...] | str | None:
@@ -118,7 +125,9 @@ class Scorer:
         for m in matches:
             by_kind[m.kind].append(m)
         self._signals(a, original)
-        cancelled, fired = self._cancel(by_kind)
+        negated = self._negated_claims(by_kind, original)
+        cancelled, fired = self._cancel(by_kind, negated)
+        self._negate(a, by_kind, negated, cancelled)
         self._terms(a, by_kind["term"], cancelled)
         self._code_words(a, by_kind, cancelled)
         self._groups(a, by_kind["context_word"])
@@ -147,15 +156,70 @@ class Scorer:
                 a.signals.append((signal, hit.span(), original[hit.start() : hit.end()]))
                 a.signal_counts[signal.name] = a.signal_counts.get(signal.name, 0) + 1
 
-    def _cancel(self, by_kind: dict[str, list[Match]]) -> tuple[dict[int, str], set[int]]:
-        """Terms/code words cancelled by window rules (id(match) → rule), rules that did."""
+    def _negated_claims(self, by_kind: dict[str, list[Match]], original: str) -> dict[int, str]:
+        """Authentic-claim matches negated by a nearby negation: id(match) → the negation.
+        Negations are ``negation``/``negation_after`` context words and imitation rules
+        that open just before the claim or overlap its start ("not real" in "not real ivory")."""
+        cues: list[tuple[Match, str, bool]] = [
+            (c, w.word, w.group == "negation")
+            for c in by_kind["context_word"]
+            if (w := self.lex.context_words[c.index]).group in _NEGATION_GROUPS
+        ]
+        cues += [
+            (r, rule.pattern, True)
+            for r in by_kind["rule"]
+            if (rule := self.lex.rules[r.index]).family == "imitation"
+        ]
+        if not cues:
+            return {}
+        max_gap = int(self.cfg.get("negation_gap", 5))
+        negated: dict[int, str] = {}
+        for m in by_kind["term"]:
+            if self.lex.terms[m.index].type != "authentic":
+                continue
+            for c, name, before in cues:
+                if before and c.span[0] < m.span[0] < c.span[1]:
+                    negated[id(m)] = name  # overlaps the claim's start
+                    break
+                lo, hi = (c.span[1], m.span[0]) if before else (m.span[1], c.span[0])
+                gap = original[lo:hi]
+                if lo <= hi and len(gap) <= max_gap and not _CLAUSE_BREAK.search(gap):
+                    negated[id(m)] = name
+                    break
+        return negated
+
+    def _negate(
+        self,
+        a: Analysis,
+        by_kind: dict[str, list[Match]],
+        negated: dict[int, str],
+        cancelled: dict[int, str],
+    ) -> None:
+        """A negated claim cancels its commodity's evidence nearby and counts as imitation."""
+        if not negated:
+            return
+        window = int(self.cfg.get("negated_claim_window", 60))
+        claims = [m for m in by_kind["term"] if id(m) in negated]
+        for m in by_kind["term"] + by_kind["code_word"]:
+            for claim in claims:
+                same = self._entry(m).commodity == self.lex.terms[claim.index].commodity
+                if same and max(m.start - claim.end, claim.start - m.end, 0) <= window:
+                    cancelled.setdefault(id(m), negated[id(claim)])
+        weight = float(self.cfg.get("negated_claim_weight", -3.0))
+        a.family_sums["imitation"] = a.family_sums.get("imitation", 0.0) + weight
+
+    def _cancel(
+        self, by_kind: dict[str, list[Match]], negated: dict[int, str]
+    ) -> tuple[dict[int, str], set[int]]:
+        """Terms/code words cancelled by window rules (id(match) → rule), rules that did.
+        A commodity with an un-negated authentic claim is protected from window rules."""
         cancelled: dict[int, str] = {}
         fired: set[int] = set()
         evidence = by_kind["term"] + by_kind["code_word"]
         claimed = {
             self.lex.terms[m.index].commodity
             for m in by_kind["term"]
-            if self.lex.terms[m.index].type == "authentic"
+            if self.lex.terms[m.index].type == "authentic" and id(m) not in negated
         }
         for r in by_kind["rule"]:
             rule = self.lex.rules[r.index]
