@@ -3,8 +3,11 @@
     python -m benchmarks.bench_crawl [--repeats 3]
 
 * raw: ``scrapy runspider`` of a minimal spider (links + title only, no evidence).
-* profile: ``crawlers.runner.run_crawl`` of the shipped bazaar profile — the generic
-  spider, full field extraction, evidence written by SHA-256, images fetched.
+* profile-noimg: ``crawlers.runner.run_crawl`` of the shipped bazaar profile without
+  images — the generic spider, full field extraction, page evidence by SHA-256; the
+  same requests as raw, so the ratio is the generic spider's own cost.
+* profile: the same with listing images fetched and stored as evidence (about twice
+  the requests of raw).
 * pipeline: ``wildtrace.pipeline.run_sources`` — the profile crawl plus ingest into
   SQLite, classification and alerts (the listings/s of ``wildtrace run --once``).
 
@@ -56,14 +59,17 @@ def raw(base: str, tmp: Path) -> tuple[float, int]:
     return time.perf_counter() - started, sum(1 for _ in out.open())
 
 
-def profile(base: str, tmp: Path) -> tuple[float, int]:
-    settings = _settings(tmp)
+def profile(base: str, tmp: Path, *, images: bool = True) -> tuple[float, int]:
+    options = pipeline.crawl_settings(_settings(tmp)) | {"download_images": images}
     started = time.perf_counter()
     result = run_crawl(
-        "bazaar", output_dir=tmp / "crawl", base_url=base,
-        crawl_settings=pipeline.crawl_settings(settings), timeout=600,
-    )  # fmt: skip
+        "bazaar", output_dir=tmp / "crawl", base_url=base, crawl_settings=options, timeout=600
+    )
     return time.perf_counter() - started, int(result.summary.get("items", 0))
+
+
+def profile_text_only(base: str, tmp: Path) -> tuple[float, int]:
+    return profile(base, tmp, images=False)
 
 
 def full(base: str, tmp: Path) -> tuple[float, int]:
@@ -79,21 +85,27 @@ def main() -> None:
     sites = DemoSites(host="127.0.0.1", ports=(0, 0, 0))
     sites.start()
     base = sites.urls["bazaar"]
-    rows: dict[str, list[tuple[float, int]]] = {"raw": [], "profile": [], "pipeline": []}
+    variants = {
+        "raw": raw,
+        "profile-noimg": profile_text_only,
+        "profile": profile,
+        "pipeline": full,
+    }
+    rows: dict[str, list[tuple[float, int]]] = {name: [] for name in variants}
     try:
         for _ in range(args.repeats):
-            for name, fn in (("raw", raw), ("profile", profile), ("pipeline", full)):
+            for name, fn in variants.items():
                 with tempfile.TemporaryDirectory() as tmp:
                     rows[name].append(fn(base, Path(tmp)))
     finally:
         sites.stop()
     raw_rate = statistics.median(n / s for s, n in rows["raw"])
     print(f"crawl of the bazaar demo site, median of {args.repeats} runs")
-    print(f"{'variant':<10} {'items':>6} {'seconds':>8} {'items/s':>8} {'ratio':>6}")
+    print(f"{'variant':<14} {'items':>6} {'seconds':>8} {'items/s':>8} {'ratio':>6}")
     for name, runs in rows.items():
         seconds = statistics.median(s for s, _ in runs)
         rate = statistics.median(n / s for s, n in runs)
-        print(f"{name:<10} {runs[0][1]:>6} {seconds:>8.2f} {rate:>8.1f} {rate / raw_rate:>6.2f}")
+        print(f"{name:<14} {runs[0][1]:>6} {seconds:>8.2f} {rate:>8.1f} {rate / raw_rate:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ import scrapy
 class RawBazaarSpider(scrapy.Spider):
     name = "raw-bazaar"
 
-    def start_requests(self) -> Iterator[scrapy.Request]:
-        yield scrapy.Request(self.base.rstrip("/") + "/")  # type: ignore[attr-defined]
+    def __init__(self, base: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = [base.rstrip("/") + "/"]
 
     def parse(self, response: Any) -> Iterator[Any]:
         for href in response.css("a.category::attr(href), a.next::attr(href)").getall():
