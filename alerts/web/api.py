@@ -9,21 +9,27 @@ never grants.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from alerts.base import STATES, Alert, ConflictError, UnknownAlertError
 from alerts.export import MAX_EXPORT_ROWS, alerts_to_csv, alerts_to_jsonl
+from alerts.web.params import (
+    AlertListParams,
+    AlertParams,
+    HistogramParams,
+    SearchListParams,
+    SearchParams,
+)
 from alerts.web.queries import (
     BadRequest,
     alert_bundle,
-    alert_filter,
     bundle_to_dict,
-    search_query,
     search_to_dict,
     state_counts,
 )
@@ -31,8 +37,6 @@ from alerts.web.security import same_origin
 from index.base import AlertFilter, Store
 
 router = APIRouter()
-
-Str = Annotated[str | None, Query(max_length=200)]
 
 
 def _store(request: Request) -> Store:
@@ -57,26 +61,11 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/api/alerts")
-def list_alerts(
-    request: Request,
-    state: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    seller: Str = None,
-    min_score: float | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Any:
+def list_alerts(request: Request, params: Annotated[AlertListParams, Depends()]) -> Any:
     store = _store(request)
     try:
-        flt = alert_filter(
-            state=state,
-            source=source,
-            commodity=commodity,
-            seller=seller,
-            min_score=min_score,
-            limit=limit,
-            offset=offset,
+        flt = params.alert_filter(
+            min_score=params.min_score, limit=params.limit, offset=params.offset
         )
     except BadRequest as exc:
         return error(422, "bad_request", str(exc))
@@ -86,54 +75,37 @@ def list_alerts(
     }
 
 
-def _export_alerts(
+def _export(
     request: Request,
-    state: str | None,
-    source: str | None,
-    commodity: str | None,
-    seller: str | None,
-) -> list[Alert]:
-    flt = alert_filter(state=state, source=source, commodity=commodity, seller=seller)
+    params: AlertParams,
+    render: Callable[[list[Alert]], str],
+    media_type: str,
+    filename: str,
+) -> Response:
+    """One export route: every alert the filters match (up to the export cap), rendered
+    as an attachment."""
+    try:
+        flt = params.alert_filter()
+    except BadRequest as exc:
+        return error(422, "bad_request", str(exc))
     # The export cap is larger than the API page cap on purpose.
-    return _store(request).list_alerts(replace(flt, limit=MAX_EXPORT_ROWS, offset=0))
+    alerts = _store(request).list_alerts(replace(flt, limit=MAX_EXPORT_ROWS, offset=0))
+    return Response(
+        render(alerts),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/api/alerts.csv")
-def export_csv(
-    request: Request,
-    state: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    seller: Str = None,
-) -> Response:
-    try:
-        alerts = _export_alerts(request, state, source, commodity, seller)
-    except BadRequest as exc:
-        return error(422, "bad_request", str(exc))
-    return Response(
-        alerts_to_csv(alerts),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="alerts.csv"'},
-    )
+def export_csv(request: Request, params: Annotated[AlertParams, Depends()]) -> Response:
+    return _export(request, params, alerts_to_csv, "text/csv; charset=utf-8", "alerts.csv")
 
 
 @router.get("/api/alerts.jsonl")
-def export_jsonl(
-    request: Request,
-    state: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    seller: Str = None,
-) -> Response:
-    try:
-        alerts = _export_alerts(request, state, source, commodity, seller)
-    except BadRequest as exc:
-        return error(422, "bad_request", str(exc))
-    return Response(
-        alerts_to_jsonl(alerts),
-        media_type="application/x-ndjson; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="alerts.jsonl"'},
-    )
+def export_jsonl(request: Request, params: Annotated[AlertParams, Depends()]) -> Response:
+    media_type = "application/x-ndjson; charset=utf-8"
+    return _export(request, params, alerts_to_jsonl, media_type, "alerts.jsonl")
 
 
 @router.get("/api/alerts/{alert_id}")
@@ -168,55 +140,32 @@ def change_state(request: Request, alert_id: str, change: Annotated[StateChange,
 
 
 @router.get("/api/search")
-def search(
-    request: Request,
-    q: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    intent: Str = None,
-    lang: Str = None,
-    kind: Str = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Any:
-    query = search_query(
-        q=q,
-        source=source,
-        commodity=commodity,
-        intent=intent,
-        lang=lang,
-        kind=kind,
-        limit=limit,
-        offset=offset,
-    )
+def search(request: Request, params: Annotated[SearchListParams, Depends()]) -> Any:
+    query = params.search_query(limit=params.limit, offset=params.offset)
     return search_to_dict(_store(request).search(query))
 
 
 @router.get("/api/histogram")
 def histogram(
     request: Request,
-    field: Annotated[str, Query(max_length=40)] = "first_seen_at",
-    interval: Annotated[str, Query(max_length=40)] = "day",
-    q: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    intent: Str = None,
-    lang: Str = None,
-    kind: Str = None,
+    # Two dependencies, buckets first: FastAPI validates and lists (OpenAPI) a route's
+    # dependencies before its own parameters, so ``field`` and ``interval`` stay first.
+    buckets: Annotated[HistogramParams, Depends()],
+    params: Annotated[SearchParams, Depends()],
 ) -> Any:
     """Listings per UTC ``interval`` of a listing date, with the search filters; empty
     buckets are omitted (see ``Store.date_histogram``)."""
     try:
-        query = search_query(
-            q=q, source=source, commodity=commodity, intent=intent, lang=lang, kind=kind
+        query = params.search_query()
+        counts = _store(request).date_histogram(
+            query, field=buckets.field, interval=buckets.interval
         )
-        buckets = _store(request).date_histogram(query, field=field, interval=interval)
     except (BadRequest, ValueError) as exc:
         return error(422, "bad_request", str(exc))
     return {
-        "field": field,
-        "interval": interval,
-        "buckets": [{"start": start, "count": count} for start, count in buckets],
+        "field": buckets.field,
+        "interval": buckets.interval,
+        "buckets": [{"start": start, "count": count} for start, count in counts],
     }
 
 

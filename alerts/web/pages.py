@@ -12,19 +12,13 @@ from math import ceil
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from alerts.base import STATES, ConflictError, UnknownAlertError, alert_id_for
-from alerts.web.queries import (
-    BadRequest,
-    alert_bundle,
-    alert_filter,
-    search_query,
-    seller_counts,
-    state_counts,
-)
+from alerts.web.params import AlertPageParams, SearchPageParams
+from alerts.web.queries import BadRequest, alert_bundle, seller_counts, state_counts
 from alerts.web.security import same_origin
 from classifiers.base import TextDoc
 from index.base import Store
@@ -32,8 +26,6 @@ from index.base import Store
 router = APIRouter()
 
 MAX_FORM_BYTES = 16_384
-Str = Annotated[str | None, Query(max_length=200)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
 
 
 def _store(request: Request) -> Store:
@@ -54,30 +46,17 @@ def error_page(request: Request, status: int, message: str, back: str = "/") -> 
 
 
 @router.get("/")
-def queue(
-    request: Request,
-    state: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    seller: Str = None,
-    page: Page = 1,
-) -> Response:
+def queue(request: Request, params: Annotated[AlertPageParams, Depends()]) -> Response:
     store = _store(request)
     size = request.app.state.page_size
+    page = params.page
     try:
-        flt = alert_filter(
-            state=state,
-            source=source,
-            commodity=commodity,
-            seller=seller,
-            limit=size,
-            offset=(page - 1) * size,
-        )
+        flt = params.alert_filter(limit=size, offset=(page - 1) * size)
     except BadRequest as exc:
         return error_page(request, 422, str(exc))
     alerts = store.list_alerts(flt)
     total = store.count_alerts(flt)
-    params = {
+    shown = {  # the cleaned filters, echoed into the page links
         "state": flt.state,
         "source": flt.source,
         "commodity": flt.commodity,
@@ -90,7 +69,7 @@ def queue(
         total=total,
         counts=state_counts(store, flt),
         sellers=seller_counts(store, alerts),
-        params=params,
+        params=shown,
         states=STATES,
         page=page,
         pages=max(1, ceil(total / size)),
@@ -180,30 +159,13 @@ async def change_state(request: Request, alert_id: str) -> Response:
 
 
 @router.get("/search")
-def search(
-    request: Request,
-    q: Str = None,
-    source: Str = None,
-    commodity: Str = None,
-    intent: Str = None,
-    lang: Str = None,
-    kind: Str = None,
-    page: Page = 1,
-) -> Response:
+def search(request: Request, params: Annotated[SearchPageParams, Depends()]) -> Response:
     store = _store(request)
     size = request.app.state.page_size
-    query = search_query(
-        q=q,
-        source=source,
-        commodity=commodity,
-        intent=intent,
-        lang=lang,
-        kind=kind,
-        limit=size,
-        offset=(page - 1) * size,
-    )
+    page = params.page
+    query = params.search_query(limit=size, offset=(page - 1) * size)
     result = store.search(query)
-    params = {
+    shown = {  # the cleaned filters, echoed into the page links
         "q": query.text,
         "source": query.source,
         "commodity": query.commodity,
@@ -216,7 +178,7 @@ def search(
         request,
         "search.html",
         result=result,
-        params=params,
+        params=shown,
         alert_ids=alert_ids,
         page=page,
         pages=max(1, ceil(result.total / size)),

@@ -13,7 +13,7 @@ from typing import Any
 from alerts.base import STATES, Alert, AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
-from index.base import AlertFilter, SearchQuery, SearchResult, Store, StoredListing
+from index.base import AlertFilter, SearchResult, Store, StoredListing
 
 MAX_API_LIMIT = 500
 MAX_FIELD_CHARS = 200
@@ -36,30 +36,6 @@ def check_state(state: str | None) -> str | None:
     if state is not None and state not in STATES:
         raise BadRequest(f"state must be one of {', '.join(STATES)}")
     return state
-
-
-def alert_filter(
-    *,
-    state: str | None = None,
-    source: str | None = None,
-    commodity: str | None = None,
-    seller: str | None = None,
-    min_score: float | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> AlertFilter:
-    """A validated ``AlertFilter`` (limit capped, offset non-negative)."""
-    if min_score is not None and not 0.0 <= min_score <= 1.0:
-        raise BadRequest("min_score must be in [0, 1]")
-    return AlertFilter(
-        state=check_state(clean(state, "state")),
-        source=clean(source, "source"),
-        commodity=clean(commodity, "commodity"),
-        seller_id=clean(seller, "seller"),
-        min_score=min_score,
-        limit=max(1, min(limit, MAX_API_LIMIT)),
-        offset=max(0, offset),
-    )
 
 
 def state_counts(store: Store, flt: AlertFilter) -> dict[str, int]:
@@ -119,29 +95,6 @@ def bundle_to_dict(bundle: AlertBundle) -> dict[str, Any]:
         ],
         "history": [h.to_dict() for h in bundle.history],
     }
-
-
-def search_query(
-    *,
-    q: str | None,
-    source: str | None = None,
-    commodity: str | None = None,
-    intent: str | None = None,
-    lang: str | None = None,
-    kind: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> SearchQuery:
-    return SearchQuery(
-        text=clean(q, "q"),
-        source=clean(source, "source"),
-        commodity=clean(commodity, "commodity"),
-        intent=clean(intent, "intent"),
-        lang=clean(lang, "lang"),
-        kind=clean(kind, "kind"),
-        limit=max(1, min(limit, MAX_API_LIMIT)),
-        offset=max(0, offset),
-    )
 
 
 def search_to_dict(result: SearchResult) -> dict[str, Any]:
