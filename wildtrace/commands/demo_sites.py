@@ -2,23 +2,19 @@
 
 Ports and host come from ``[demo]`` settings (8101/8102/8103 on 127.0.0.1); flags
 override them. ``--advance`` moves to the next epoch every ``demo.epoch_seconds``, as
-the sites do under ``wildtrace run``. SIGTERM is turned into ``KeyboardInterrupt`` so
-Ctrl-C and ``kill`` both stop the servers cleanly and exit 0.
+the sites do under ``wildtrace run``. SIGTERM is turned into ``KeyboardInterrupt``
+(``_signals.until_stopped``) so Ctrl-C and ``kill`` both stop the servers cleanly and
+exit 0.
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
 import threading
-from types import FrameType
 
+from wildtrace.commands._signals import until_stopped
 from wildtrace.config import Settings
 from wildtrace.demo import DemoSites
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,21 +25,18 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
         demo.social_port if args.social_port is None else args.social_port,
     )
     sites = DemoSites(args.host or demo.host, ports, epoch=args.epoch)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     stop = threading.Event()
     try:
-        sites.start()
-        for name, url in sites.urls.items():
-            print(f"{name:10} {url}", flush=True)
-        print(f"epoch {sites.epoch}; Ctrl-C to stop", flush=True)
-        while not stop.wait(demo.epoch_seconds if args.advance else 3600):
-            if args.advance:
-                sites.set_epoch(sites.epoch + 1)
-                print(f"epoch {sites.epoch}", flush=True)
-    except KeyboardInterrupt:
-        pass
+        with until_stopped():
+            sites.start()
+            for name, url in sites.urls.items():
+                print(f"{name:10} {url}", flush=True)
+            print(f"epoch {sites.epoch}; Ctrl-C to stop", flush=True)
+            while not stop.wait(demo.epoch_seconds if args.advance else 3600):
+                if args.advance:
+                    sites.set_epoch(sites.epoch + 1)
+                    print(f"epoch {sites.epoch}", flush=True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         sites.stop()
     return 0
 

@@ -4,22 +4,18 @@ Useful next to a separate ``wildtrace run`` process, or to browse a copied datab
 Host and port come from ``[web]`` settings; ``--host``/``--port`` override them.
 
 Stopping: uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal
-with the previous handlers back in place. Both are turned into ``KeyboardInterrupt`` here
-so the store is closed and the command exits 0 either way.
+with the previous handlers back in place. Both are turned into ``KeyboardInterrupt`` and
+swallowed here (``_signals.until_stopped``) so the store is closed and the command exits 0
+either way.
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
-from types import FrameType
 
 from wildtrace import pipeline
+from wildtrace.commands._signals import until_stopped
 from wildtrace.config import Settings
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,13 +25,10 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
     store = pipeline.open_store(settings)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        serve(create_app(store, page_size=settings.web.page_size), host, port)
-    except KeyboardInterrupt:
-        pass
+        with until_stopped():
+            serve(create_app(store, page_size=settings.web.page_size), host, port)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         store.close()
     return 0
 
