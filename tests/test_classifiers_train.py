@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -166,3 +167,34 @@ def test_cascade_bounds_route_stage1_mistakes_to_the_encoder() -> None:
     assert exits == [True, False, True, False, False]
     assert cfg["dev_cascade"]["f1"] == cfg["dev_full"]["f1"] == 1.0
     assert cfg["dev_exit"]["all"] == pytest.approx(0.4)
+
+
+def _sha(lines: list[str]) -> str:
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+# The test split as shipped in round two (commit cb7a7a1): ids, titles, texts, labels and
+# intents. Round three added train/dev rows only; test figures stay comparable.
+ROUND_TWO_TEST_SHA = "8c3e1768b22752de85bd755c67e830791904b0277db4886021de8670d84590bd"
+# Whole rows, after the commodity key tortoiseshell was renamed turtle_shell.
+TEST_ROWS_SHA = "6e1755b8fd2e9a03c247a37098e052e733b173d67fc3182fb31f0f9bf9415357"
+
+
+def test_the_test_split_is_byte_identical_to_round_two(rows: list[dict]) -> None:
+    test = [r for r in rows if r["split"] == "test"]
+    assert len(test) == 786
+    fields = ("id", "title", "text", "label", "intent")
+    assert _sha(["\t".join(r[f] for f in fields) + "\n" for r in test]) == ROUND_TWO_TEST_SHA
+    full = [json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in test]
+    assert _sha(full) == TEST_ROWS_SHA
+
+
+def test_extra_rows_are_train_or_dev_and_never_repeat_a_test_row(rows: list[dict]) -> None:
+    extra = [r for r in rows if "-x" in r["id"]]
+    assert len(extra) > 4000
+    assert {r["split"] for r in extra} == {"train", "dev"}
+    test_texts = {(r["title"], r["text"]) for r in rows if r["split"] == "test"}
+    assert not test_texts & {(r["title"], r["text"]) for r in extra}
+    # Code-word-only offers cover every commodity.
+    coded = {r["commodity"] for r in extra if "-code:" in r["template"]}
+    assert len(coded) == 12

@@ -224,11 +224,15 @@ def assign_splits(rows: list[dict[str, Any]], rng: random.Random) -> None:
             row["split"] = "train" if i < n_train else "dev" if i < n_train + n_dev else "test"
 
 
-def generate(seed: int = SEED, data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
-    """All rows, with ids and splits, duplicates (same title and text) removed."""
+def generate(
+    seed: int = SEED, data_dir: Path = DATA_DIR, extra: bool = True
+) -> list[dict[str, Any]]:
+    """All rows, with ids and splits, duplicates (same title and text) removed: the base
+    rows, then (``extra``) the train/dev-only rows of ``corpus_extra``."""
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
-    for spec in load_specs(data_dir):
+    specs = load_specs(data_dir)
+    for spec in specs:
         seen: set[tuple[str, str]] = set()
         n = 0
         for row in _language_rows(spec, rng):
@@ -239,6 +243,11 @@ def generate(seed: int = SEED, data_dir: Path = DATA_DIR) -> list[dict[str, Any]
             n += 1
             rows.append({"id": f"{tag(spec)}-{n:04d}", **row})
     assign_splits(rows, rng)
+    if extra:
+        # Imported here: corpus_extra builds on this module's helpers.
+        from classifiers.train.corpus_extra import extra_rows
+
+        rows += extra_rows(specs, {(r["title"], r["text"]) for r in rows})
     return rows
 
 
