@@ -11,6 +11,10 @@ Design notes
 * Removal is a fact with a time: ``mark_removed`` sets ``removed_at`` on the listing; a
   listing that reappears is un-removed and gets a new version only if its content
   changed.
+* Freshness: ``UpsertResult.fresh_keys`` lists the listings that need classifying — new,
+  changed, or unchanged but with no detection for their latest version yet (the
+  classifier failed after an earlier upsert). A listing is fresh until a detection for
+  its latest version is stored, so a failed classification is retried by the next crawl.
 * Detections are keyed by ``(listing_key, content_hash)`` so each version keeps the
   verdict it got; ``get_detection`` returns the one for the latest version.
 * Alerts: one per listing (see ``alerts.base``), state changes with optimistic
@@ -64,7 +68,8 @@ class UpsertResult:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    # Keys of listings that are new or changed: these need classifying.
+    # Keys of listings that need classifying: new, changed, or whose latest stored version
+    # has no detection yet (see "Freshness" in the module docstring). No repeats.
     fresh_keys: tuple[str, ...] = ()
     # Listings a backend queued locally (cluster unreachable) instead of storing now; they
     # are also in ``fresh_keys``, because whether they are new is not known yet.
@@ -131,7 +136,8 @@ class Store(Protocol):
         """Create tables/indices if missing. Idempotent."""
 
     def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
-        """Store new versions of changed listings; touch ``last_seen_at`` of unchanged."""
+        """Store new versions of changed listings; touch ``last_seen_at`` of unchanged.
+        ``fresh_keys`` of the result: new, changed, and unclassified unchanged listings."""
 
     def active_keys(self, source: str) -> set[str]:
         """Keys of the source's listings that are not marked removed."""

@@ -14,6 +14,11 @@ Design notes
   label, language) so search filters and facets need no join; a new version drops it
   until the new version is classified, exactly like the SQLite store. The documents
   themselves are built in ``index/es_docs.py``.
+* An unchanged listing is still *fresh* (needs classifying) while its latest version has
+  no detection document: a classifier failure after the upsert must not leave it
+  unclassified for good. One ``mget`` of the detection ids ``(key, content_hash)`` of a
+  chunk's unchanged listings answers that (the detection document is the truth; the
+  summary on the listing document is written after it and may lag).
 """
 
 from __future__ import annotations
@@ -106,10 +111,21 @@ class Writer:
             heads.append(
                 {"_op_type": "index", "_index": self.alias("listings"), "_id": _id, "_source": doc}
             )
+        changed_keys = set(fresh)
+        fresh.extend(
+            self._unclassified(
+                [(x.key, x.content_hash) for x in listings if x.key not in changed_keys]
+            )
+        )
         self._restore_detections(heads)
         bulk(self.client, versions, self.chunk_size)
         bulk(self.client, heads, self.chunk_size)
         return UpsertResult(new, changed, unchanged, tuple(dict.fromkeys(fresh)))
+
+    def _unclassified(self, pairs: list[tuple[str, str]]) -> list[str]:
+        """The keys among unchanged ``(key, content_hash)`` pairs with no detection."""
+        found = self.mget("detections", [doc_id(k, h) for k, h in pairs], ["key"])
+        return [k for k, h in pairs if doc_id(k, h) not in found]
 
     def _restore_detections(self, heads: list[dict[str, Any]]) -> None:
         """A version that was classified before (A→B→A) brings its verdict back."""

@@ -8,6 +8,11 @@ so A→B→A is three versions even within one batch) and then written with a ha
 ``executemany`` calls. Only the latest version's text lives in ``listings`` (and so in
 the FTS indexes, via ``listing_text``); every version's full record is kept in
 ``listing_versions``.
+
+An unchanged listing is still *fresh* (needs classifying) while its latest version has
+no row in ``detections``: a classifier failure after the upsert must not leave it
+unclassified for good. The ``SELECT`` of the batch's state answers that with one
+primary-key probe of ``detections`` per stored row.
 """
 
 from __future__ import annotations
@@ -35,15 +40,25 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _current(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """``key → (latest version, its content hash)`` for the stored ones among ``keys``."""
+def _current(
+    conn: sqlite3.Connection, keys: Sequence[str]
+) -> tuple[dict[str, tuple[int, str]], set[str]]:
+    """``key → (latest version, its content hash)`` for the stored ones among ``keys``, and
+    the keys among those whose latest version has no detection yet."""
     found: dict[str, tuple[int, str]] = {}
+    unclassified: set[str] = set()
     for chunk in _chunks(keys):
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT key, version, content_hash FROM listings WHERE key IN ({marks})"
-        for key, version, digest in conn.execute(sql, chunk):
+        sql = (
+            "SELECT l.key, l.version, l.content_hash, EXISTS (SELECT 1 FROM detections d "
+            " WHERE d.key = l.key AND d.content_hash = l.content_hash) "
+            f"FROM listings l WHERE l.key IN ({marks})"
+        )
+        for key, version, digest, classified in conn.execute(sql, chunk):
             found[key] = (version, digest)
-    return found
+            if not classified:
+                unclassified.add(key)
+    return found, unclassified
 
 
 @dataclass
@@ -51,6 +66,7 @@ class _Plan:
     """What one upsert batch will write, decided before writing anything."""
 
     current: dict[str, tuple[int, str]]
+    unclassified: set[str]  # stored keys whose latest version has no detection
     new_keys: dict[str, str] = field(default_factory=dict)  # key → first fetched_at
     latest: dict[str, Listing] = field(default_factory=dict)  # key → newest content
     seen: dict[str, str] = field(default_factory=dict)  # key → latest fetched_at
@@ -63,6 +79,8 @@ class _Plan:
         self.seen[key] = max(self.seen.get(key, listing.fetched_at), listing.fetched_at)
         state = self.current.get(key)
         if state is not None and state[1] == digest:
+            if key in self.unclassified:
+                self.fresh[key] = None
             return
         kind = "new" if state is None else "changed"
         if state is None:
@@ -82,7 +100,7 @@ def _text(listing: Listing) -> tuple[object, ...]:
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
-    plan = _Plan(_current(conn, list(dict.fromkeys(lst.key for lst in batch))))
+    plan = _Plan(*_current(conn, list(dict.fromkeys(lst.key for lst in batch))))
     for listing in batch:
         plan.add(listing)
     _write_new(conn, plan)

@@ -52,6 +52,7 @@ def test_upsert_new_unchanged_changed(store: Store) -> None:
     first = store.upsert_listings([one, two])
     assert (first.new, first.changed, first.unchanged) == (2, 0, 0)
     assert set(first.fresh_keys) == {one.key, two.key}
+    store.put_detections((x.content_hash, make_detection(x)) for x in (one, two))
 
     again = store.upsert_listings([make_listing(listing_id="1", fetched_at=at(5)), two])
     assert (again.new, again.changed, again.unchanged, again.fresh_keys) == (0, 0, 2, ())
@@ -105,12 +106,47 @@ def test_removal_and_reappearance(store: Store) -> None:
     assert store.active_keys("tradepost") == {other.key}
     assert store.counts()["removed"] == 2
 
+    store.put_detections([(listings[0].content_hash, make_detection(listings[0]))])
     back = store.upsert_listings([make_listing(listing_id="0", fetched_at=at(8))])
     assert back.unchanged == 1 and back.fresh_keys == ()
     reappeared = store.get_listing(listings[0].key)
     assert reappeared is not None
     assert (reappeared.removed_at, reappeared.version, reappeared.last_seen_at) == (None, 1, at(8))
     assert store.active_keys("bazaar") == {listings[0].key, listings[2].key}
+
+
+def test_unclassified_listing_stays_fresh_until_a_detection_is_stored(store: Store) -> None:
+    """A classifier failure after the upsert must not leave a listing unclassified for good:
+    an identical upsert lists it again, until its latest version has a detection."""
+    one, two = make_listing(listing_id="1"), make_listing(listing_id="2", title="Tiger claw")
+    store.upsert_listings([one, two])
+
+    again = store.upsert_listings([one, make_listing(listing_id="2", title="Tiger claw")])
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 2)
+    assert set(again.fresh_keys) == {one.key, two.key}
+    assert store.counts()["versions"] == 2  # fresh again, but no new version
+
+    store.put_detections([(one.content_hash, make_detection(one))])
+    third = store.upsert_listings([one, two, one])
+    assert (third.unchanged, third.fresh_keys) == (3, (two.key,))
+
+    store.put_detections([(two.content_hash, make_detection(two))])
+    assert store.upsert_listings([one, two]).fresh_keys == ()
+
+
+def test_a_detection_of_an_older_version_does_not_make_the_latest_classified(
+    store: Store,
+) -> None:
+    a = make_listing(text="ivory bangle")
+    store.upsert_listings([a])
+    store.put_detections([(a.content_hash, make_detection(a))])
+    b = make_listing(text="cow bone bangle", fetched_at=at(1))
+    assert store.upsert_listings([b]).fresh_keys == (b.key,)
+    assert store.upsert_listings([b]).fresh_keys == (b.key,)  # B still has no detection
+
+    a_again = make_listing(text="ivory bangle", fetched_at=at(2))
+    assert store.upsert_listings([a_again]).fresh_keys == (a.key,)  # a change: fresh
+    assert store.upsert_listings([a_again]).fresh_keys == ()  # A's verdict applies again
 
 
 # -- detections --------------------------------------------------------------------------

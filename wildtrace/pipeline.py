@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from alerts.rules import AlertRule, ThresholdRule, apply_rules
-from classifiers.base import Classifier, TextDoc
+from classifiers.base import Classifier, Detection, TextDoc
 from crawlers.base import Listing, utc_now
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
@@ -111,13 +111,27 @@ def _batches(items: Iterable[Listing], size: int) -> Iterator[list[Listing]]:
         yield batch
 
 
-def classify_and_alert(listings: Sequence[Listing], comps: Components) -> tuple[int, int]:
-    """Classify listings, store detections, raise alerts. Returns (classified, new alerts)."""
+def detect(listings: Sequence[Listing], classifier: Classifier) -> list[Detection]:
+    """The classifier's verdicts, one per listing in order (else ``ValueError``)."""
     docs = [
         TextDoc(id=x.key, text=x.text, title=x.title, lang=x.lang_hint, source=x.source)
         for x in listings
     ]
-    detections = comps.classifier.classify(docs)
+    detections = classifier.classify(docs)
+    if len(detections) != len(listings):
+        raise ValueError(f"classifier returned {len(detections)} verdicts for {len(listings)}")
+    return detections
+
+
+def classify_and_alert(listings: Sequence[Listing], comps: Components) -> tuple[int, int]:
+    """Classify listings, store detections, raise alerts. Returns (classified, new alerts)."""
+    return store_and_alert(listings, detect(listings, comps.classifier), comps)
+
+
+def store_and_alert(
+    listings: Sequence[Listing], detections: Sequence[Detection], comps: Components
+) -> tuple[int, int]:
+    """Store the verdicts, raise alerts. Returns (stored, new alerts)."""
     comps.store.put_detections(
         (x.content_hash, d) for x, d in zip(listings, detections, strict=True)
     )
@@ -137,7 +151,11 @@ def ingest(
     and — only after a complete crawl — mark listings that were not seen as removed.
 
     ``unfetched`` are listing ids whose detail page failed for another reason than
-    404/410: not seeing them proves nothing, so they are never marked removed."""
+    404/410: not seeing them proves nothing, so they are never marked removed.
+
+    A classifier failure costs only its batch: it is counted in the report's errors and
+    the run goes on. Those listings stay stored without a detection, so the next upsert
+    lists them in ``fresh_keys`` again and the next run classifies them."""
     report = SourceReport(source=source, complete=complete)
     seen: set[str] = set()
     for batch in _batches(listings, comps.settings.classifier.batch_size):
@@ -150,10 +168,20 @@ def ingest(
         report.unchanged += result.unchanged
         fresh = set(result.fresh_keys)
         to_classify = [x for x in batch if x.key in fresh]
-        if to_classify:
-            classified, new_alerts = classify_and_alert(to_classify, comps)
-            report.classified += classified
-            report.new_alerts += new_alerts
+        if not to_classify:
+            continue
+        try:
+            detections = detect(to_classify, comps.classifier)
+        except Exception as exc:  # noqa: BLE001 - a failing model must not stop the crawl
+            log.exception("classifier failed on %d listings of %s", len(to_classify), source)
+            report.errors += 1
+            if len(report.error_samples) < 20:
+                sample = {"error": f"classifier: {exc!r}"[:500], "listings": len(to_classify)}
+                report.error_samples.append(sample)
+            continue
+        classified, new_alerts = store_and_alert(to_classify, detections, comps)
+        report.classified += classified
+        report.new_alerts += new_alerts
     if complete:
         not_proven = {f"{source}:{i}" for i in unfetched}
         try:
@@ -237,8 +265,10 @@ def crawl_and_ingest(
         complete=result.complete and not bad_lines,
         unfetched=summary.get("unfetched_ids") or (),
     )
-    report.errors = int(summary.get("errors", 0)) + len(bad_lines) + (1 if result.returncode else 0)
-    report.error_samples = list(summary.get("error_samples", []))[:20] + bad_lines[:20]
+    # Added to the errors ingest counted (classifier failures), not replacing them.
+    crawl_errors = int(summary.get("errors", 0)) + len(bad_lines)
+    report.errors += crawl_errors + (1 if result.returncode else 0)
+    report.error_samples += list(summary.get("error_samples", []))[:20] + bad_lines[:20]
     report.duration_s = round(time.monotonic() - started, 3)
     if result.returncode:
         log.error("crawl of %s exited %s; see %s", profile.name, result.returncode, result.log_path)
