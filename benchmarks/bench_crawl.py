@@ -24,28 +24,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from crawlers.runner import run_crawl
 from wildtrace import pipeline
-from wildtrace.config import load_settings
-from wildtrace.demo import DemoSites
+from wildtrace.demo import DemoSites, loopback_settings
 
 RAW_SPIDER = Path(__file__).with_name("raw_scrapy_spider.py")
 SCRAPY_OPTS = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "DOWNLOAD_DELAY=0",
                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=True",
                "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
-
-
-def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
-    base = load_settings(env={})
-    return replace(
-        base,
-        data=replace(base.data, dir=str(data_dir)),
-        crawl=replace(base.crawl, autothrottle=False, concurrency=16, delay=0.0),
-        demo=replace(base.demo, enabled=False),
-    )
 
 
 def raw(base: str, tmp: Path) -> tuple[float, int]:
@@ -60,7 +48,7 @@ def raw(base: str, tmp: Path) -> tuple[float, int]:
 
 
 def profile(base: str, tmp: Path, *, images: bool = True) -> tuple[float, int]:
-    options = pipeline.crawl_settings(_settings(tmp)) | {"download_images": images}
+    options = pipeline.crawl_settings(loopback_settings(tmp)) | {"download_images": images}
     started = time.perf_counter()
     result = run_crawl(
         "bazaar", output_dir=tmp / "crawl", base_url=base, crawl_settings=options, timeout=600
@@ -74,7 +62,7 @@ def profile_text_only(base: str, tmp: Path) -> tuple[float, int]:
 
 def full(base: str, tmp: Path) -> tuple[float, int]:
     started = time.perf_counter()
-    (report,) = pipeline.run_sources(_settings(tmp), ["bazaar"], base_urls={"bazaar": base})
+    (report,) = pipeline.run_sources(loopback_settings(tmp), ["bazaar"], base_urls={"bazaar": base})
     return time.perf_counter() - started, report.items
 
 

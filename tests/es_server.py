@@ -67,7 +67,10 @@ def free_port() -> int:
 
 
 class NoidaServer:
-    """A private noida-db instance (own port and data dir) that a test may stop and restart."""
+    """A private noida-db instance (own port and data dir) that a test may stop and restart.
+
+    ``with NoidaServer(dir) as server:`` starts it and stops it on the way out (fixtures).
+    """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -111,3 +114,10 @@ class NoidaServer:
         deadline = time.monotonic() + 10
         while answers(self.url) and time.monotonic() < deadline:
             time.sleep(0.1)
+
+    def __enter__(self) -> NoidaServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

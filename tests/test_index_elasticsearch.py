@@ -141,10 +141,8 @@ def test_stale_seq_no_is_a_conflict_even_when_versions_match(store: Elasticsearc
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[NoidaServer]:
-    srv = NoidaServer(tmp_path / "noida")
-    srv.start()
-    yield srv
-    srv.stop()
+    with NoidaServer(tmp_path / "noida") as srv:
+        yield srv
 
 
 def _listing(i: int, rev: int = 0):  # type: ignore[no-untyped-def]

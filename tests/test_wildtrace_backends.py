@@ -25,8 +25,8 @@ from index.es_admin import drop_all
 from index.es_mappings import alias_name
 from wildtrace import pipeline
 from wildtrace.cli import main
-from wildtrace.config import Settings, load_settings
-from wildtrace.demo import DemoSites
+from wildtrace.config import Settings
+from wildtrace.demo import DemoSites, loopback_settings
 
 PAGE = 500
 # noida-db 0.2.3 returns doubles in ``_source`` with 15 significant digits (a real cluster
@@ -36,23 +36,16 @@ REPORT_FIELDS = ("items", "new", "changed", "unchanged", "removed", "classified"
 
 
 def _settings(data_dir: Path, backend: str, url: str = "", prefix: str = "") -> Settings:
-    base = load_settings(env={})
-    return replace(
-        base,
-        data=replace(base.data, dir=str(data_dir)),
-        store=replace(base.store, backend=backend, es_url=url or base.store.es_url,
-                      es_prefix=prefix or base.store.es_prefix),
-        crawl=replace(base.crawl, autothrottle=False, concurrency=16, delay=0.0),
-        demo=replace(base.demo, enabled=False),
-    )  # fmt: skip
+    base = loopback_settings(data_dir)
+    store = replace(base.store, backend=backend, es_url=url or base.store.es_url,
+                    es_prefix=prefix or base.store.es_prefix)  # fmt: skip
+    return replace(base, store=store)
 
 
 @pytest.fixture(scope="module")
 def sites() -> Iterator[DemoSites]:
-    demo = DemoSites(host="127.0.0.1", ports=(0, 0, 0))
-    demo.start()
-    yield demo
-    demo.stop()
+    with DemoSites(host="127.0.0.1", ports=(0, 0, 0)) as demo:
+        yield demo
 
 
 def _es_settings(data_dir: Path, url: str) -> Settings:
@@ -143,10 +136,8 @@ def test_run_gives_the_same_records_on_sqlite_and_elasticsearch(
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[NoidaServer]:
-    srv = NoidaServer(tmp_path / "noida")
-    srv.start()
-    yield srv
-    srv.stop()
+    with NoidaServer(tmp_path / "noida") as srv:
+        yield srv
 
 
 def test_run_during_an_outage_spools_and_replays_exactly_once(

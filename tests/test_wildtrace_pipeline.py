@@ -9,41 +9,27 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from index.base import AlertFilter, SearchQuery
 from wildtrace import pipeline
-from wildtrace.config import Settings, load_settings
-from wildtrace.demo import DemoSites, demo_truth
+from wildtrace.demo import DemoSites, demo_truth, loopback_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _settings(data_dir: Path) -> Settings:
-    base = load_settings(env={})
-    return replace(
-        base,
-        data=replace(base.data, dir=str(data_dir)),
-        crawl=replace(base.crawl, autothrottle=False, concurrency=16, delay=0.0),
-        demo=replace(base.demo, enabled=False),
-    )
-
-
 @pytest.fixture(scope="module")
 def sites() -> Iterator[DemoSites]:
-    demo = DemoSites(host="127.0.0.1", ports=(0, 0, 0))
-    demo.start()
-    yield demo
-    demo.stop()
+    with DemoSites(host="127.0.0.1", ports=(0, 0, 0)) as demo:
+        yield demo
 
 
 @pytest.fixture(scope="module")
 def first_pass(sites: DemoSites, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     sites.set_epoch(0)
-    settings = _settings(tmp_path_factory.mktemp("pipeline"))
+    settings = loopback_settings(tmp_path_factory.mktemp("pipeline"))
     reports = pipeline.run_sources(settings, base_urls=sites.urls)
     return settings, reports
 
@@ -86,7 +72,7 @@ def test_robots_txt_disallowed_pages_are_never_stored(first_pass) -> None:  # ty
 
 
 def test_second_crawl_is_incremental(sites: DemoSites, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = loopback_settings(tmp_path)
     sites.set_epoch(0)
     pipeline.run_sources(settings, ["bazaar"], base_urls=sites.urls)
     sites.set_epoch(1)

@@ -1,0 +1,34 @@
+"""Settings for crawling the demo sites as fast as they answer (tests and benchmarks).
+
+Politeness settings (AutoThrottle, a download delay, a few concurrent requests per site)
+protect other people's servers. The callers of ``loopback_settings`` crawl only the demo
+sites they start themselves on 127.0.0.1, so politeness would only slow them down and
+make timings depend on AutoThrottle's guesses: it is switched off here, and these
+settings must never be pointed at anyone else's site. robots.txt is still obeyed (the
+demo sites test that).
+
+``demo.enabled`` is off because such callers start their own ``DemoSites`` on ephemeral
+ports and pass its URLs as ``base_urls``; the configured fixed demo ports play no part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from wildtrace.config import Settings, load_settings
+
+LOOPBACK_CONCURRENCY = 16
+
+
+def loopback_settings(data_dir: Path, base: Settings | None = None) -> Settings:
+    """``base`` (default: the built-in defaults, no environment) with its data under
+    ``data_dir``, crawl politeness off and the configured demo sites off."""
+    if base is None:
+        base = load_settings(env={})
+    return replace(
+        base,
+        data=replace(base.data, dir=str(data_dir)),
+        crawl=replace(base.crawl, autothrottle=False, concurrency=LOOPBACK_CONCURRENCY, delay=0.0),
+        demo=replace(base.demo, enabled=False),
+    )
