@@ -31,6 +31,7 @@ SEED = 20261130
 PLAN = {"sell": 130, "buy": 50, "code": 50, "sale_negative": 140, "news": 70, "awareness": 25}
 NEG_KINDS = ("colour_material", "brand_place", "faux", "lookalike_animal", "other_species")
 DEV_SHARE = 0.10
+IVORY_EXTRA = 3  # extra ivory slots in the cycle of commodities for offers
 EMOJI = ("🔥", "✅", "💯", "📦", "⭐", "‼️", "👉", "💰", "🚚", "😍")
 CASELESS = ("zh", "ja", "th")
 
@@ -91,6 +92,9 @@ def _language_rows(spec: dict[str, Any], extra: dict[str, Any], rng: random.Rand
     st = _Styler(spec, extra, rng)
     products = {c: spec["products"][c] + extra["products"].get(c, []) for c in spec["products"]}
     commodities = legacy_sorted(products)
+    # Ivory is the largest trade and its word is also the commonest colour word: without
+    # extra ivory offers, the bare word ("Elfenbein", "marfil") is mostly seen in clean rows.
+    offers = commodities + ["ivory"] * IVORY_EXTRA
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, phrase: str, label: str, com: str | None, intent: str, neg: str | None,
@@ -121,7 +125,7 @@ def _language_rows(spec: dict[str, Any], extra: dict[str, Any], rng: random.Rand
 
     for intent in ("sell", "buy"):
         for i in range(PLAN[intent]):
-            com = commodities[i % len(commodities)]
+            com = offers[i % len(offers)]
             add(intent, rng.choice(products[com]), "wildlife", com, intent, None, 0.25)
     codes = extra.get("code_offers", {})
     for i in range(PLAN["code"] if codes else 0):
