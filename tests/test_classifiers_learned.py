@@ -72,8 +72,11 @@ def test_label_head_does_not_read_intent(detector: LearnedDetector) -> None:
     for heads in (detector.full, detector.stage1):
         assert heads is not None
         spec = heads.spec
-        cols = [spec.encoder_dim + i for i, n in enumerate(spec.lexicon_names)
-                if n.startswith(INTENT_PREFIXES)]
+        cols = [
+            spec.encoder_dim + i
+            for i, n in enumerate(spec.lexicon_names)
+            if n.startswith(INTENT_PREFIXES)
+        ]
         assert cols and not heads.label.weights[cols].any()
 
 
@@ -86,9 +89,11 @@ def test_held_out_positives_and_hard_negatives(detector: LearnedDetector, lang: 
 
 
 def test_detection_fields_and_reasons(detector: LearnedDetector) -> None:
-    docs = [TextDoc("a", "Selling r.h.i.n.o horn powder, no papers, WhatsApp +84 912 3456"),
-            TextDoc("b", "Customs at Heathrow seized 40 kg of rhino horn, two arrested."),
-            TextDoc("c", "", title="")]
+    docs = [
+        TextDoc("a", "Selling r.h.i.n.o horn powder, no papers, WhatsApp +84 912 3456"),
+        TextDoc("b", "Customs at Heathrow seized 40 kg of rhino horn, two arrested."),
+        TextDoc("c", "", title=""),
+    ]
     a, b, c = detector.classify(docs)
     assert a.is_hit and a.commodity == "rhino_horn" and a.cites_appendix == "I"
     assert a.species and a.intent == "sell"
@@ -115,8 +120,10 @@ def test_buyer_phrasings_read_as_buy(detector: LearnedDetector, text: str) -> No
 
 
 def test_cascade_stages(detector: LearnedDetector) -> None:
-    docs = [TextDoc("0", "Kids bicycle, 20 inch, blue, barely used, pick up in Leeds"),
-            TextDoc("1", "Carved ivory bangle for sale, old stock, no papers, WhatsApp me")]
+    docs = [
+        TextDoc("0", "Kids bicycle, 20 inch, blue, barely used, pick up in Leeds"),
+        TextDoc("1", "Carved ivory bangle for sale, old stock, no papers, WhatsApp me"),
+    ]
     clean, hit = detector.classify(docs)
     assert clean.extra["stage"] == 1 and "stage 1" in clean.reasons[-1].detail
     assert "confidently clean" in clean.reasons[-1].detail and not clean.is_hit
@@ -131,9 +138,11 @@ def test_cascade_stages(detector: LearnedDetector) -> None:
 
 
 def test_scores_are_probabilities_and_monotone_in_evidence(detector: LearnedDetector) -> None:
-    docs = [TextDoc("0", "wooden dining table for sale, pick up only"),
-            TextDoc("1", "ivory coloured wedding dress for sale"),
-            TextDoc("2", "carved ivory bangle for sale, old stock, no papers, WhatsApp me")]
+    docs = [
+        TextDoc("0", "wooden dining table for sale, pick up only"),
+        TextDoc("1", "ivory coloured wedding dress for sale"),
+        TextDoc("2", "carved ivory bangle for sale, old stock, no papers, WhatsApp me"),
+    ]
     scores = [d.score for d in detector.classify(docs)]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert scores[0] < 0.2 and scores[2] > 0.8 and scores[1] < scores[2]
