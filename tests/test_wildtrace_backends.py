@@ -29,9 +29,11 @@ from wildtrace.config import Settings
 from wildtrace.demo import DemoSites, loopback_settings
 
 PAGE = 500
-# noida-db 0.2.3 returns doubles in ``_source`` with 15 significant digits (a real cluster
-# returns ``_source`` verbatim), so scores are compared to 12 decimal places.
-SCORE_PLACES = 12
+# Scores are compared within a tolerance, not exactly: the learned detector's encoder pads
+# each batch to its longest text, so a listing's float32 score moves in the 6th–7th decimal
+# with the batch it happened to share (crawl order varies run to run); and noida-db 0.2.3
+# returns doubles in ``_source`` with 15 significant digits.
+SCORE_TOLERANCE = 1e-4
 REPORT_FIELDS = ("items", "new", "changed", "unchanged", "removed", "classified", "new_alerts")
 
 
@@ -76,18 +78,14 @@ def _two_passes(settings: Settings, sites: DemoSites) -> list[dict[str, int]]:
 
 
 def snapshot(store: Store) -> dict[str, Any]:
-    """What a run leaves in a store, minus times (see ``SCORE_PLACES`` for scores)."""
+    """What a run leaves in a store, minus times (compare with ``same_records``)."""
     listings: dict[str, tuple[Any, ...]] = {}
     offset = 0
     while True:
         result = store.search(SearchQuery(limit=PAGE, offset=offset, facets=()))
         for hit in result.hits:
             item, det = hit.stored.listing, hit.detection
-            verdict = (
-                None
-                if det is None
-                else (round(det.score, SCORE_PLACES), det.commodity, det.intent, det.label)
-            )
+            verdict = None if det is None else (det.score, det.commodity, det.intent, det.label)
             removed = hit.stored.removed_at is not None
             listings[item.key] = (item.content_hash, hit.stored.version, removed, verdict)
         offset += PAGE
@@ -96,14 +94,20 @@ def snapshot(store: Store) -> dict[str, Any]:
     alerts: dict[str, tuple[Any, ...]] = {}
     offset = 0
     while page := store.list_alerts(AlertFilter(limit=PAGE, offset=offset)):
-        alerts.update(
-            {
-                a.listing_key: (a.id, round(a.score, SCORE_PLACES), a.commodity, a.intent)
-                for a in page
-            }
-        )
+        alerts.update({a.listing_key: (a.id, a.score, a.commodity, a.intent) for a in page})
         offset += PAGE
     return {"listings": listings, "alerts": alerts, "counts": store.counts()}
+
+
+def same_records(one: Any, other: Any) -> bool:
+    """Equal snapshots (or parts of them), floats within ``SCORE_TOLERANCE`` (see there)."""
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(same_records(one[k], other[k]) for k in one)
+    if isinstance(one, tuple) and isinstance(other, tuple):
+        return len(one) == len(other) and all(map(same_records, one, other))
+    if isinstance(one, float) and isinstance(other, float):
+        return abs(one - other) <= SCORE_TOLERANCE
+    return bool(one == other)
 
 
 def _snapshot(settings: Settings) -> dict[str, Any]:
@@ -129,9 +133,9 @@ def test_run_gives_the_same_records_on_sqlite_and_elasticsearch(
         _drop(elastic)
     assert on_sqlite["counts"]["removed"] > 0 and on_sqlite["alerts"]  # the runs did something
     assert on_sqlite["counts"]["versions"] > on_sqlite["counts"]["listings"]
-    assert on_es["listings"] == on_sqlite["listings"]
-    assert on_es["alerts"] == on_sqlite["alerts"]
     assert on_es["counts"] == on_sqlite["counts"]
+    assert same_records(on_es["listings"], on_sqlite["listings"])
+    assert same_records(on_es["alerts"], on_sqlite["alerts"])
 
 
 @pytest.fixture
@@ -170,7 +174,8 @@ def test_run_during_an_outage_spools_and_replays_exactly_once(
     lite = _settings(tmp_path / "sqlite", "sqlite")
     pipeline.run_sources(lite, ["bazaar"], base_urls=sites.urls)
     on_sqlite = _snapshot(lite)
-    assert on_es == on_sqlite  # every listing, version, detection and alert exactly once
+    # Every listing, version, detection and alert exactly once.
+    assert same_records(on_es, on_sqlite)
     assert on_sqlite["counts"]["listings"] == report.items
 
 
