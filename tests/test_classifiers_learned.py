@@ -119,6 +119,24 @@ def test_buyer_phrasings_read_as_buy(detector: LearnedDetector, text: str) -> No
     assert det.is_hit and det.intent == "buy"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hand-written for round four, not in the corpus: plain goods in the sales style.
+        "Handmade silver ring with a small garnet, gift boxed, ships next day. $65. DM me",
+        "Forest honey, 250 g jar, raw and unfiltered, £9. WhatsApp 07700 900123",
+        "Trà ô long Bảo Lộc thượng hạng, hộp 200g, 180.000đ, ship toàn quốc, ib em",
+        "出 全新AirPods Pro 二代 未拆封 1299元 包邮 私聊",
+        "手作り竹かご バッグ 3,800円 送料込 DMください",
+        "Kit de pneus aro 15 seminovos, R$ 600, chama no zap",
+        "100% pure lavender essential oil, 30ml, wholesale available, ready stock",
+    ],
+)
+def test_ordinary_goods_in_sales_style_are_not_hits(detector: LearnedDetector, text: str) -> None:
+    (det,) = detector.classify([TextDoc("x", text)])
+    assert not det.is_hit and det.score < 0.3
+
+
 def test_cascade_stages(detector: LearnedDetector) -> None:
     docs = [
         TextDoc("0", "Kids bicycle, 20 inch, blue, barely used, pick up in Leeds"),

@@ -198,3 +198,19 @@ def test_extra_rows_are_train_or_dev_and_never_repeat_a_test_row(rows: list[dict
     # Code-word-only offers cover every commodity.
     coded = {r["commodity"] for r in extra if "-code:" in r["template"]}
     assert len(coded) == 12
+
+
+def test_ordinary_goods_negatives_share_the_offer_templates(rows: list[dict]) -> None:
+    """Round four: ordinary goods written through the same cue-less sell templates as the
+    wildlife offers, in every language, train/dev only, so sales style alone is not a cue."""
+    ordinary = [r for r in rows if ":x-ordinary-" in r["template"]]
+    assert len(ordinary) > 1500
+    assert {lang_tag(r) for r in ordinary} == {lang_tag(r) for r in rows}
+    assert {r["label"] for r in ordinary} == {"clean"}
+    assert {r["negative_kind"] for r in ordinary} == {"generic"}
+    assert {r["split"] for r in ordinary} == {"train", "dev"}
+    kinds = Counter(r["template"].split(":")[1] for r in ordinary)
+    assert kinds["x-ordinary-sell"] > 500 and kinds["x-ordinary-listing"] > 500
+    # As many ordinary sales posts as cue-less wildlife sell offers in the extra rows.
+    offers = [r for r in rows if ":x-sell:" in r["template"] and r["label"] == "wildlife"]
+    assert len(ordinary) >= len(offers)

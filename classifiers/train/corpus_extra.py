@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.train.corpus import DATA_DIR, _contact, legacy_sorted, tag
+from classifiers.train.corpus_ordinary import ordinary_rows
 from classifiers.train.obfuscate import obfuscate
 
 EXTRA_DIR = DATA_DIR / "extra"
@@ -143,6 +144,8 @@ def _language_rows(spec: dict[str, Any], extra: dict[str, Any], rng: random.Rand
             add(kind, rng.choice(products[com]), "clean", None, "other", kind, 0.05)
     for text in extra.get("media", []):
         rows.append(_media_row(spec, text))
+    # Own rng inside, so the rows above (and later languages' draws) do not move.
+    rows += ordinary_rows(spec, extra, _Styler(spec, extra, rng))
     return rows
 
 
@@ -179,6 +182,11 @@ def extra_rows(specs: list[dict[str, Any]], taken: set[tuple[str, str]]) -> list
                 continue
             taken.add(key)
             n += 1
-            split = row["held_out"] or ("dev" if rng.random() < DEV_SHARE else "train")
+            # Ordinary rows bring their split (own rng), so the shared draws do not move.
+            split = (
+                row["held_out"]
+                or row.get("split")
+                or ("dev" if rng.random() < DEV_SHARE else "train")
+            )
             out.append({"id": f"{tag(spec)}-x{n:04d}", **row, "split": split})
     return out
