@@ -123,11 +123,6 @@ def detect(listings: Sequence[Listing], classifier: Classifier) -> list[Detectio
     return detections
 
 
-def classify_and_alert(listings: Sequence[Listing], comps: Components) -> tuple[int, int]:
-    """Classify listings, store detections, raise alerts. Returns (classified, new alerts)."""
-    return store_and_alert(listings, detect(listings, comps.classifier), comps)
-
-
 def store_and_alert(
     listings: Sequence[Listing], detections: Sequence[Detection], comps: Components
 ) -> tuple[int, int]:
