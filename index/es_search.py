@@ -26,15 +26,12 @@ Design notes
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from index.base import FACET_FIELDS, AlertFilter, SearchQuery, check_histogram
 from index.es_mappings import HL_END, HL_START
+from index.query_terms import NO_SPACE_SCRIPT, query_terms
 
-MAX_TERMS = 16
-MAX_TERM_CHARS = 64
 MAX_LIMIT = 1000
 MAX_FACET_BUCKETS = 100
 HISTOGRAM_AGG = "histogram"
@@ -42,26 +39,12 @@ TEXT_FIELDS = ("title", "text", "seller")
 FACET_ES_FIELDS = {name: name for name in FACET_FIELDS}
 _EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
 # Scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK): as in SQLite.
-_NO_SPACE_SCRIPT = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
-)
 _MATCH_NOTHING: dict[str, Any] = {"bool": {"must_not": [{"match_all": {}}]}}
-
-
-def _trim(term: str) -> str:
-    """Drop leading/trailing punctuation, symbols and spaces (keep combining marks)."""
-    start, end = 0, len(term)
-    while start < end and unicodedata.category(term[start])[0] in "PSZC":
-        start += 1
-    while end > start and unicodedata.category(term[end - 1])[0] in "PSZC":
-        end -= 1
-    return term[start:end]
 
 
 def term_clause(term: str) -> dict[str, Any]:
     """One required term: a phrase in any text field (see the module docstring)."""
-    if _NO_SPACE_SCRIPT.search(term):
+    if NO_SPACE_SCRIPT.search(term):
         grams = [{"match_phrase": {f"{field}.grams": term}} for field in TEXT_FIELDS]
         boosts = [{"match": {f"{f}.{sub}": term}} for f in TEXT_FIELDS for sub in ("cjk", "thai")]
         return {
@@ -74,11 +57,7 @@ def term_clause(term: str) -> dict[str, Any]:
 
 
 def text_clauses(text: str) -> list[dict[str, Any]]:
-    terms = []
-    for raw in text.split()[:MAX_TERMS]:
-        term = _trim(raw[:MAX_TERM_CHARS])
-        if any(ch.isalnum() for ch in term):
-            terms.append(term)
+    terms = query_terms(text)
     if not terms:
         return [_MATCH_NOTHING]
     return [term_clause(t) for t in terms]
@@ -86,8 +65,8 @@ def text_clauses(text: str) -> list[dict[str, Any]]:
 
 def _highlight_subfields(text: str) -> tuple[str, ...]:
     """Highlight only the sub-fields the query's terms can match (highlighting is costly)."""
-    spaced = any(not _NO_SPACE_SCRIPT.search(t) for t in text.split())
-    unspaced = bool(_NO_SPACE_SCRIPT.search(text))
+    spaced = any(not NO_SPACE_SCRIPT.search(t) for t in text.split())
+    unspaced = bool(NO_SPACE_SCRIPT.search(text))
     return ("",) * spaced + (".grams",) * unspaced
 
 

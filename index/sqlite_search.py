@@ -27,7 +27,6 @@ Design notes
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -39,16 +38,11 @@ from index.base import (
     SearchQuery,
     check_histogram,
 )
+from index.query_terms import MAX_TERM_CHARS, MAX_TERMS, NO_SPACE_SCRIPT, query_terms
 
 HL_START, HL_END, ELLIPSIS = HIGHLIGHT_START, HIGHLIGHT_END, "…"
-MAX_TERMS = 16
-MAX_TERM_CHARS = 64
 MAX_LIMIT = 1000
 
-_NO_SPACE_SCRIPT = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
-)
 _MARKER_SWAP = str.maketrans({HL_START: "‹", HL_END: "›"})
 
 # Facet / filter name → listings column (``lang`` is generated: detection, else hint).
@@ -58,22 +52,12 @@ _EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id
 
 def needs_trigrams(*texts: str | None) -> bool:
     """Whether any text is written (partly) in a script without word spaces."""
-    return any(t and _NO_SPACE_SCRIPT.search(t) for t in texts)
+    return any(t and NO_SPACE_SCRIPT.search(t) for t in texts)
 
 
 def index_text(value: str | None) -> str:
     """What goes into an FTS content column: the text with our marker characters swapped."""
     return (value or "").translate(_MARKER_SWAP)
-
-
-def _trim(term: str) -> str:
-    """Drop leading/trailing punctuation, symbols and spaces (keep combining marks)."""
-    start, end = 0, len(term)
-    while start < end and unicodedata.category(term[start])[0] in "PSZC":
-        start += 1
-    while end > start and unicodedata.category(term[end - 1])[0] in "PSZC":
-        end -= 1
-    return term[start:end]
 
 
 def _quoted(term: str) -> str:
@@ -111,11 +95,8 @@ def plan_text(text: str) -> TextPlan:
     words: list[str] = []
     trigrams: list[str] = []
     scans: list[str] = []
-    for raw in _clean(text[: MAX_TERMS * (MAX_TERM_CHARS + 1)]).split()[:MAX_TERMS]:
-        term = _trim(raw[:MAX_TERM_CHARS])
-        if not any(ch.isalnum() for ch in term):
-            continue
-        if _NO_SPACE_SCRIPT.search(term):
+    for term in query_terms(_clean(text[: MAX_TERMS * (MAX_TERM_CHARS + 1)])):
+        if NO_SPACE_SCRIPT.search(term):
             (trigrams if len(term) >= 3 else scans).append(term)
         else:
             words.append(term)
