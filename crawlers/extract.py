@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.parsing import (
     html_to_text,
     normalise_lang,

@@ -37,7 +37,8 @@ from elasticsearch import Elasticsearch
 
 from alerts.base import STATES, Alert, AuditEntry, ConflictError, UnknownAlertError
 from classifiers.base import Detection
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 from index import es_admin
 from index.base import (
     AlertFilter,

@@ -28,7 +28,7 @@ from typing import Any
 import elasticsearch as es
 from elasticsearch import Elasticsearch
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from index import es_admin
 from index.base import StoreUnavailableError
 from index.es_bulk import Rejected, Unavailable, classify

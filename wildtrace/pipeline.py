@@ -19,7 +19,8 @@ from typing import Any
 
 from alerts.rules import AlertRule, ThresholdRule, apply_rules
 from classifiers.base import Classifier, Detection, TextDoc
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
 from index.base import Store, StoreUnavailableError
