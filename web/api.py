@@ -1,10 +1,14 @@
 """The JSON API under ``/api/``: alerts, state changes, search, histograms, stats, exports.
 
 Stable shapes: lists are ``{"total", "items"}``; errors are ``{"error", "detail"}`` with
-404 (unknown alert), 409 (version moved on; the current alert is included so the client
-can re-read and retry) or 422 (bad input). State changes must be sent as JSON: a
+401 (not signed in), 403 (role, or CSRF), 404 (unknown alert), 409 (version moved on;
+the current alert is included so the client can re-read and retry) or 422 (bad input).
+
+Every route but ``/healthz`` needs a desk account: a bearer token (``wildtrace users
+token``) or a browser session. The actor of a state change is that account. From a
+session a state change needs the ``X-CSRF-Token`` header, and it must be sent as JSON (a
 cross-site form cannot send ``application/json`` without a CORS preflight, which this app
-never grants.
+never grants).
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from alerts.base import STATES, Alert, ConflictError, UnknownAlertError
+from alerts.base import Alert, ConflictError, UnknownAlertError
 from index.base import AlertFilter, Store
+from web.auth import Desk, check_csrf
 from web.export import MAX_EXPORT_ROWS, alerts_to_csv, alerts_to_jsonl
 from web.params import (
     AlertListParams,
@@ -34,7 +39,7 @@ from web.queries import (
     search_to_dict,
     state_counts,
 )
-from web.security import same_origin
+from web.triage import apply, parse_change
 
 router = APIRouter()
 
@@ -50,9 +55,9 @@ def error(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
 
 class StateChange(BaseModel):
     state: str = Field(max_length=40)
-    actor: str = Field(min_length=1, max_length=100)
     expected_version: int = Field(ge=1)
     note: str = Field(default="", max_length=2000)
+    reason: str | None = Field(default=None, max_length=40)
 
 
 @router.get("/healthz")
@@ -61,7 +66,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/api/alerts")
-def list_alerts(request: Request, params: Annotated[AlertListParams, Depends()]) -> Any:
+def list_alerts(request: Request, params: Annotated[AlertListParams, Depends()], me: Desk) -> Any:
     store = _store(request)
     try:
         flt = params.alert_filter(
@@ -98,18 +103,18 @@ def _export(
 
 
 @router.get("/api/alerts.csv")
-def export_csv(request: Request, params: Annotated[AlertParams, Depends()]) -> Response:
+def export_csv(request: Request, params: Annotated[AlertParams, Depends()], me: Desk) -> Response:
     return _export(request, params, alerts_to_csv, "text/csv; charset=utf-8", "alerts.csv")
 
 
 @router.get("/api/alerts.jsonl")
-def export_jsonl(request: Request, params: Annotated[AlertParams, Depends()]) -> Response:
+def export_jsonl(request: Request, params: Annotated[AlertParams, Depends()], me: Desk) -> Response:
     media_type = "application/x-ndjson; charset=utf-8"
     return _export(request, params, alerts_to_jsonl, media_type, "alerts.jsonl")
 
 
 @router.get("/api/alerts/{alert_id}")
-def get_alert(request: Request, alert_id: str) -> Any:
+def get_alert(request: Request, alert_id: str, me: Desk) -> Any:
     bundle = alert_bundle(_store(request), alert_id)
     if bundle is None:
         return error(404, "not_found", f"no alert {alert_id!r}")
@@ -117,30 +122,28 @@ def get_alert(request: Request, alert_id: str) -> Any:
 
 
 @router.post("/api/alerts/{alert_id}/state")
-def change_state(request: Request, alert_id: str, change: Annotated[StateChange, Body()]) -> Any:
-    if not same_origin(request):
-        return error(403, "forbidden", "cross-site request refused")
-    if change.state not in STATES:
-        return error(422, "bad_state", f"state must be one of {', '.join(STATES)}")
+def change_state(
+    request: Request, alert_id: str, change: Annotated[StateChange, Body()], me: Desk
+) -> Any:
+    check_csrf(request, me, None)
+    try:
+        wanted = parse_change(change.model_dump(exclude_none=True))
+    except BadRequest as exc:
+        return error(422, "bad_state", str(exc))
     store = _store(request)
     try:
-        alert = store.set_alert_state(
-            alert_id,
-            change.state,
-            actor=change.actor,
-            expected_version=change.expected_version,
-            note=change.note,
-        )
+        apply(store, alert_id, wanted, actor=me.user.username, version=change.expected_version)
     except UnknownAlertError:
         return error(404, "not_found", f"no alert {alert_id!r}")
     except ConflictError as exc:
         current = store.get_alert(alert_id)
         return error(409, "conflict", str(exc), alert=current.to_dict() if current else None)
-    return alert.to_dict()
+    alert = store.get_alert(alert_id)
+    return alert.to_dict() if alert else error(404, "not_found", f"no alert {alert_id!r}")
 
 
 @router.get("/api/search")
-def search(request: Request, params: Annotated[SearchListParams, Depends()]) -> Any:
+def search(request: Request, params: Annotated[SearchListParams, Depends()], me: Desk) -> Any:
     query = params.search_query(limit=params.limit, offset=params.offset)
     return search_to_dict(_store(request).search(query))
 
@@ -152,6 +155,7 @@ def histogram(
     # dependencies before its own parameters, so ``field`` and ``interval`` stay first.
     buckets: Annotated[HistogramParams, Depends()],
     params: Annotated[SearchParams, Depends()],
+    me: Desk,
 ) -> Any:
     """Listings per UTC ``interval`` of a listing date, with the search filters; empty
     buckets are omitted (see ``Store.date_histogram``)."""
@@ -170,6 +174,6 @@ def histogram(
 
 
 @router.get("/api/stats")
-def stats(request: Request) -> Any:
+def stats(request: Request, me: Desk) -> Any:
     store = _store(request)
     return {"counts": store.counts(), "alerts_by_state": state_counts(store, AlertFilter())}

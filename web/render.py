@@ -115,3 +115,16 @@ def snippet(text: str) -> Markup:
         pos = match.end()
     pieces.append(escape(text[pos:]))
     return Markup("").join(pieces)
+
+
+def when(iso: str | None, empty: str = "—") -> Markup:
+    """A stored UTC time as ``<time>``: readable UTC in the page ("2026-11-30 19:15 UTC"),
+    the exact UTC value on hover; ``/static/desk.js`` rewrites the text into the
+    reader's local time (the hover keeps UTC)."""
+    if not iso:
+        return Markup('<span class="muted">{}</span>').format(empty)
+    text = iso.strip()
+    readable = text[:16].replace("T", " ") + " UTC" if len(text) >= 16 else text
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        text, text[:19].replace("T", " ") + " UTC", readable
+    )

@@ -24,6 +24,7 @@ from wildtrace import pipeline
 from wildtrace.config import Settings
 from wildtrace.reports import describe_demo_result, summarize
 from wildtrace.scheduler import make_scheduler, sync_jobs
+from wildtrace.web_app import build_web_app, ensure_first_admin, open_accounts
 
 log = logging.getLogger(__name__)
 
@@ -85,20 +86,25 @@ def _wait_for_signal() -> None:
 
 
 def run_forever(settings: Settings, sources: list[str] | None, config_path: str | None) -> int:
-    from web.app import create_app
     from web.server import start_in_thread
 
     with ExitStack() as stack:
         stack.enter_context(demo_sites(settings))
         store = pipeline.open_store(settings)
         stack.callback(store.close)
+        accounts = open_accounts(settings)
+        stack.callback(accounts.close)
         web = start_in_thread(
-            create_app(store, page_size=settings.web.page_size),
-            settings.web.host,
-            settings.web.port,
+            build_web_app(settings, store, accounts), settings.web.host, settings.web.port
         )
         stack.callback(web.stop)
         _progress(f"alert queue: {web.url}/")
+        first: list[str] = []  # said now, and again at the end where it is not scrolled away
+        ensure_first_admin(
+            accounts, lambda line: first.append(f"{line}; sign in at {web.url}/login")
+        )
+        for line in first:
+            _progress(line)
         with pipeline.open_components(settings) as comps:
             pipeline.crawl_sources(comps, sources, progress=_progress)
         if settings.scheduler.enabled:
@@ -110,6 +116,8 @@ def run_forever(settings: Settings, sources: list[str] | None, config_path: str 
             stack.callback(scheduler.shutdown, wait=False)
             jobs = sync_jobs(scheduler, pipeline.schedules(settings, sources), config_path)
             _progress(f"scheduler: {len(jobs)} source(s) on their schedules")
+        for line in first:
+            _progress(line)
         _progress(f"open the alert queue: {web.url}/   (Ctrl-C stops)")
         _wait_for_signal()
     return 0

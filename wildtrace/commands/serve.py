@@ -12,23 +12,27 @@ either way.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from wildtrace import pipeline
 from wildtrace.commands._signals import until_stopped
 from wildtrace.config import Settings
+from wildtrace.web_app import build_web_app, ensure_first_admin, open_accounts
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    from web.app import create_app
     from web.server import serve
 
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
     store = pipeline.open_store(settings)
+    accounts = open_accounts(settings)
     try:
+        ensure_first_admin(accounts, lambda line: print(line, file=sys.stderr, flush=True))
         with until_stopped():
-            serve(create_app(store, page_size=settings.web.page_size), host, port)
+            serve(build_web_app(settings, store, accounts), host, port)
     finally:
+        accounts.close()
         store.close()
     return 0
 
