@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -52,6 +52,13 @@ TEXT: dict[str, Any] = {
         "grams": {"type": "text", "analyzer": "wt_bigrams"},
     },
 }
+# v2: the folded forms of title, text and seller (``index/query_terms.py``): words kept
+# with their accents (an accented query must match accents), bigrams for substrings.
+FOLDED: dict[str, Any] = {
+    "type": "text",
+    "analyzer": "wt_words",
+    "fields": {"grams": {"type": "text", "analyzer": "wt_bigrams"}},
+}
 ANALYSIS: dict[str, Any] = {
     # The standard tokenizer keeps "d'éléphant" as one word; SQLite's unicode61 splits it.
     "char_filter": {
@@ -64,6 +71,12 @@ ANALYSIS: dict[str, Any] = {
             "tokenizer": "standard",
             "char_filter": ["wt_apostrophes"],
             "filter": ["lowercase", "asciifolding"],
+        },
+        "wt_words": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "char_filter": ["wt_apostrophes"],
+            "filter": ["lowercase"],
         },
         "wt_bigrams": {"type": "custom", "tokenizer": "wt_bigram", "filter": ["lowercase"]},
     },
@@ -98,6 +111,8 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "title": TEXT,
         "text": TEXT,
         "seller": TEXT,
+        "folded": FOLDED,
+        "plain": FOLDED,
         **_DETECTION_FIELDS,
         "det_lang": KEYWORD,
         "lang": KEYWORD,

@@ -25,6 +25,7 @@ from index import es_search
 from index.base import AlertFilter, SearchHit, SearchQuery, SearchResult, StoredListing
 from index.es_mappings import alias_name, doc_id
 from index.es_writes import Writer
+from index.query_terms import Clause, highlight, parse
 
 
 def stored_from_source(src: dict[str, Any]) -> StoredListing:
@@ -107,10 +108,8 @@ class Reader:
             if h["_source"].get("label")
         ]
         dets = self.detections(scored) if scored else {}
-        hits = tuple(
-            SearchHit(s, dets.get(s.listing.key), es_search.highlights(h))
-            for s, h in zip(stored, raw, strict=True)
-        )
+        clauses = parse(query.text) if query.text and query.text.strip() else []
+        hits = tuple(SearchHit(s, dets.get(s.listing.key), _highlights(s, clauses)) for s in stored)
         return SearchResult(int(resp["hits"]["total"]["value"]), hits, es_search.facets(resp.body))
 
     def date_histogram(
@@ -163,3 +162,11 @@ class Reader:
             "alerts": count("alerts"),
             "removed": count("listings", {"exists": {"field": "removed_at"}}),
         }
+
+
+def _highlights(stored: StoredListing, clauses: list[Clause]) -> tuple[str, ...]:
+    """Title, then text: made from the original text, as in SQLite (``query_terms``)."""
+    if not clauses:
+        return ()
+    found = (highlight(t, clauses) for t in (stored.listing.title, stored.listing.text))
+    return tuple(h for h in found if h)

@@ -41,6 +41,7 @@ from index.base import (
     StoredListing,
     UpsertResult,
 )
+from index.query_terms import highlight
 from index.sqlite_schema import migrate
 
 _HIT_COLUMNS = (
@@ -103,6 +104,8 @@ class SqliteStore:
         conn = self._conn()
         conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
+        with self._write() as tx:
+            listing_ops.fold_unfolded(tx)
 
     def close(self) -> None:
         with self._lock:
@@ -155,7 +158,7 @@ class SqliteStore:
                 search_sql.facet_sql(sql, tuple(query.facets)), sql.params
             ).fetchall()
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS}, {sql.highlight_sql} FROM {sql.from_sql} "
+                f"SELECT {_HIT_COLUMNS} FROM {sql.from_sql} "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
                 "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
                 f"WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?",
@@ -181,13 +184,9 @@ class SqliteStore:
     @staticmethod
     def _hit(row: sqlite3.Row, sql: search_sql.SearchSql) -> SearchHit:
         stored = listing_ops.stored_listing(row)
-        highlights = [h for h in row[7:9] if h and search_sql.HL_START in h]
-        for term in sql.scans:
-            for text in (stored.listing.title, stored.listing.text):
-                found = search_sql.scan_highlight(search_sql.index_text(text), term)
-                if found:
-                    highlights.append(found)
-                    break
+        listing = stored.listing
+        found = (highlight(t, sql.clauses) for t in (listing.title, listing.text))
+        highlights = [h for h in found if h] if sql.clauses else []
         detection = Detection.from_dict(json.loads(row["detection"])) if row["detection"] else None
         return SearchHit(stored=stored, detection=detection, highlights=tuple(highlights))
 
