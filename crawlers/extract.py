@@ -77,7 +77,7 @@ def canonical_xml(item: Selector) -> bytes:
     root = item.root
     if not isinstance(root, etree._Element):
         return str(root).encode()
-    return etree.tostring(root, method="c14n", exclusive=True)
+    return bytes(etree.tostring(root, method="c14n", exclusive=True))
 
 
 def _first(values: Values, name: str) -> Any:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date
 
 from alerts.base import Alert
 from index.base import AlertFilter, Store, StoredListing
@@ -93,7 +93,7 @@ def parse_date(value: str | None, name: str) -> str | None:
     if value is None or not value.strip():
         return None
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d").strftime("%Y-%m-%d")
+        return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError:
         raise BadRequest(f"{name} must be a date like 2026-11-30") from None
 

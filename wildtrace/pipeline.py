@@ -59,6 +59,16 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
+@contextmanager
+def store_session(settings: Settings) -> Iterator[Store]:
+    """The configured backend, open for the ``with`` body and closed after it."""
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 @lru_cache(maxsize=4)
 def make_classifier(
     kind: str, *, model_dir: str = "", threshold: float | None = None, cascade: bool = True
@@ -168,7 +178,7 @@ def ingest(
             continue
         try:
             detections = detect(to_classify, comps.classifier)
-        except Exception as exc:  # noqa: BLE001 - a failing model must not stop the crawl
+        except Exception as exc:  # a failing model must not stop the crawl
             log.exception("classifier failed on %d listings of %s", len(to_classify), source)
             report.errors += 1
             if len(report.error_samples) < 20:
@@ -308,7 +318,7 @@ def crawl_sources(
             report = crawl_and_ingest(
                 profile, comps, base_url=urls.get(profile.name), progress=progress
             )
-        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
+        except Exception as exc:  # one broken source must not stop the run
             log.exception("source %s failed", profile.name)
             report = SourceReport(profile.name, errors=1, error_samples=[{"error": repr(exc)}])
         reports.append(report)
