@@ -25,6 +25,9 @@ from index.sqlite import SqliteStore
 from web.app import create_app
 from web.render import highlight, safe_href, snippet
 from web.server import start_in_thread
+from web_accounts import PASSWORD, make_accounts, sign_in
+
+from accounts.sqlite import SqliteAccounts
 
 XSS_TITLE = '<script>alert(1)</script> ivory "><img src=x onerror=alert(2)>'
 XSS_TEXT = 'Genuine tusk <script>alert(3)</script> =HYPERLINK("http://evil") whatsapp me'
@@ -113,8 +116,17 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture
-def client(store: SqliteStore) -> Iterator[TestClient]:
-    with TestClient(create_app(store, page_size=5, title="wt-test")) as test_client:
+def accounts(tmp_path: Path) -> Iterator[SqliteAccounts]:
+    acc = make_accounts(tmp_path)
+    yield acc
+    acc.close()
+
+
+@pytest.fixture
+def client(store: SqliteStore, accounts: SqliteAccounts) -> Iterator[TestClient]:
+    app = create_app(store, accounts=accounts, page_size=5, title="wt-test")
+    with TestClient(app) as test_client:
+        sign_in(test_client, "ana")
         yield test_client
 
 
@@ -132,15 +144,15 @@ def test_queue_lists_alerts_by_score_with_counts_sellers_and_pages(
     page1 = client.get("/")
     assert page1.status_code == 200
     html = page1.text
-    assert html.count('<tr class="state-new">') == 5
+    assert html.count('<tr class="state-new"') == 5
     scores = [float(s) for s in re.findall(r'<td class="num">([0-9.]+)</td>', html)]
     assert scores == sorted(scores, reverse=True) and scores[0] == pytest.approx(0.78, abs=0.01)
     assert 'new <span class="count">12</span>' in html
     assert "Page 1 of 3" in html and 'rel="next" href="?page=2"' in html
     # seller11 has listings 2, 5, 8, 11 -> 4 alerts; the count is shown next to it.
-    assert '>seller2</a> <span class="count">4</span>' in html
+    assert '>seller2</a> <span class="count" title="alerts by this seller">4</span>' in html
     last = client.get("/", params={"page": 3}).text
-    assert last.count('<tr class="state-new">') == 2 and 'rel="prev"' in last
+    assert last.count('<tr class="state-new"') == 2 and 'rel="prev"' in last
 
 
 def test_queue_filters_by_state_source_commodity_and_seller(
@@ -179,7 +191,11 @@ def test_detail_shows_listing_detection_reasons_versions_and_history(
     assert "2024-05-02T00:00:00.000000Z" in html and "2024-05-03T00:00:00Z" in html
     assert f"{1:064x}" in html
     assert "ana" in html and "looks real" in html and 'name="expected_version" value="2"' in html
-    assert "image 1" in html
+    # Images not captured as evidence are named, never loaded from the live site.
+    assert (
+        "not captured" in html
+        and '<code class="unsafe-url">https://bazaar.example/img/1.jpg' in html
+    )
     assert client.get("/alerts/nope").status_code == 404
 
 
@@ -203,7 +219,7 @@ def test_hostile_listing_is_escaped_and_never_linked(
         client.get("/search", params={"q": "tusk"}),
     ]
     for response in pages:
-        html = response.text
+        html = response.text.replace('<script src="/static/desk.js" defer></script>', "")
         assert response.status_code == 200
         assert (
             "<script" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
@@ -215,7 +231,8 @@ def test_hostile_listing_is_escaped_and_never_linked(
     detail = pages[1].text
     assert '<mark title="reason 1">&lt;script&gt;alert(3)&lt;/sc</mark>' in detail
     assert '<code class="unsafe-url">javascript:alert(document.cookie)</code>' in detail
-    assert '<a class="image-link" href="https://ok.example/a.jpg"' in detail
+    assert '<code class="unsafe-url">https://ok.example/a.jpg</code>' in detail
+    assert "https://ok.example/a.jpg" not in hrefs(detail)  # the live site is never linked
     assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in detail
 
 
@@ -224,17 +241,27 @@ def test_state_form_changes_state_and_reports_conflicts(
 ) -> None:
     (alert,) = populate(store, standard_pairs(1))
     url = f"/alerts/{alert.id}/state"
-    form = {"state": "escalated", "actor": "ana", "expected_version": "1", "note": "seller network"}
+    token = client.headers["X-CSRF-Token"]
+    form = {
+        "state": "escalated",
+        "csrf_token": token,
+        "expected_version": "1",
+        "note": "seller network",
+    }
     done = client.post(url, data=form, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == f"/alerts/{alert.id}"
     current = store.get_alert(alert.id)
     assert current is not None and (current.state, current.version) == ("escalated", 2)
     assert [h.note for h in store.alert_history(alert.id)][-1] == "seller network"
-    stale = client.post(url, data={**form, "state": "dismissed"})
+    stale = client.post(url, data={**form, "state": "triaged"})
     assert stale.status_code == 409 and "Someone changed this alert" in stale.text
+    assert "seller network</textarea>" in stale.text  # the typed note is kept
     assert store.get_alert(alert.id).state == "escalated"  # type: ignore[union-attr]
     assert client.post(url, data={**form, "state": "gone"}).status_code == 422
-    assert client.post(url, data={**form, "actor": " "}).status_code == 422
+    undismissable = client.post(url, data={**form, "expected_version": "2", "state": "dismissed"})
+    assert undismissable.status_code == 422  # dismissing needs a reason
+    no_token = client.post(url, data={**form, "expected_version": "2", "csrf_token": "x"})
+    assert no_token.status_code == 403
     assert client.post("/alerts/nope/state", data=form).status_code == 404
     cross = client.post(
         url, data={**form, "expected_version": "2"}, headers={"origin": "http://evil.example"}
@@ -287,7 +314,7 @@ def test_api_alert_detail_and_state_changes(store: SqliteStore, client: TestClie
     assert [h["action"] for h in body["history"]] == ["created"]
     assert body["versions"][0]["content_hash"] == body["listing"]["content_hash"]
     url = f"/api/alerts/{alert.id}/state"
-    change = {"state": "confirmed", "actor": "ana", "expected_version": 1, "note": "n"}
+    change = {"state": "confirmed", "expected_version": 1, "note": "n"}
     ok = client.post(url, json=change)
     assert ok.status_code == 200 and ok.json()["state"] == "confirmed" and ok.json()["version"] == 2
     conflict = client.post(url, json=change)
@@ -370,18 +397,22 @@ def test_exports_neutralise_hostile_cells(store: SqliteStore, client: TestClient
 # -- the real server -----------------------------------------------------------------
 
 
-def test_real_uvicorn_server_in_a_thread_on_port_zero(store: SqliteStore) -> None:
+def test_real_uvicorn_server_in_a_thread_on_port_zero(store: SqliteStore, tmp_path: Path) -> None:
     populate(store, standard_pairs(3))
-    handle = start_in_thread(create_app(store), "127.0.0.1", 0)
+    accounts = make_accounts(tmp_path)
+    token = accounts.new_token("ana", "test")
+    handle = start_in_thread(create_app(store, accounts=accounts), "127.0.0.1", 0)
     try:
         assert handle.port > 0 and handle.url == f"http://127.0.0.1:{handle.port}"
-        with httpx.Client(base_url=handle.url, timeout=10) as http:
+        auth = {"authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=handle.url, timeout=10, headers=auth) as http:
             page = http.get("/")
             assert page.status_code == 200 and "carved bangle 2" in page.text
             assert page.headers["content-security-policy"].startswith("default-src 'self'")
             assert http.get("/api/alerts").json()["total"] == 3
     finally:
         handle.stop()
+        accounts.close()
     assert not handle.thread.is_alive()
     with pytest.raises(httpx.ConnectError):
         httpx.get(handle.url + "/healthz", timeout=2)

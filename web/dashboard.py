@@ -49,7 +49,7 @@ def stacked_bars(series: Series, *, width: int = 640, height: int = 180, title: 
     ]
     for i, label in enumerate(series.labels):
         x = 36 + i * (bar_w + 4)
-        y = height + 10
+        y: float = height + 10
         for k, (name, counts) in enumerate(series.parts.items()):
             h = counts[i] / top * (height - 10)
             if counts[i]:

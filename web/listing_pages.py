@@ -7,6 +7,8 @@ their note, as a move to ``triaged``: a person has looked at it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -34,7 +36,7 @@ def full_text_of(stored: StoredListing | None) -> str:
     return TextDoc(id=listing.key, title=listing.title, text=listing.text).full_text
 
 
-def listing_context(store: Store, key: str) -> dict[str, object]:
+def listing_context(store: Store, key: str) -> dict[str, Any]:
     """What the listing panel shows (shared by the listing and the alert pages)."""
     stored = store.get_listing(key)
     detection = store.get_detection(key)
