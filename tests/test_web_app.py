@@ -16,7 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from web_accounts import make_accounts, sign_in
 
+from accounts.sqlite import SqliteAccounts
 from alerts.base import Alert, alert_id_for
 from alerts.rules import ThresholdRule, apply_rules
 from classifiers.base import LABEL_CLEAN, LABEL_WILDLIFE, Detection, Reason, TextDoc
@@ -25,9 +27,6 @@ from index.sqlite import SqliteStore
 from web.app import create_app
 from web.render import highlight, safe_href, snippet
 from web.server import start_in_thread
-from web_accounts import PASSWORD, make_accounts, sign_in
-
-from accounts.sqlite import SqliteAccounts
 
 XSS_TITLE = '<script>alert(1)</script> ivory "><img src=x onerror=alert(2)>'
 XSS_TEXT = 'Genuine tusk <script>alert(3)</script> =HYPERLINK("http://evil") whatsapp me'

@@ -32,8 +32,8 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "list":
             for u in accounts.list_users():
                 state = "disabled" if u.disabled else "active"
-                sources = f" sources={','.join(u.sources)}" if u.sources else ""
-                print(f"{u.username}\t{u.role}\t{state}\t{u.display_name}{sources}")
+                bound = f" sources={','.join(u.sources)}" if u.sources else ""
+                print(f"{u.username}\t{u.role}\t{state}\t{u.display_name}{bound}")
             return 0
         if not args.name:
             raise AccountError(f"users {args.action} needs a NAME")
