@@ -199,7 +199,10 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
     assert "Genuine R.H.I.N.O horn, whole" in page.title()
     img = page.locator("img.evidence-image").first
     img.wait_for()
-    assert page.evaluate("(el) => el.naturalWidth", img.element_handle()) == 40
+    img.scroll_into_view_if_needed()
+    handle = img.element_handle()
+    page.wait_for_function("(el) => el.complete && el.naturalWidth > 0", arg=handle)
+    assert page.evaluate("(el) => el.naturalWidth", handle) == 40  # the PNG's real width
     assert "/evidence/" in (img.get_attribute("src") or "")
     assert "SHA-256" in page.locator("ul.images figcaption").first.inner_text()
     shot(page, "03-alert")
@@ -214,9 +217,15 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
     assert "ana" in audit and "same number as on tradepost" in audit
     shot(page, "04-alert-escalated")
 
-    # The captured page, as text: its script is shown, never run.
+    # The captured page, as text and in a sandboxed frame: its script is shown, never run.
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.click("a.evidence-link")
     assert "<script>alert(1)</script>" in page.locator("pre.raw-page").inner_text()
+    frame = page.frame_locator("iframe.evidence-frame")
+    assert frame.locator("h1").inner_text() == "Genuine R.H.I.N.O horn, whole"
+    page.wait_for_timeout(300)
+    assert dialogs == []
     shot(page, "05-evidence")
 
     # Dismiss another alert with a reason.
