@@ -46,10 +46,6 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
 """
-# A hash to verify against when the user does not exist, so a wrong name costs the same
-# time as a wrong password (no user enumeration by timing).
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("not a real password, never matches")
 
 
 def _sha(value: str) -> str:
@@ -59,8 +55,12 @@ def _sha(value: str) -> str:
 class SqliteAccounts:
     """``accounts.base.Accounts`` over one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, hasher: PasswordHasher | None = None) -> None:
+        """``hasher``: argon2id with ``argon2-cffi``'s defaults (RFC 9106's low-memory
+        profile) unless given; tests pass cheaper, still real, parameters."""
         self.path = Path(path)
+        self._hasher = hasher or PasswordHasher()
+        self._dummy: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -82,7 +82,7 @@ class SqliteAccounts:
         check_username(username)
         check_password(password)
         check_role(role, sources)
-        digest = _HASHER.hash(password)
+        digest = self._hasher.hash(password)
         with self._lock:
             try:
                 self._db.execute(
@@ -169,7 +169,7 @@ class SqliteAccounts:
             row = self._db.execute(
                 "SELECT password_hash, disabled FROM users WHERE username = ?", (username,)
             ).fetchone()
-        ok = self._verify(row[0] if row else _DUMMY_HASH, password[:2048])
+        ok = self._verify(row[0] if row else self._dummy_hash(), password[:2048])
         if not ok or row is None or row[1]:
             with self._lock:
                 self._db.executemany(
@@ -179,10 +179,16 @@ class SqliteAccounts:
             return None
         return self._new_session(username)
 
-    @staticmethod
-    def _verify(digest: str, password: str) -> bool:
+    def _dummy_hash(self) -> str:
+        """A hash to verify against when the user does not exist, so a wrong name costs
+        the same time as a wrong password (no user enumeration by timing)."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy
+
+    def _verify(self, digest: str, password: str) -> bool:
         try:
-            return _HASHER.verify(digest, password)
+            return self._hasher.verify(digest, password)
         except (VerificationError, InvalidHashError):
             return False
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from web_accounts import CHEAP
 
 from accounts.base import MAX_FAILURES, AccountError, TooManyAttempts
 from accounts.sqlite import SqliteAccounts
@@ -20,7 +21,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def accounts(tmp_path: Path) -> Iterator[SqliteAccounts]:
-    acc = SqliteAccounts(tmp_path / "accounts.db")
+    acc = SqliteAccounts(tmp_path / "accounts.db", hasher=CHEAP)
     acc.add_user("ana", PASSWORD, "investigator", display_name="Ana")
     yield acc
     acc.close()

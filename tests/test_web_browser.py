@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from web_accounts import CHEAP
 
 from accounts.sqlite import SqliteAccounts
 from classifiers.base import LABEL_WILDLIFE, Detection, Reason, TextDoc
@@ -146,7 +147,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
     from alerts.rules import ThresholdRule, apply_rules
 
     store.upsert_alerts(apply_rules([ThresholdRule(0.5)], [(r[0], _detection(*r)) for r in rows]))
-    accounts = SqliteAccounts(tmp / "accounts.db")
+    accounts = SqliteAccounts(tmp / "accounts.db", hasher=CHEAP)
     accounts.add_user("ana", PASSWORD, "investigator", display_name="Ana Investigator")
     handle = start_in_thread(create_app(store, accounts=accounts, evidence_reader=evidence))
     yield handle

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from accounts.sqlite import SqliteAccounts
@@ -24,8 +25,12 @@ USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+# Real argon2id, with cheaper parameters than production so the suite stays quick.
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def make_accounts(directory: Path) -> SqliteAccounts:
-    accounts = SqliteAccounts(directory / "accounts.db")
+    accounts = SqliteAccounts(directory / "accounts.db", hasher=CHEAP)
     for name, (role, display, sources) in USERS.items():
         accounts.add_user(name, PASSWORD, role, display_name=display, sources=sources)
     return accounts

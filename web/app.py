@@ -34,7 +34,15 @@ from index.base import Store
 from web import api, dashboard, evidence, listing_pages, login, pages
 from web.auth import Refused
 from web.evidence import EvidenceReader
-from web.render import highlight, query_string, safe_href, snippet, span_text, when
+from web.render import (
+    highlight,
+    query_string,
+    safe_href,
+    score_text,
+    snippet,
+    span_text,
+    when,
+)
 from web.security import SecurityHeaders
 from web.views import error_page
 
@@ -56,6 +64,7 @@ def make_templates() -> Jinja2Templates:
         snippet=snippet,
         span_text=span_text,
         when=when,
+        score_text=score_text,
     )
     return Jinja2Templates(env=env)
 

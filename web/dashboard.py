@@ -40,7 +40,7 @@ def stacked_bars(series: Series, *, width: int = 640, height: int = 180, title: 
     n = max(1, len(series.labels))
     totals = [sum(p[i] for p in series.parts.values()) for i in range(len(series.labels))]
     top = max(totals, default=0) or 1
-    bar_w = max(2.0, (width - 40) / n - 4)
+    bar_w = min(64.0, max(2.0, (width - 40) / n - 4))
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 40}" role="img" '
         f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
@@ -61,10 +61,17 @@ def stacked_bars(series: Series, *, width: int = 640, height: int = 180, title: 
                 )
         if n <= 14 or i % max(1, n // 7) == 0:
             out.append(
-                f'<text x="{x:.1f}" y="{height + 28}" class="axis">{escape(label[-5:])}</text>'
+                f'<text x="{x:.1f}" y="{height + 28}" class="axis">{escape(_short(label))}</text>'
             )
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _short(label: str) -> str:
+    """An axis label: ``MM-DD`` for a date, else the label (cut to 10 characters)."""
+    if len(label) == 10 and label[4] == "-" and label[7] == "-":
+        return label[5:]
+    return label[:10]
 
 
 def by_day(alerts: list[Alert], key: str, *, days: int = 30) -> Series:

@@ -6,7 +6,7 @@ Design notes
   ``context`` whose detail is ``signal contact: <name>``), made comparable: phone-like
   contacts (phone, WhatsApp, Zalo, ``wa.me``) become their last ``PHONE_DIGITS`` digits,
   so ``+44 7700 900123`` and ``07700 900123`` are one number; handles (WeChat,
-  Telegram, LINE) become the lower-cased handle. The key reads ``phone:770090012``.
+  Telegram, LINE) become the lower-cased handle. The key reads ``phone:700900123``.
 * ``listings_with_contact`` is the one query the pages use. Today it pages through the
   store's classified listings (at most ``MAX_SCAN``, and says when it stopped there)
   and keeps those whose detection carries the identifier; the entities issue replaces
@@ -38,7 +38,7 @@ _WECHAT_INLINE = re.compile(r"(?:微信|wx|vx|v信|薇信)\s*([a-z0-9][\w\-.]{3,
 
 @dataclass(frozen=True, slots=True, order=True)
 class Contact:
-    key: str  # "phone:770090012", "telegram:ivy1234"
+    key: str  # "phone:700900123", "telegram:ivy1234"
     kind: str  # the signal's name: phone, whatsapp, wechat, …
     shown: str  # as the listing wrote it
 

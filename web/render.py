@@ -128,3 +128,20 @@ def when(iso: str | None, empty: str = "—") -> Markup:
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
         text, text[:19].replace("T", " ") + " UTC", readable
     )
+
+
+MAX_SCORE_DIGITS = 7
+
+
+def score_text(score: float) -> str:
+    """A score with the precision that ranks: three decimals, more while the shown value
+    would be all nines (0.99973 → "0.9997", not "1.000"), truncated, never rounded up to
+    1. A score of exactly 1 is the model saturating: such alerts are tied."""
+    if score >= 1.0:
+        return "1"
+    digits = 3
+    while True:
+        text = f"{max(0.0, score):.12f}"[: 2 + digits]  # truncated, as text: no float floor
+        if digits >= MAX_SCORE_DIGITS or text.rstrip("9") != "0.":
+            return text
+        digits += 1
