@@ -220,7 +220,12 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
 
     # The captured page, as text and in a sandboxed frame: its script is shown, never run.
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.click("a.evidence-link")
     assert "<script>alert(1)</script>" in page.locator("pre.raw-page").inner_text()
     frame = page.frame_locator("iframe.evidence-frame")
