@@ -25,7 +25,7 @@ from index import es_search
 from index.base import AlertFilter, SearchHit, SearchQuery, SearchResult, StoredListing
 from index.es_mappings import alias_name, doc_id
 from index.es_writes import Writer
-from index.query_terms import Clause, highlight, parse
+from index.query_terms import Clause, highlights, parse
 
 
 def stored_from_source(src: dict[str, Any]) -> StoredListing:
@@ -109,7 +109,10 @@ class Reader:
         ]
         dets = self.detections(scored) if scored else {}
         clauses = parse(query.text) if query.text and query.text.strip() else []
-        hits = tuple(SearchHit(s, dets.get(s.listing.key), _highlights(s, clauses)) for s in stored)
+        hits = tuple(
+            SearchHit(s, dets.get(s.listing.key), _highlights(s, h["_source"], clauses))
+            for s, h in zip(stored, raw, strict=True)
+        )
         return SearchResult(int(resp["hits"]["total"]["value"]), hits, es_search.facets(resp.body))
 
     def date_histogram(
@@ -164,9 +167,10 @@ class Reader:
         }
 
 
-def _highlights(stored: StoredListing, clauses: list[Clause]) -> tuple[str, ...]:
+def _highlights(
+    stored: StoredListing, source: dict[str, Any], clauses: list[Clause]
+) -> tuple[str, ...]:
     """Title, then text: made from the original text, as in SQLite (``query_terms``)."""
-    if not clauses:
-        return ()
-    found = (highlight(t, clauses) for t in (stored.listing.title, stored.listing.text))
-    return tuple(h for h in found if h)
+    folded, plain = source.get("folded"), source.get("plain")
+    indexed = (folded, plain) if isinstance(folded, str) and isinstance(plain, str) else None
+    return highlights(stored.listing.title, stored.listing.text, clauses, indexed)

@@ -45,12 +45,12 @@ from index.base import (
     UnsupportedOperationError,
     UpsertResult,
 )
-from index.query_terms import highlight
+from index.query_terms import highlights
 from index.sqlite_schema import migrate
 
 _HIT_COLUMNS = (
     "l.key, l.version, l.first_seen_at, l.last_seen_at, l.removed_at, "
-    "v.data AS data, d.data AS detection"
+    "v.data AS data, d.data AS detection, t.folded AS folded, t.plain AS plain"
 )
 
 
@@ -173,6 +173,7 @@ class SqliteStore:
             rows = conn.execute(
                 f"SELECT {_HIT_COLUMNS} FROM {sql.from_sql} "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+                "JOIN listing_text t ON t.id = l.id "
                 "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
                 f"WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?",
                 [*sql.params, limit, offset],
@@ -198,10 +199,10 @@ class SqliteStore:
     def _hit(row: sqlite3.Row, sql: search_sql.SearchSql) -> SearchHit:
         stored = listing_ops.stored_listing(row)
         listing = stored.listing
-        found = (highlight(t, sql.clauses) for t in (listing.title, listing.text))
-        highlights = [h for h in found if h] if sql.clauses else []
+        indexed = (row["folded"], row["plain"]) if sql.clauses else None
+        marked = highlights(listing.title, listing.text, sql.clauses, indexed)
         detection = Detection.from_dict(json.loads(row["detection"])) if row["detection"] else None
-        return SearchHit(stored=stored, detection=detection, highlights=tuple(highlights))
+        return SearchHit(stored=stored, detection=detection, highlights=marked)
 
     # -- alerts -----------------------------------------------------------------------
 

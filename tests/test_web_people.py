@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from store_factories import make_listing
+from store_factories import STORE_BACKENDS, StoreFactory, make_listing
 
 from classifiers.base import LABEL_WILDLIFE, Detection, Reason
-from index.sqlite import SqliteStore
 from web.people import contact_key, contacts_of, listings_with_contact, seller_listings
 
 
@@ -47,9 +46,9 @@ def test_contacts_are_deduplicated_and_ignore_other_signals() -> None:
     assert contacts_of(None) == []
 
 
-def test_one_number_on_several_sources(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "w.db")
-    store.init()
+@pytest.mark.parametrize("backend", STORE_BACKENDS, ids=[name for name, _ in STORE_BACKENDS])
+def test_one_number_on_several_sources(tmp_path: Path, backend: tuple[str, StoreFactory]) -> None:
+    store = backend[1](tmp_path)
     rows = [
         make_listing(source="bazaar", listing_id="1", seller_id="s1"),
         make_listing(source="tradepost", listing_id="2", seller_id="u9"),

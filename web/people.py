@@ -27,7 +27,7 @@ from index.base import SearchHit, SearchQuery, Store
 
 PHONE_DIGITS = 9
 MIN_PHONE_DIGITS = 7
-MAX_SCAN = 20_000
+MAX_SCAN = 10_000  # the deepest offset paging both backends allow
 PAGE = 500
 PHONE_LIKE = ("phone", "whatsapp", "zalo")
 HANDLES = ("wechat", "telegram", "line")
