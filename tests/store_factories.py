@@ -36,7 +36,7 @@ def at(minutes: int) -> str:
     return f"2024-05-01T{hours:02d}:{mins:02d}:00.000000Z"
 
 
-def make_sqlite_store(tmp_path: Path) -> Store:
+def make_sqlite_store(tmp_path: Path) -> SqliteStore:
     store = SqliteStore(tmp_path / "wildtrace.db")
     store.init()
     return store

@@ -1,19 +1,18 @@
 """The ``Store`` contract (``index/base.py``), run against every backend in
-``store_factories.STORE_BACKENDS``. Backend-specific behaviour lives in
+``store_factories.STORE_BACKENDS`` (the ``store`` fixture of ``conftest.py``).
+Backend-specific behaviour lives in
 ``test_index_<backend>.py``."""
 
 from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from store_factories import (
     STORE_BACKENDS,
-    StoreFactory,
     at,
     make_alert,
     make_detection,
@@ -30,14 +29,6 @@ from index.base import (
     SearchQuery,
     Store,
 )
-
-
-@pytest.fixture(params=STORE_BACKENDS, ids=[name for name, _ in STORE_BACKENDS])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    factory: StoreFactory = request.param[1]
-    backend = factory(tmp_path)
-    yield backend
-    backend.close()
 
 
 def keys(result) -> set[str]:  # type: ignore[no-untyped-def]
@@ -331,10 +322,16 @@ def test_alert_state_changes_are_compare_and_set_and_audited(store: Store) -> No
         alert.id, STATE_TRIAGED, actor="ana", expected_version=1, note="looks real"
     )
     with pytest.raises(ConflictError):
-        store.set_alert_state(alert.id, STATE_DISMISSED, actor="ben", expected_version=1)
+        store.set_alert_state(
+            alert.id, STATE_DISMISSED, actor="ben", expected_version=1, reason="duplicate"
+        )
     with pytest.raises(UnknownAlertError):
-        store.set_alert_state("missing", STATE_DISMISSED, actor="ben", expected_version=1)
-    store.set_alert_state(alert.id, STATE_DISMISSED, actor="ben", expected_version=2)
+        store.set_alert_state(
+            "missing", STATE_DISMISSED, actor="ben", expected_version=1, reason="duplicate"
+        )
+    store.set_alert_state(
+        alert.id, STATE_DISMISSED, actor="ben", expected_version=2, reason="duplicate"
+    )
 
     history = store.alert_history(alert.id)
     assert [h.action for h in history][0] == "created"

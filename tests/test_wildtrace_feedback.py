@@ -27,7 +27,8 @@ def _triaged_store(tmp_path: Path) -> None:
         state = decisions[listing.listing_id]
         if state:
             alert = make_alert(listing)
-            store.set_alert_state(alert.id, state, actor="ana", expected_version=1)
+            reason = "not_wildlife" if state == STATE_DISMISSED else None
+            store.set_alert_state(alert.id, state, actor="ana", expected_version=1, reason=reason)
     store.close()
 
 

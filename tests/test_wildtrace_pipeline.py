@@ -51,7 +51,7 @@ def test_alerts_find_planted_listings_and_spare_negatives(first_pass) -> None:  
     settings, _ = first_pass
     truth = {f"{t['source']}:{t['listing_id']}": t for t in demo_truth(0)}
     with pipeline.open_components(settings) as comps:
-        alerts = comps.store.list_alerts(AlertFilter(limit=10_000))
+        alerts = list(comps.store.iter_alerts(AlertFilter()))
     alerted = {a.listing_key for a in alerts}
     assert len(alerted) == len(alerts), "one alert per listing"
     planted = {k for k, t in truth.items() if t["planted"] and not t["image_only"]}

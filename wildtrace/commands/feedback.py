@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import IO, Any
 
 from alerts.base import STATE_CONFIRMED, STATE_DISMISSED
@@ -21,19 +20,14 @@ from index.base import AlertFilter, Store
 from wildtrace import pipeline
 from wildtrace.config import Settings
 
-PAGE = 500
-
 
 def feedback_examples(store: Store) -> Iterator[dict[str, Any]]:
     """One example per confirmed or dismissed alert whose listing is still stored."""
     for state in (STATE_CONFIRMED, STATE_DISMISSED):
-        flt = AlertFilter(state=state, limit=PAGE)
-        while alerts := store.list_alerts(flt):
-            for alert in alerts:
-                example = _example(store, alert.listing_key, state == STATE_CONFIRMED)
-                if example is not None:
-                    yield example
-            flt = replace(flt, offset=flt.offset + PAGE)
+        for alert in store.iter_alerts(AlertFilter(state=state)):
+            example = _example(store, alert.listing_key, state == STATE_CONFIRMED)
+            if example is not None:
+                yield example
 
 
 def _example(store: Store, key: str, confirmed: bool) -> dict[str, Any] | None:
