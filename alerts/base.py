@@ -113,10 +113,6 @@ class Alert:
     def from_dict(cls, data: dict[str, Any]) -> Alert:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
-    def refreshed_by(self, newer: Alert) -> Alert:
-        """This alert with ``REFRESHED_FIELDS`` taken from ``newer`` (same id)."""
-        return replace(self, **{name: getattr(newer, name) for name in REFRESHED_FIELDS})
-
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:

@@ -5,7 +5,7 @@ iteration (the drift that let one backend cap ``list_alerts`` at 1,000 and the o
 from __future__ import annotations
 
 import pytest
-from store_factories import at, make_alert, make_listing
+from factories import at, make_alert, make_listing
 
 from alerts.base import (
     DISMISSAL_REASONS,

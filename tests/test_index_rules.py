@@ -3,7 +3,7 @@ both backends; here each rule is pinned on its own)."""
 
 from __future__ import annotations
 
-from store_factories import at, make_alert, make_listing
+from factories import at, make_alert, make_listing
 
 from index.rules import Head, plan_alert_upsert, plan_upsert
 

@@ -22,10 +22,12 @@ from web.server import start_in_thread
 def test_api_lists_filters_and_pages_alerts(sqlite_store: SqliteStore, client: TestClient) -> None:
     populate(sqlite_store, standard_pairs(12))
     body = client.get("/api/alerts", params={"limit": 4, "offset": 2}).json()
-    assert body["total"] == 12 and len(body["items"]) == 4
+    assert body["total"] == 12
+    assert len(body["items"]) == 4
     assert body["items"][0]["score"] >= body["items"][-1]["score"]
     pangolin = client.get("/api/alerts", params={"commodity": "pangolin"}).json()
-    assert pangolin["total"] == 6 and {a["commodity"] for a in pangolin["items"]} == {"pangolin"}
+    assert pangolin["total"] == 6
+    assert {a["commodity"] for a in pangolin["items"]} == {"pangolin"}
     assert client.get("/api/alerts", params={"min_score": 0.7}).json()["total"] == 4
     assert client.get("/api/alerts", params={"state": "nope"}).status_code == 422
     assert client.get("/api/alerts", params={"limit": 10_000}).status_code == 422
@@ -34,16 +36,20 @@ def test_api_lists_filters_and_pages_alerts(sqlite_store: SqliteStore, client: T
 def test_api_alert_detail_and_state_changes(sqlite_store: SqliteStore, client: TestClient) -> None:
     (alert,) = populate(sqlite_store, standard_pairs(1))
     body = client.get(f"/api/alerts/{alert.id}").json()
-    assert body["alert"]["id"] == alert.id and body["listing"]["key"] == "wildfeed:L0"
+    assert body["alert"]["id"] == alert.id
+    assert body["listing"]["key"] == "wildfeed:L0"
     assert body["detection"]["commodity"] == "ivory"
     assert [h["action"] for h in body["history"]] == ["created"]
     assert body["versions"][0]["content_hash"] == body["listing"]["content_hash"]
     url = f"/api/alerts/{alert.id}/state"
     change = {"state": "confirmed", "actor": "ana", "expected_version": 1, "note": "n"}
     ok = client.post(url, json=change)
-    assert ok.status_code == 200 and ok.json()["state"] == "confirmed" and ok.json()["version"] == 2
+    assert ok.status_code == 200
+    assert ok.json()["state"] == "confirmed"
+    assert ok.json()["version"] == 2
     conflict = client.post(url, json=change)
-    assert conflict.status_code == 409 and conflict.json()["alert"]["version"] == 2
+    assert conflict.status_code == 409
+    assert conflict.json()["alert"]["version"] == 2
     assert client.post(url, json={**change, "state": "bogus"}).status_code == 422
     assert client.post(url, json={"state": "new"}).status_code == 422
     assert client.post("/api/alerts/none/state", json=change).status_code == 404
@@ -66,10 +72,12 @@ def test_api_alert_detail_and_state_changes(sqlite_store: SqliteStore, client: T
 def test_api_search_stats_and_health(sqlite_store: SqliteStore, client: TestClient) -> None:
     populate(sqlite_store, standard_pairs(6))
     found = client.get("/api/search", params={"q": "bangle", "source": "wildfeed"}).json()
-    assert found["total"] == 3 and {i["listing"]["source"] for i in found["items"]} == {"wildfeed"}
+    assert found["total"] == 3
+    assert {i["listing"]["source"] for i in found["items"]} == {"wildfeed"}
     assert found["facets"]["commodity"] == {"ivory": 3}
     stats = client.get("/api/stats").json()
-    assert stats["counts"]["listings"] == 6 and stats["alerts_by_state"]["new"] == 6
+    assert stats["counts"]["listings"] == 6
+    assert stats["alerts_by_state"]["new"] == 6
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
@@ -108,15 +116,19 @@ def test_exports_neutralise_hostile_cells(sqlite_store: SqliteStore, client: Tes
     bad = web_listing(5, title='=HYPERLINK("http://evil.example","x")', seller_id="@SUM(1+1)")
     populate(sqlite_store, [*standard_pairs(3), (bad, web_detection(bad, 0.95))])
     response = client.get("/api/alerts.csv")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 4
-    assert rows[0]["title"] == "'" + bad.title and rows[0]["seller_id"] == "'@SUM(1+1)"
+    assert rows[0]["title"] == "'" + bad.title
+    assert rows[0]["seller_id"] == "'@SUM(1+1)"
     for row in rows:
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
     jsonl = client.get("/api/alerts.jsonl", params={"commodity": "ivory"})
     lines = jsonl.text.splitlines()
-    assert len(lines) == 3 and "\\u003c" not in lines[0] and '"title":"=HYPERLINK' in lines[0]
+    assert len(lines) == 3
+    assert "\\u003c" not in lines[0]
+    assert '"title":"=HYPERLINK' in lines[0]
 
 
 # -- the real server -----------------------------------------------------------------
@@ -126,10 +138,12 @@ def test_real_uvicorn_server_in_a_thread_on_port_zero(sqlite_store: SqliteStore)
     populate(sqlite_store, standard_pairs(3))
     handle = start_in_thread(create_app(sqlite_store), "127.0.0.1", 0)
     try:
-        assert handle.port > 0 and handle.url == f"http://127.0.0.1:{handle.port}"
+        assert handle.port > 0
+        assert handle.url == f"http://127.0.0.1:{handle.port}"
         with httpx.Client(base_url=handle.url, timeout=10) as http:
             page = http.get("/")
-            assert page.status_code == 200 and "carved bangle 2" in page.text
+            assert page.status_code == 200
+            assert "carved bangle 2" in page.text
             assert page.headers["content-security-policy"].startswith("default-src 'self'")
             assert http.get("/api/alerts").json()["total"] == 3
     finally:

@@ -36,13 +36,16 @@ def test_queue_lists_alerts_by_score_with_counts_sellers_and_pages(
     html = page1.text
     assert html.count('<tr class="state-new">') == 5
     scores = [float(s) for s in re.findall(r'<td class="num">([0-9.]+)</td>', html)]
-    assert scores == sorted(scores, reverse=True) and scores[0] == pytest.approx(0.78, abs=0.01)
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == pytest.approx(0.78, abs=0.01)
     assert 'new <span class="count">12</span>' in html
-    assert "Page 1 of 3" in html and 'rel="next" href="?page=2"' in html
+    assert "Page 1 of 3" in html
+    assert 'rel="next" href="?page=2"' in html
     # seller11 has listings 2, 5, 8, 11 -> 4 alerts; the count is shown next to it.
     assert '>seller2</a> <span class="count">4</span>' in html
     last = client.get("/", params={"page": 3}).text
-    assert last.count('<tr class="state-new">') == 2 and 'rel="prev"' in last
+    assert last.count('<tr class="state-new">') == 2
+    assert 'rel="prev"' in last
 
 
 def test_queue_filters_by_state_source_commodity_and_seller(
@@ -51,9 +54,11 @@ def test_queue_filters_by_state_source_commodity_and_seller(
     alerts = populate(sqlite_store, standard_pairs(12))
     sqlite_store.set_alert_state(alerts[0].id, "escalated", actor="ana", expected_version=1)
     html = client.get("/", params={"state": "escalated"}).text
-    assert html.count("<tr class=") == 1 and alerts[0].title in html
+    assert html.count("<tr class=") == 1
+    assert alerts[0].title in html
     html = client.get("/", params={"source": "bazaar", "commodity": "pangolin"}).text
-    assert html.count("<tr class=") == 5 and "(6)" in html
+    assert html.count("<tr class=") == 5
+    assert "(6)" in html
     html = client.get("/", params={"seller": "seller0"}).text
     assert "(4)" in html
     assert client.get("/", params={"state": "bogus"}).status_code == 422
@@ -74,15 +79,19 @@ def test_detail_shows_listing_detection_reasons_versions_and_history(
     )
     html = client.get(f"/alerts/{alert.id}").text
     assert '<a href="https://bazaar.example/item/1" rel="noopener noreferrer nofollow">' in html
-    assert (
-        '<mark title="reason 2">tusk</mark>' in html
-        and '<mark title="reason 1">white</mark>' in html
-    )
-    assert "Loxodonta africana" in html and "lexicon@1" in html and "code_word: white" in html
-    assert item.content_hash in html and changed.content_hash in html
-    assert "2024-05-02T00:00:00.000000Z" in html and "2024-05-03T00:00:00Z" in html
+    assert '<mark title="reason 2">tusk</mark>' in html
+    assert '<mark title="reason 1">white</mark>' in html
+    assert "Loxodonta africana" in html
+    assert "lexicon@1" in html
+    assert "code_word: white" in html
+    assert item.content_hash in html
+    assert changed.content_hash in html
+    assert "2024-05-02T00:00:00.000000Z" in html
+    assert "2024-05-03T00:00:00Z" in html
     assert f"{1:064x}" in html
-    assert "ana" in html and "looks real" in html and 'name="expected_version" value="2"' in html
+    assert "ana" in html
+    assert "looks real" in html
+    assert 'name="expected_version" value="2"' in html
     assert "image 1" in html
     assert client.get("/alerts/nope").status_code == 404
 
@@ -109,9 +118,10 @@ def test_hostile_listing_is_escaped_and_never_linked(
     for response in pages:
         html = response.text
         assert response.status_code == 200
-        assert (
-            "<script" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
-        )
+        assert "<script" not in html
+        assert "<img" not in html
+        assert "<b>" not in html
+        assert "<i>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert not any(h.lower().startswith(("javascript:", "data:")) for h in hrefs(html))
         assert "default-src 'self'" in response.headers["content-security-policy"]
@@ -130,12 +140,15 @@ def test_state_form_changes_state_and_reports_conflicts(
     url = f"/alerts/{alert.id}/state"
     form = {"state": "escalated", "actor": "ana", "expected_version": "1", "note": "seller network"}
     done = client.post(url, data=form, follow_redirects=False)
-    assert done.status_code == 303 and done.headers["location"] == f"/alerts/{alert.id}"
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/alerts/{alert.id}"
     current = sqlite_store.get_alert(alert.id)
-    assert current is not None and (current.state, current.version) == ("escalated", 2)
+    assert current is not None
+    assert (current.state, current.version) == ("escalated", 2)
     assert [h.note for h in sqlite_store.alert_history(alert.id)][-1] == "seller network"
     stale = client.post(url, data={**form, "state": "dismissed", "reason": "duplicate"})
-    assert stale.status_code == 409 and "Someone changed this alert" in stale.text
+    assert stale.status_code == 409
+    assert "Someone changed this alert" in stale.text
     assert sqlite_store.get_alert(alert.id).state == "escalated"  # type: ignore[union-attr]
     assert client.post(url, data={**form, "state": "gone"}).status_code == 422
     assert client.post(url, data={**form, "actor": " "}).status_code == 422
@@ -143,7 +156,8 @@ def test_state_form_changes_state_and_reports_conflicts(
     cross = client.post(
         url, data={**form, "expected_version": "2"}, headers={"origin": "http://evil.example"}
     )
-    assert cross.status_code == 403 and sqlite_store.get_alert(alert.id).version == 2  # type: ignore[union-attr]
+    assert cross.status_code == 403
+    assert sqlite_store.get_alert(alert.id).version == 2  # type: ignore[union-attr]
 
 
 def test_search_page_shows_hits_facets_and_highlights(
@@ -151,7 +165,8 @@ def test_search_page_shows_hits_facets_and_highlights(
 ) -> None:
     populate(sqlite_store, standard_pairs(6))
     html = client.get("/search", params={"q": "bangle"}).text
-    assert "6 listings" in html and "<mark>bangle</mark>" in html
+    assert "6 listings" in html
+    assert "<mark>bangle</mark>" in html
     assert 'href="?q=bangle&amp;source=bazaar">bazaar</a> <span class="count">3</span>' in html
     narrowed = client.get("/search", params={"q": "bangle", "source": "bazaar"}).text
     assert "3 listings" in narrowed
@@ -160,8 +175,10 @@ def test_search_page_shows_hits_facets_and_highlights(
 
 def test_static_css_is_served_and_pages_load_nothing_external(client: TestClient) -> None:
     css = client.get("/static/style.css")
-    assert css.status_code == 200 and "text/css" in css.headers["content-type"]
-    assert "@import" not in css.text and "url(" not in css.text
+    assert css.status_code == 200
+    assert "text/css" in css.headers["content-type"]
+    assert "@import" not in css.text
+    assert "url(" not in css.text
     html = client.get("/").text
     assert '<link rel="stylesheet" href="/static/style.css">' in html
     assert not re.search(r'(src|href)="(https?:)?//', html)

@@ -4,6 +4,9 @@ hostile listings, and a store filled the way the pipeline fills it."""
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from factories import make_listing
 
 from alerts.base import Alert
 from alerts.rules import ThresholdRule, apply_rules
@@ -17,8 +20,9 @@ EVIL_URL = "javascript:alert(document.cookie)"
 FETCHED = "2024-05-01T10:00:00.000000Z"
 
 
-def web_listing(n: int, **overrides: object) -> Listing:
-    data: dict[str, object] = {
+def web_listing(n: int, **overrides: Any) -> Listing:
+    """Listing ``n`` of a small web-facing corpus (sources, sellers and prices vary)."""
+    data: dict[str, Any] = {
         "source": "bazaar" if n % 2 else "wildfeed",
         "listing_id": f"L{n}",
         "url": f"https://bazaar.example/item/{n}",
@@ -30,9 +34,11 @@ def web_listing(n: int, **overrides: object) -> Listing:
         "seller_id": f"seller{n % 3}",
         "images": (f"https://bazaar.example/img/{n}.jpg",),
         "evidence_sha256": f"{n:064x}",
+        "seller_name": None,
+        "lang_hint": None,
     }
     data.update(overrides)
-    return Listing(**data)  # type: ignore[arg-type]
+    return make_listing(**data)
 
 
 def web_detection(item: Listing, score: float, *, commodity: str = "ivory") -> Detection:

@@ -1,10 +1,13 @@
-"""Store backends for the contract suite, and builders for the records they store.
+"""The suite's one set of factories: records (listings, detections, alerts) and stores on
+every backend. ``conftest.py`` turns them into fixtures (``store``, ``sqlite_store``,
+session-scoped detectors).
 
 ``STORE_BACKENDS`` is the one list the contract suite (``test_index_contract.py``) is
 parameterised over. To run the suite against another backend, append
 ``(name, factory)``: the factory gets the test's ``tmp_path`` (unique per test: use it
-to name databases or index prefixes), returns an initialised store, and may call
-``pytest.skip`` when its server is not reachable. The suite closes the store.
+to name databases or index prefixes), returns an initialised store, and skips the test
+when its server is not reachable (fails instead when ``CI`` is set). The suite closes
+the store.
 A backend must make its writes visible to the next read (refresh if it needs to).
 
 The ``make_*`` builders give a valid record with overridable fields, so tests state
