@@ -32,7 +32,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-TEMPLATE_VERSION = 2
+# v2: ``audit.reason`` (why an alert was dismissed). v3: ``listings.folded``/``plain``.
+TEMPLATE_VERSION = 3
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -52,7 +53,7 @@ TEXT: dict[str, Any] = {
         "grams": {"type": "text", "analyzer": "wt_bigrams"},
     },
 }
-# v2: the folded forms of title, text and seller (``index/query_terms.py``): words kept
+# v3: the folded forms of title, text and seller (``index/query_terms.py``): words kept
 # with their accents (an accented query must match accents), bigrams for substrings.
 FOLDED: dict[str, Any] = {
     "type": "text",
@@ -160,6 +161,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "from_state": KEYWORD,
         "to_state": KEYWORD,
         "note": {"type": "text"},
+        "reason": KEYWORD,
     },
 }
 

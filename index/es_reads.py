@@ -128,12 +128,15 @@ class Reader:
         ]
 
     def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+        query = es_search.alert_query(flt)
+        if flt.after is not None:
+            query["bool"]["filter"].append(es_search.after_query(flt.after))
         resp = self.client.search(
             index=self.alias("alerts"),
-            query=es_search.alert_query(flt),
+            query=query,
             sort=es_search.ALERT_SORT,
-            size=max(0, min(flt.limit, es_search.MAX_LIMIT)),
-            from_=max(0, flt.offset),
+            size=flt.limit,  # paging is checked by index.rules.StoreRules.list_alerts
+            from_=flt.offset,
         )
         return [Alert.from_dict(h["_source"]) for h in resp["hits"]["hits"]]
 

@@ -153,6 +153,9 @@ _V1: tuple[str, ...] = (
     *_immutable("alert_audit"),
 )
 
+# v2: the dismissal reason of a state change (``alerts.base.DISMISSAL_REASONS``).
+_V2 = ("ALTER TABLE alert_audit ADD COLUMN reason TEXT",)
+
 
 def _fold_sync_triggers(table: str, when: str = "1") -> tuple[str, ...]:
     """Sync triggers for an FTS5 index over ``listing_text(folded, plain)``."""
@@ -173,12 +176,12 @@ def _fold_sync_triggers(table: str, when: str = "1") -> tuple[str, ...]:
     )
 
 
-# v2: search reads text as the classifiers do (``index/query_terms.py``): the folded
+# v3: search reads text as the classifiers do (``index/query_terms.py``): the folded
 # forms of title, text and seller name (``folded`` keeps accents, ``plain`` strips
 # them), a word index that keeps accents (an accented query must match accents) and a
-# trigram index for scripts without spaces. Rows written before v2 are folded by
+# trigram index for scripts without spaces. Rows written before v3 are folded by
 # ``SqliteStore.init`` (folding is Python, not SQL).
-_V2: tuple[str, ...] = (
+_V3: tuple[str, ...] = (
     "ALTER TABLE listing_text ADD COLUMN folded TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE listing_text ADD COLUMN plain TEXT NOT NULL DEFAULT ''",
     "CREATE VIRTUAL TABLE listings_fold USING fts5(folded, plain, content='listing_text', "
@@ -189,7 +192,7 @@ _V2: tuple[str, ...] = (
     *_fold_sync_triggers("listings_foldtri", when="{row}.cjk"),
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from store_factories import STORE_BACKENDS, StoreFactory, make_listing
+from factories import STORE_BACKENDS, StoreFactory, make_listing
 
 from index.base import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, Store
 from index.query_terms import FIELD_FOLDED, FIELD_PLAIN, parse

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import make_detection, make_listing
 from fastapi.testclient import TestClient
-from store_factories import make_detection, make_listing
 from web_accounts import USERS, make_accounts, sign_in
 
 from alerts.base import alert_id_for

@@ -243,7 +243,7 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
     page.click("#triage button[type=submit]")
     page.wait_for_selector("#alert-state")
     assert page.locator("#alert-state").inner_text() == "dismissed"
-    assert "reason: legal_product" in page.locator("table.history").inner_text()
+    assert "Legal product\tresin copy" in page.locator("table.history").inner_text()
     shot(page, "06-dismissed")
 
     # Search r.h.i.n.o: both rhino listings; a hit opens its listing page.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from store_factories import STORE_BACKENDS, StoreFactory, make_listing
+from factories import STORE_BACKENDS, StoreFactory, make_listing
 
 from classifiers.base import LABEL_WILDLIFE, Detection, Reason
 from web.people import contact_key, contacts_of, listings_with_contact, seller_listings

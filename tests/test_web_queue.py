@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from factories import at, make_alert, make_detection, make_listing
 from fastapi.testclient import TestClient
-from store_factories import at, make_alert, make_detection, make_listing
 from web_accounts import make_accounts, sign_in
 
 from index.sqlite import SqliteStore

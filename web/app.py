@@ -88,16 +88,13 @@ def _install_error_pages(app: FastAPI) -> None:
             for e in exc.errors()
         )
         if _is_api(request):
-            return JSONResponse({"error": "bad_request", "detail": problems}, status_code=422)
+            return await api.validation_error(request, exc)
         return error_page(request, 422, f"Bad input — {problems}")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if _is_api(request) or request.url.path.startswith("/static/"):
-            kind = "not_found" if exc.status_code == 404 else "http_error"
-            return JSONResponse(
-                {"error": kind, "detail": str(exc.detail)}, status_code=exc.status_code
-            )
+            return await api.http_error(request, exc)
         message = "No such page." if exc.status_code == 404 else str(exc.detail)
         return error_page(request, exc.status_code, message)
 

@@ -107,7 +107,7 @@ def check_csrf(request: Request, identity: Identity, form_token: str | None) -> 
         return
     if not same_origin(request):
         raise Refused(403, "cross-site request refused")
-    sent = form_token if form_token is not None else request.headers.get(CSRF_HEADER, "")
+    sent = form_token or request.headers.get(CSRF_HEADER, "")
     if not sent or not hmac.compare_digest(sent.encode(), identity.csrf_token.encode()):
         raise Refused(403, "missing or wrong CSRF token; reload the page and try again")
 

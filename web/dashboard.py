@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -105,7 +106,7 @@ def queue_age(alerts: list[Alert], now: datetime) -> Series:
 
 
 def dismissal_reasons(store: Store, alerts: list[Alert]) -> tuple[Counter[str], int]:
-    """Dismissed alerts by the reason given (``reason: x`` in the dismissal's note)."""
+    """Dismissed alerts by the reason their dismissal gave (``AuditEntry.reason``)."""
     reasons = Counter[str]()
     decided = 0
     for a in alerts:
@@ -115,15 +116,14 @@ def dismissal_reasons(store: Store, alerts: list[Alert]) -> tuple[Counter[str], 
         if a.state != STATE_DISMISSED:
             continue
         last = [h for h in store.alert_history(a.id) if h.to_state == STATE_DISMISSED]
-        note = last[-1].note if last else ""
-        reasons[note[8:].split(" ")[0] if note.startswith("reason: ") else "no reason"] += 1
+        reasons[(last[-1].reason if last else None) or "no reason"] += 1
     return reasons, decided
 
 
 @router.get("/dashboard")
 def dashboard(request: Request, me: Desk) -> Response:
     store = store_of(request)
-    alerts = store.list_alerts(AlertFilter(limit=MAX_SCAN))
+    alerts = list(islice(store.iter_alerts(AlertFilter()), MAX_SCAN))
     total = store.count_alerts(AlertFilter())
     commodity, source = by_day(alerts, "commodity"), by_day(alerts, "source")
     age = queue_age(alerts, datetime.now(UTC))

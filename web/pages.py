@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from math import ceil
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from alerts.base import STATES, ConflictError, UnknownAlertError, alert_id_for
+from alerts.base import (
+    STATES,
+    TRANSITIONS,
+    ConflictError,
+    TransitionError,
+    UnknownAlertError,
+    alert_id_for,
+)
 from index.base import Store
 from web.auth import CSRF_FIELD, Desk, check_csrf
 from web.forms import read_form, read_form_lists
@@ -99,21 +107,23 @@ async def bulk(request: Request, me: Desk) -> Response:
         first = {k: v[0] for k, v in form.items() if v}
         check_csrf(request, me, first.get(CSRF_FIELD, ""))
         selection = parse_selection(form.get("alert", []))
-        change = parse_change(first)
+        parse_change(first, actor=me.user.username, version=1)  # the form itself is sound
     except BadRequest as exc:
         return error_page(request, 422, str(exc))
     if not selection:
         return error_page(request, 422, "Select at least one alert.")
     result = await run_in_threadpool(
-        apply_bulk, store_of(request), selection, change, actor=me.user.username
+        apply_bulk, store_of(request), selection, first, actor=me.user.username
     )
-    done = f"{len(result.changed)} changed to {change.state}"
+    done = f"{len(result.changed)} changed to {first['state']}"
     if result.conflicts:
         done += f"; {len(result.conflicts)} skipped (changed by someone else meanwhile)"
+    if result.refused:
+        done += f"; {len(result.refused)} skipped (not allowed from their state)"
     back = first.get("back", "/")
     back = back if back.startswith("/?") or back == "/" else "/"
     sep = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{sep}done={done}", status_code=303)
+    return RedirectResponse(f"{back}{sep}{urlencode({'done': done})}", status_code=303)
 
 
 @router.get("/alerts/{alert_id}")
@@ -138,7 +148,7 @@ def _detail(
         status,
         a=alert,
         history=store.alert_history(alert_id),
-        states=STATES,
+        next_states=TRANSITIONS[alert.state],
         reasons=DISMISS_REASONS,
         message=message,
         form=form or {},
@@ -155,14 +165,12 @@ async def change_state(request: Request, alert_id: str, me: Desk) -> Response:
         return error_page(request, 422, str(exc), back)
     check_csrf(request, me, form.get(CSRF_FIELD, ""))
     try:
-        change, version = parse_change(form), parse_version(form.get("expected_version"))
+        version = parse_version(form.get("expected_version"))
+        change = parse_change(form, actor=me.user.username, version=version)
     except BadRequest as exc:
         return await run_in_threadpool(_detail, request, alert_id, 422, str(exc), form)
-    store = store_of(request)
     try:
-        await run_in_threadpool(
-            apply, store, alert_id, change, actor=me.user.username, version=version
-        )
+        await run_in_threadpool(apply, store_of(request), alert_id, change)
     except UnknownAlertError:
         return error_page(request, 404, "No such alert.")
     except ConflictError:
@@ -170,6 +178,9 @@ async def change_state(request: Request, alert_id: str, me: Desk) -> Response:
             "Someone changed this alert while you were looking at it. Your note is kept "
             "below: review the new state and save again."
         )
+        return await run_in_threadpool(_detail, request, alert_id, 409, message, form)
+    except TransitionError as exc:
+        message = f"{exc}. Your note is kept below."
         return await run_in_threadpool(_detail, request, alert_id, 409, message, form)
     return RedirectResponse(back, status_code=303)
 

@@ -19,8 +19,9 @@ Design notes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from alerts.base import Alert
 from index.base import AlertFilter, Store, StoredListing
@@ -149,8 +150,9 @@ def queue_page(store: Store, flt: AlertFilter, qf: QueueFilter) -> QueuePage:
     if not qf.active and qf.sort == "score":  # the store can answer alone: no scan
         alerts = store.list_alerts(flt)
         return QueuePage([row_for(store, a) for a in alerts], store.count_alerts(flt), False)
-    candidates = store.list_alerts(replace(flt, limit=MAX_SCAN, offset=0))
-    truncated = len(candidates) >= MAX_SCAN and store.count_alerts(flt) > MAX_SCAN
+    candidates = list(islice(store.iter_alerts(flt), MAX_SCAN + 1))
+    truncated = len(candidates) > MAX_SCAN
+    candidates = candidates[:MAX_SCAN]
     keep = _keep(qf)
     rows = [r for r in (row_for(store, a) for a in candidates) if keep(r)]
     attr, desc = SORTS[qf.sort]

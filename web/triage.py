@@ -1,48 +1,39 @@
 """Triage writes from the desk: one state change, or the same change on many alerts.
 
-The acting account is always the signed-in one (never a typed name). Every change
-carries the version the investigator saw; when someone else changed the alert in
-between, the store refuses (``ConflictError``) and the page shows the alert again with
-the typed note still in the form.
+What a valid change is — allowed transitions, a non-blank actor, a dismissal reason — is
+``alerts.base``'s rule (``StateChange``, ``TRANSITIONS``, ``DISMISSAL_REASONS``); this
+module only reads forms into it. The acting account is always the signed-in one (never a
+typed name). Every change carries the version the investigator saw; when someone else
+changed the alert in between, the store refuses (``ConflictError``) and the page shows
+the alert again with the typed note still in the form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alerts.base import STATE_DISMISSED, STATES, ConflictError, UnknownAlertError
+from alerts.base import (
+    DISMISSAL_REASONS,
+    MAX_NOTE_CHARS,
+    AlertError,
+    ConflictError,
+    InvalidChangeError,
+    StateChange,
+    TransitionError,
+    UnknownAlertError,
+)
 from index.base import Store
 from web.queries import BadRequest
 
-# Why an alert was dismissed; it decides what ``export-feedback`` may learn from it.
-DISMISS_REASONS = {
+# How the reasons read on the page (the keys are the contract's).
+REASON_LABELS = {
     "not_wildlife": "Not wildlife",
     "legal_product": "Legal product",
     "duplicate": "Duplicate",
     "not_actionable": "Not actionable",
 }
-MAX_NOTE_CHARS = 2000
+DISMISS_REASONS = {r: REASON_LABELS.get(r, r.replace("_", " ")) for r in DISMISSAL_REASONS}
 MAX_BULK = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    state: str
-    note: str = ""
-    reason: str | None = None
-
-
-def parse_change(form: dict[str, str]) -> Change:
-    state = form.get("state", "")
-    if state not in STATES:
-        raise BadRequest(f"state must be one of {', '.join(STATES)}")
-    reason = form.get("reason") or None
-    if state == STATE_DISMISSED:
-        if reason not in DISMISS_REASONS:
-            raise BadRequest(f"dismissing needs a reason: {', '.join(DISMISS_REASONS)}")
-    else:
-        reason = None
-    return Change(state, form.get("note", "")[:MAX_NOTE_CHARS], reason)
 
 
 def parse_version(value: str | None) -> int:
@@ -52,18 +43,37 @@ def parse_version(value: str | None) -> int:
         raise BadRequest("expected_version must be a number") from None
 
 
-def apply(store: Store, alert_id: str, change: Change, *, actor: str, version: int) -> None:
-    """One state change by ``actor``; raises ``ConflictError`` / ``UnknownAlertError``."""
-    note = change.note.strip()
-    if change.reason:
-        note = f"reason: {change.reason}" + (f" — {note}" if note else "")
-    store.set_alert_state(alert_id, change.state, actor=actor, expected_version=version, note=note)
+def parse_change(form: dict[str, str], *, actor: str, version: int) -> StateChange:
+    """The form as a checked ``StateChange`` (``BadRequest`` if it is not one)."""
+    try:
+        return StateChange(
+            form.get("state", ""),
+            actor,
+            version,
+            form.get("note", "")[:MAX_NOTE_CHARS],
+            form.get("reason") or None,
+        )
+    except InvalidChangeError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+def apply(store: Store, alert_id: str, change: StateChange) -> None:
+    """One state change; raises the contract's ``AlertError``s."""
+    store.set_alert_state(
+        alert_id,
+        change.state,
+        actor=change.actor,
+        expected_version=change.expected_version,
+        note=change.note,
+        reason=change.reason,
+    )
 
 
 @dataclass
 class BulkResult:
     changed: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # changed by someone meanwhile
+    refused: list[str] = field(default_factory=list)  # not allowed from their state
     missing: list[str] = field(default_factory=list)
 
 
@@ -79,17 +89,21 @@ def parse_selection(values: list[str]) -> list[tuple[str, int]]:
 
 
 def apply_bulk(
-    store: Store, selection: list[tuple[str, int]], change: Change, *, actor: str
+    store: Store, selection: list[tuple[str, int]], form: dict[str, str], *, actor: str
 ) -> BulkResult:
-    """The same change on each selected alert; one that moved on is left alone."""
+    """The same change on each selected alert; one that cannot take it is left alone."""
     result = BulkResult()
     for alert_id, version in selection:
         try:
-            apply(store, alert_id, change, actor=actor, version=version)
+            apply(store, alert_id, parse_change(form, actor=actor, version=version))
         except ConflictError:
             result.conflicts.append(alert_id)
+        except TransitionError:
+            result.refused.append(alert_id)
         except UnknownAlertError:
             result.missing.append(alert_id)
+        except AlertError:
+            result.refused.append(alert_id)
         else:
             result.changed.append(alert_id)
     return result

@@ -12,28 +12,17 @@ either way.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from wildtrace import pipeline
+from wildtrace import service
 from wildtrace.commands._signals import until_stopped
 from wildtrace.config import Settings
-from wildtrace.web_app import build_web_app, ensure_first_admin, open_accounts
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    from web.server import serve
-
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
-    store = pipeline.open_store(settings)
-    accounts = open_accounts(settings)
-    try:
-        ensure_first_admin(accounts, lambda line: print(line, file=sys.stderr, flush=True))
-        with until_stopped():
-            serve(build_web_app(settings, store, accounts), host, port)
-    finally:
-        accounts.close()
-        store.close()
+    with until_stopped():
+        service.serve(settings, host, port)
     return 0
 
 

@@ -13,8 +13,9 @@ import getpass
 import sys
 
 from accounts.base import ROLES, AccountError
+from accounts.sqlite import SqliteAccounts
+from wildtrace.components import accounts_session
 from wildtrace.config import Settings
-from wildtrace.web_app import open_accounts
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -27,7 +28,11 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    accounts = open_accounts(settings)
+    with accounts_session(settings) as accounts:
+        return _act(args, accounts)
+
+
+def _act(args: argparse.Namespace, accounts: SqliteAccounts) -> int:
     try:
         if args.action == "list":
             for u in accounts.list_users():
@@ -56,8 +61,6 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     except AccountError as exc:
         print(f"wildtrace users: {exc}", file=sys.stderr)
         return 2
-    finally:
-        accounts.close()
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
