@@ -32,7 +32,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-# v2: ``audit.reason`` (why an alert was dismissed). v3: ``listings.folded``/``plain``.
+# v2: ``audit.reason`` (why an alert was dismissed). v3: ``listings.folded``/``plain``,
+# ``alerts.assignee``.
 TEMPLATE_VERSION = 3
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
@@ -151,6 +152,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "version": {"type": "integer"},
         "seller_id": KEYWORD,
         "title": {"type": "text", "fields": {"raw": KEYWORD}},
+        "assignee": KEYWORD,
     },
     "audit": {
         "alert_id": KEYWORD,

@@ -190,6 +190,8 @@ _V3: tuple[str, ...] = (
     "content_rowid='id', tokenize='trigram')",
     *_fold_sync_triggers("listings_fold"),
     *_fold_sync_triggers("listings_foldtri", when="{row}.cjk"),
+    # Who works on an alert (``alerts.base.Assignment``).
+    "ALTER TABLE alerts ADD COLUMN assignee TEXT",
 )
 
 MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]

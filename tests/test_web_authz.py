@@ -34,6 +34,7 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/alerts/{alert_id}", "desk"),
     ("POST", "/alerts/{alert_id}/state", "desk"),
     ("POST", "/alerts/bulk", "desk"),
+    ("POST", "/alerts/{alert_id}/assign", "desk"),
     ("GET", "/listings/{key:path}", "desk"),
     ("POST", "/listings/{key:path}/alert", "desk"),
     ("GET", "/sellers/{source}/{seller_id:path}", "desk"),

@@ -216,6 +216,12 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
     assert page.locator("#alert-state").inner_text() == "escalated"
     audit = page.locator("table.history").inner_text()
     assert "ana" in audit and "same number as on tradepost" in audit
+    # Take it: assign the alert to oneself.
+    page.select_option("#assignee-select", "ana")
+    page.click("#assign button[type=submit]")
+    page.wait_for_selector("#alert-assignee")
+    assert page.locator("#alert-assignee").inner_text() == "ana"
+    assert "assigned to ana" in page.locator("table.history").inner_text()
     shot(page, "04-alert-escalated")
 
     # The captured page, as text and in a sandboxed frame: its script is shown, never run.

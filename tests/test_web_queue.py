@@ -102,3 +102,29 @@ def test_bad_filters_get_an_html_page(client: TestClient, params: dict[str, str]
     page = client.get("/", params=params)
     assert page.status_code == 422
     assert page.headers["content-type"].startswith("text/html") and "<title>422" in page.text
+
+
+def test_assign_by_form_then_filter_by_assignee(client: TestClient) -> None:
+    page = client.get("/")
+    alert_id = re.search(r'href="/alerts/(\w+)">item a<', page.text)
+    assert alert_id
+    url = f"/alerts/{alert_id.group(1)}"
+    version = re.search(r'name="expected_version" value="(\d+)"', client.get(url).text)
+    assert version
+    done = client.post(
+        url + "/assign",
+        data={"assignee": "ana", "expected_version": version.group(1)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    detail = client.get(url).text
+    assert '<dd id="alert-assignee">ana</dd>' in detail
+    assert "assigned to ana" in detail.split("Audit history")[1]
+    assert titles(client, assignee="me") == ["item a"]
+    assert titles(client, assignee="ana") == ["item a"]
+    assert titles(client, assignee="none") == ["item d", "item b", "item c"]
+    # Only desk accounts take alerts; a stale version is a conflict page.
+    partner = client.post(url + "/assign", data={"assignee": "pat", "expected_version": "9"})
+    assert partner.status_code == 422
+    stale = client.post(url + "/assign", data={"assignee": "root", "expected_version": "1"})
+    assert stale.status_code == 409

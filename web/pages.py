@@ -19,13 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from alerts.base import (
     STATES,
     TRANSITIONS,
+    AlertError,
     ConflictError,
     TransitionError,
     UnknownAlertError,
     alert_id_for,
 )
 from index.base import Store
-from web.auth import CSRF_FIELD, Desk, check_csrf
+from web.auth import CSRF_FIELD, Desk, accounts_of, check_csrf
 from web.forms import read_form, read_form_lists
 from web.listing_pages import listing_context
 from web.params import AlertPageParams, SearchPageParams
@@ -44,14 +45,18 @@ from web.views import error_page, render, store_of
 router = APIRouter()
 
 
-def _queue_filters(params: AlertPageParams) -> tuple[dict[str, object], QueueFilter, float | None]:
+def _queue_filters(
+    params: AlertPageParams, me: str
+) -> tuple[dict[str, object], QueueFilter, float | None]:
     min_score = parse_score(params.min_score, "min_score")
+    assignee = (params.assignee or "").strip() or None
     qf = QueueFilter(
         lang=(params.lang or "").strip() or None,
         max_score=parse_score(params.max_score, "max_score"),
         since=parse_date(params.since, "since"),
         until=parse_date(params.until, "until"),
         flag=check_choice(params.flag, FLAGS, "flag"),
+        assignee=me if assignee == "me" else assignee,
         sort=check_choice(params.sort, tuple(SORTS), "sort") or "score",
     )
     shown: dict[str, object] = {
@@ -65,6 +70,7 @@ def _queue_filters(params: AlertPageParams) -> tuple[dict[str, object], QueueFil
         "since": qf.since,
         "until": qf.until,
         "flag": qf.flag,
+        "assignee": assignee,
         "sort": None if qf.sort == "score" else qf.sort,
     }
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in shown.items()}, qf, min_score
@@ -76,7 +82,7 @@ def queue(request: Request, params: Annotated[AlertPageParams, Depends()], me: D
     size = request.app.state.page_size
     page = params.page
     try:
-        shown, qf, min_score = _queue_filters(params)
+        shown, qf, min_score = _queue_filters(params, me.user.username)
         flt = params.alert_filter(min_score=min_score, limit=size, offset=(page - 1) * size)
     except BadRequest as exc:
         return error_page(request, 422, str(exc))
@@ -149,6 +155,7 @@ def _detail(
         a=alert,
         history=store.alert_history(alert_id),
         next_states=TRANSITIONS[alert.state],
+        desk_users=[u for u in accounts_of(request).list_users() if u.desk],
         reasons=DISMISS_REASONS,
         message=message,
         form=form or {},
@@ -182,6 +189,40 @@ async def change_state(request: Request, alert_id: str, me: Desk) -> Response:
     except TransitionError as exc:
         message = f"{exc}. Your note is kept below."
         return await run_in_threadpool(_detail, request, alert_id, 409, message, form)
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/alerts/{alert_id}/assign")
+async def assign(request: Request, alert_id: str, me: Desk) -> Response:
+    """Give the alert to a desk account (or to nobody); the audit log records who did."""
+    back = f"/alerts/{alert_id}"
+    try:
+        form = await read_form(request)
+        check_csrf(request, me, form.get(CSRF_FIELD, ""))
+        version = parse_version(form.get("expected_version"))
+    except BadRequest as exc:
+        return error_page(request, 422, str(exc), back)
+    assignee = form.get("assignee", "").strip() or None
+    if assignee is not None:
+        user = await run_in_threadpool(accounts_of(request).get_user, assignee)
+        if user is None or not user.desk:
+            return error_page(request, 422, "Alerts go to investigators and admins only.", back)
+    try:
+        await run_in_threadpool(
+            store_of(request).assign_alert,
+            alert_id,
+            assignee,
+            actor=me.user.username,
+            expected_version=version,
+            note=form.get("note", "")[:500],
+        )
+    except UnknownAlertError:
+        return error_page(request, 404, "No such alert.")
+    except ConflictError:
+        message = "Someone changed this alert while you were looking at it. Review and retry."
+        return await run_in_threadpool(_detail, request, alert_id, 409, message)
+    except AlertError as exc:
+        return error_page(request, 422, str(exc), back)
     return RedirectResponse(back, status_code=303)
 
 

@@ -75,6 +75,7 @@ class AlertPageParams(AlertParams):
     since: Str = None
     until: Str = None
     flag: Str = None
+    assignee: Str = None
     sort: Str = None
     page: Page = 1
 

@@ -9,6 +9,7 @@ Design notes
   the store's answer; a page says when that cap cut the scan short (never silently).
   (The store's explicit paging and richer alert filters are the codebase issue's; when
   they land the cheap conditions move into the store query.)
+* Assignee: ``assignee=<username>``, ``me`` (the page resolves it) or ``none``.
 * "Changed since triage": the listing has a version captured after the alert's first
   human state change. "Removed": the listing has ``removed_at``. Both are shown as
   badges on every row, filter or not.
@@ -35,6 +36,7 @@ SORTS: dict[str, tuple[str, bool]] = {  # name -> (row attribute, descending)
     "updated": ("updated_at", True),
 }
 FLAGS = ("removed", "changed")
+UNASSIGNED = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +73,21 @@ class QueueFilter:
     since: str | None = None  # created on/after this date (YYYY-MM-DD, UTC)
     until: str | None = None  # created on/before this date
     flag: str | None = None  # "removed" | "changed"
+    assignee: str | None = None  # a username, or UNASSIGNED
     sort: str = "score"
 
     @property
     def active(self) -> bool:
-        return any((self.lang, self.max_score is not None, self.since, self.until, self.flag))
+        return any(
+            (
+                self.lang,
+                self.max_score is not None,
+                self.since,
+                self.until,
+                self.flag,
+                self.assignee,
+            )
+        )
 
 
 def parse_score(value: str | None, name: str) -> float | None:
@@ -130,6 +142,8 @@ def _keep(qf: QueueFilter) -> Callable[[QueueRow], bool]:
         if qf.until and a.created_at[:10] > qf.until:
             return False
         if qf.lang and row.lang != qf.lang:
+            return False
+        if qf.assignee and (a.assignee or UNASSIGNED) != qf.assignee:
             return False
         if qf.flag == "removed" and not row.removed:
             return False
