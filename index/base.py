@@ -206,6 +206,9 @@ class ListingStore(Protocol):
     def listing_versions(self, key: str) -> list[Listing]:
         """Every captured version, oldest first."""
 
+    def iter_listings(self, source: str | None = None) -> Iterator[StoredListing]:
+        """Every stored listing (of ``source``), by key, read page by page with a cursor."""
+
     def put_detections(self, detections: Iterable[tuple[str, Detection]]) -> int:
         """Store ``(content_hash, detection)`` pairs; ``detection.id`` is the listing key."""
 

@@ -168,6 +168,10 @@ class ElasticsearchStore(OutageSafe, StoreRules):
         with self._reading():
             return self.reader.get_listing(key)
 
+    def _listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        with self._reading(refresh=True):
+            return self.reader.listing_page(source, after, size)
+
     def listing_versions(self, key: str) -> list[Listing]:
         with self._reading(refresh=True):
             return self.reader.listing_versions(key)

@@ -73,6 +73,20 @@ class Reader:
         hit = self.writer.mget("listings", [doc_id(key)]).get(doc_id(key))
         return stored_from_source(hit["_source"]) if hit else None
 
+    def listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        """Up to ``size`` listings (of ``source``) with keys after ``after``, by key
+        (``search_after`` on the ``key`` keyword)."""
+        query = {"bool": {"filter": [{"term": {"source": source}}] if source else []}}
+        resp = self.client.search(
+            index=self.alias("listings"),
+            query=query,
+            sort=[{"key": "asc"}],
+            size=size,
+            search_after=[after] if after else None,
+            source_excludes=["title", "text", "seller"],
+        )
+        return [stored_from_source(h["_source"]) for h in resp["hits"]["hits"]]
+
     def listing_versions(self, key: str) -> list[Listing]:
         hits = helpers.scan(
             self.client,

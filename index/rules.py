@@ -18,7 +18,8 @@ Design notes
   the current alert; the backend primitive reads the alert and writes the decision
   atomically (a transaction, or a sequence-number compare-and-set).
 * Paging: ``list_alerts`` refuses pages over ``MAX_PAGE`` or deeper than ``MAX_WINDOW``
-  (``check_page``); ``iter_alerts`` walks the whole queue with a keyset cursor.
+  (``check_page``); ``iter_alerts`` and ``iter_listings`` walk everything with a keyset
+  cursor (the last sort key seen), so no read needs a huge limit.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from index.base import (
     AlertFilter,
     SearchQuery,
     SearchResult,
+    StoredListing,
     UpsertResult,
     check_histogram,
 )
@@ -230,6 +232,18 @@ class StoreRules(ABC):
             page = replace(page, after=AlertCursor.after(alerts[-1]))
 
     @final
+    def iter_listings(
+        self, source: str | None = None, *, page_size: int = 500
+    ) -> Iterator[StoredListing]:
+        check_page(page_size, 0)
+        after = ""
+        while page := self._listing_page(source, after, page_size):
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1].listing.key
+
+    @final
     def search(self, query: SearchQuery) -> SearchResult:
         # Search pages are clamped (never refused): the web app asks for pages by number.
         limit = max(0, min(int(query.limit), MAX_PAGE))
@@ -266,6 +280,10 @@ class StoreRules(ABC):
     @abstractmethod
     def _list_alerts(self, flt: AlertFilter) -> list[Alert]:
         """One page in queue order (score desc, created_at, id), after ``flt.after``."""
+
+    @abstractmethod
+    def _listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        """Up to ``size`` listings (of ``source``) with keys after ``after``, by key."""
 
     @abstractmethod
     def _search(self, query: SearchQuery) -> SearchResult: ...

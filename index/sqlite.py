@@ -146,6 +146,10 @@ class SqliteStore(StoreRules):
     def get_listing(self, key: str) -> StoredListing | None:
         return listing_ops.get(self._conn(), key)
 
+    def _listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        with self._read() as conn:
+            return listing_ops.page(conn, source, after, size)
+
     def listing_versions(self, key: str) -> list[Listing]:
         return listing_ops.versions(self._conn(), key)
 

@@ -163,6 +163,22 @@ def get(conn: sqlite3.Connection, key: str) -> StoredListing | None:
     return stored_listing(row) if row else None
 
 
+def page(
+    conn: sqlite3.Connection, source: str | None, after: str, size: int
+) -> list[StoredListing]:
+    """Up to ``size`` listings (of ``source``) with keys after ``after``, by key."""
+    where, params = "l.key > ?", [after]
+    if source is not None:
+        where, params = where + " AND l.source = ?", [after, source]
+    rows = conn.execute(
+        "SELECT l.version, l.first_seen_at, l.last_seen_at, l.removed_at, v.data "
+        "FROM listings l JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+        f"WHERE {where} ORDER BY l.key LIMIT ?",
+        [*params, size],
+    )
+    return [stored_listing(r) for r in rows]
+
+
 def versions(conn: sqlite3.Connection, key: str) -> list[Listing]:
     sql = "SELECT data FROM listing_versions WHERE key = ? ORDER BY version"
     return [Listing.from_dict(json.loads(r[0])) for r in conn.execute(sql, (key,))]

@@ -235,3 +235,27 @@ def test_list_alerts_filters_and_orders_by_score(store: Store) -> None:
     assert store.count_alerts(AlertFilter(seller_id="s0")) == 2
     store.set_alert_state(first[0].id, STATE_TRIAGED, actor="ana", expected_version=1)
     assert store.count_alerts(AlertFilter(state=STATE_NEW)) == 3
+
+
+# -- iterating listings --------------------------------------------------------------------
+
+
+def test_iter_listings_reads_every_listing_by_key_past_any_page(store: Store) -> None:
+    batch = [
+        make_listing(source=("bazaar", "wildfeed")[i % 2], listing_id=f"{i:04d}")
+        for i in range(1_150)
+    ]
+    store.upsert_listings(batch)
+    store.mark_removed([batch[0].key], at(1))
+    everything = list(store.iter_listings())
+    assert [s.listing.key for s in everything] == sorted(x.key for x in batch)
+    assert everything[0].removed_at == at(1)
+    assert everything[0].version == 1
+
+
+def test_iter_listings_keeps_to_one_source(store: Store) -> None:
+    batch = [make_listing(source=s, listing_id=str(i)) for i, s in enumerate("abcab")]
+    store.upsert_listings(batch)
+    keys = [s.listing.key for s in store.iter_listings("a")]
+    assert keys == ["a:0", "a:3"]
+    assert list(store.iter_listings("nowhere")) == []

@@ -94,10 +94,8 @@ def snapshot(store: Store) -> dict[str, Any]:
         if offset >= result.total:
             break
     alerts: dict[str, tuple[Any, ...]] = {}
-    offset = 0
-    while page := store.list_alerts(AlertFilter(limit=PAGE, offset=offset)):
-        alerts.update({a.listing_key: (a.id, a.score, a.commodity, a.intent) for a in page})
-        offset += PAGE
+    for a in store.iter_alerts(AlertFilter(), page_size=PAGE):
+        alerts[a.listing_key] = (a.id, a.score, a.commodity, a.intent)
     return {"listings": listings, "alerts": alerts, "counts": store.counts()}
 
 
