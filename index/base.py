@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from alerts.base import Alert, AuditEntry
+from alerts.base import Alert, Assignment, AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
 
@@ -249,17 +249,7 @@ class AlertStore(Protocol):
         ``UnknownAlertError``, ``ConflictError`` (the version moved on) or
         ``TransitionError`` (not allowed from the current state)."""
 
-    def assign_alert(
-        self,
-        alert_id: str,
-        assignee: str | None,
-        *,
-        actor: str,
-        expected_version: int,
-        note: str = "",
-    ) -> Alert:
-        """Give the alert to ``assignee`` (``None``: to nobody) under ``alerts.base``'s
-        ``Assignment``: the version moves on and the audit log records it."""
+    def assign_alert(self, alert_id: str, assignment: Assignment) -> Alert: ...  # audited
 
     def alert_history(self, alert_id: str) -> list[AuditEntry]:
         """The audit log for one alert, oldest first."""

@@ -202,16 +202,7 @@ class StoreRules(ABC):
         return self._change_alert(alert_id, lambda current: change.apply(current, utc_now()))
 
     @final
-    def assign_alert(
-        self,
-        alert_id: str,
-        assignee: str | None,
-        *,
-        actor: str,
-        expected_version: int,
-        note: str = "",
-    ) -> Alert:
-        assignment = Assignment(assignee, actor, expected_version, note)
+    def assign_alert(self, alert_id: str, assignment: Assignment) -> Alert:
         return self._change_alert(alert_id, lambda current: assignment.apply(current, utc_now()))
 
     @final

@@ -7,14 +7,20 @@ from __future__ import annotations
 import pytest
 from factories import make_alert, make_listing
 
-from alerts.base import ACTION_ASSIGN, ConflictError, InvalidChangeError, UnknownAlertError
+from alerts.base import (
+    ACTION_ASSIGN,
+    Assignment,
+    ConflictError,
+    InvalidChangeError,
+    UnknownAlertError,
+)
 from index.base import AlertFilter, Store
 
 
 def test_assign_and_unassign(store: Store) -> None:
     alert = make_alert(make_listing())
     store.upsert_alerts([alert])
-    given = store.assign_alert(alert.id, "ana", actor="root", expected_version=1, note="yours")
+    given = store.assign_alert(alert.id, Assignment("ana", "root", 1, "yours"))
     assert (given.assignee, given.version, given.state) == ("ana", 2, alert.state)
     stored = store.get_alert(alert.id)
     assert stored is not None and stored.assignee == "ana" and stored.version == 2
@@ -27,7 +33,7 @@ def test_assign_and_unassign(store: Store) -> None:
         "assigned to ana: yours",
     )
     assert entry.from_state == entry.to_state == alert.state
-    back = store.assign_alert(alert.id, None, actor="ana", expected_version=2)
+    back = store.assign_alert(alert.id, Assignment(None, "ana", 2))
     assert back.assignee is None
     assert store.alert_history(alert.id)[-1].note == "unassigned"
 
@@ -36,13 +42,13 @@ def test_assignment_rules(store: Store) -> None:
     alert = make_alert(make_listing())
     store.upsert_alerts([alert])
     with pytest.raises(ConflictError):
-        store.assign_alert(alert.id, "ana", actor="root", expected_version=5)
+        store.assign_alert(alert.id, Assignment("ana", "root", 5))
     with pytest.raises(InvalidChangeError):
-        store.assign_alert(alert.id, "ana", actor="  ", expected_version=1)
+        store.assign_alert(alert.id, Assignment("ana", "  ", 1))
     with pytest.raises(UnknownAlertError):
-        store.assign_alert("nope", "ana", actor="root", expected_version=1)
+        store.assign_alert("nope", Assignment("ana", "root", 1))
     # A triage decision made against the version before the assignment is a conflict.
-    store.assign_alert(alert.id, "ana", actor="root", expected_version=1)
+    store.assign_alert(alert.id, Assignment("ana", "root", 1))
     with pytest.raises(ConflictError):
         store.set_alert_state(alert.id, "triaged", actor="bob", expected_version=1)
     # Re-raising the alert (a re-crawl) keeps the assignment.

@@ -20,6 +20,7 @@ from alerts.base import (
     STATES,
     TRANSITIONS,
     AlertError,
+    Assignment,
     ConflictError,
     TransitionError,
     UnknownAlertError,
@@ -208,14 +209,8 @@ async def assign(request: Request, alert_id: str, me: Desk) -> Response:
         if user is None or not user.desk:
             return error_page(request, 422, "Alerts go to investigators and admins only.", back)
     try:
-        await run_in_threadpool(
-            store_of(request).assign_alert,
-            alert_id,
-            assignee,
-            actor=me.user.username,
-            expected_version=version,
-            note=form.get("note", "")[:500],
-        )
+        assignment = Assignment(assignee, me.user.username, version, form.get("note", "")[:500])
+        await run_in_threadpool(store_of(request).assign_alert, alert_id, assignment)
     except UnknownAlertError:
         return error_page(request, 404, "No such alert.")
     except ConflictError:
