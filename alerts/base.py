@@ -17,7 +17,11 @@ Design notes
   refused (``ConflictError``) if someone else changed the alert in between. Every change
   appends an ``AuditEntry`` (with the dismissal reason); entries are never edited.
 * ``REFRESHED_FIELDS``: what re-raising an existing alert updates (the rule's latest
-  view of the listing). State, version and ``created_at`` belong to triage and are kept.
+  view of the listing). State and ``created_at`` belong to triage and are kept. A
+  re-raise that changes what the alert shows (score, commodity, intent, title — after
+  the listing changed or was re-classified) is not a silent rewrite: ``refresh`` moves
+  the version on (a triage form opened before it is a conflict) and writes a
+  ``refreshed`` audit entry saying what changed.
 * Errors share one base (``AlertError``) whose ``kind`` is the stable error name the
   web API puts in its ``{"error", "detail"}`` body.
 """
@@ -53,6 +57,9 @@ REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at")
 ACTION_CREATED = "created"
 ACTION_STATE = "state"
 ACTION_ASSIGN = "assign"
+ACTION_REFRESHED = "refreshed"
+# What an investigator sees of a re-raise (``updated_at`` alone is not a change).
+SHOWN_FIELDS = ("score", "commodity", "intent", "title")
 MAX_ACTOR_CHARS = 100
 MAX_NOTE_CHARS = 2000
 
@@ -238,3 +245,35 @@ class Assignment:
             current.id, at, self.actor, ACTION_ASSIGN, current.state, current.state, note
         )
         return changed, entry
+
+
+def _shown(name: str, value: Any) -> str:
+    if name == "score":
+        return f"{value:.6g}"
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def refresh(current: Alert, newer: Alert) -> tuple[Alert, AuditEntry | None]:
+    """``current`` re-raised as ``newer`` (same id): ``REFRESHED_FIELDS`` taken from
+    ``newer``; when a ``SHOWN_FIELDS`` value changed, the version moves on and the audit
+    entry (by the rule) says what changed, else there is no entry."""
+    merged = replace(current, **{name: getattr(newer, name) for name in REFRESHED_FIELDS})
+    changes = [
+        f"{name} {_shown(name, getattr(current, name))} → {_shown(name, getattr(newer, name))}"
+        for name in SHOWN_FIELDS
+        if getattr(current, name) != getattr(newer, name)
+    ]
+    if not changes:
+        return merged, None
+    merged = replace(merged, version=current.version + 1)
+    entry = AuditEntry(
+        current.id,
+        newer.updated_at,
+        f"rule:{newer.rule}",
+        ACTION_REFRESHED,
+        current.state,
+        current.state,
+        "; ".join(changes),
+    )
+    return merged, entry

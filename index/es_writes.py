@@ -30,7 +30,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from alerts.base import Alert, created_entry
+from alerts.base import ACTION_CREATED, Alert, created_entry
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.base import UpsertResult
@@ -230,21 +230,38 @@ class Writer:
     def upsert_alerts(self, payload: list[dict[str, Any]]) -> int:
         """Write the ``index.rules.plan_alert_upsert`` plan for a batch of alerts."""
         alerts = list({a.id: a for a in (Alert.from_dict(d) for d in payload)}.values())
-        plan = plan_alert_upsert(alerts, self.mget("alerts", [a.id for a in alerts], ["id"]))
+        hits = self.mget("alerts", [a.id for a in alerts])
+        existing = {i: Alert.from_dict(h["_source"]) for i, h in hits.items()}
+        plan = plan_alert_upsert(alerts, existing)
         index = self.alias("alerts")
+        # Audit first: a replay after a crash finds the alert unchanged, plans the same
+        # entries (create-only ids: no duplicates) and then applies the refresh.
+        created = {e.alert_id for e in plan.entries if e.action == ACTION_CREATED}
+        self.audit(
+            [audit_doc(created_entry(a), a.version) for a in alerts]
+            + [
+                audit_doc(e, next(r.version for r in plan.refreshed if r.id == e.alert_id))
+                for e in plan.entries
+                if e.alert_id not in created
+            ]
+        )
         actions: list[dict[str, Any]] = [
             {"_op_type": "create", "_index": index, "_id": a.id, "_source": a.to_dict()}
             for a in plan.created
         ]
         actions += [
-            {"_op_type": "update", "_index": index, "_id": a.id, "doc": refreshed_fields(a)}
+            {
+                "_op_type": "update",
+                "_index": index,
+                "_id": a.id,
+                "doc": refreshed_fields(a),
+                # Only onto the alert as read: a triage decision in between wins.
+                "if_seq_no": hits[a.id]["_seq_no"],
+                "if_primary_term": hits[a.id]["_primary_term"],
+            }
             for a in plan.refreshed
         ]
         bulk(self.client, actions, self.chunk_size)
-        # The "created" entry is emitted for every alert of the batch: create-only with id
-        # ``<alert>-<version at creation>``, it is a no-op (409) for alerts that already have
-        # it, and it completes a batch that an outage cut between the two bulk requests.
-        self.audit([audit_doc(created_entry(a), a.version) for a in alerts])
         return len(plan.created)
 
     def audit(self, payload: list[dict[str, Any]]) -> int:

@@ -25,7 +25,7 @@ Design notes
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, final
 
@@ -36,6 +36,7 @@ from alerts.base import (
     AuditEntry,
     StateChange,
     created_entry,
+    refresh,
 )
 from classifiers.base import Detection
 from common.clock import utc_now
@@ -132,19 +133,32 @@ def plan_upsert(batch: Sequence[Listing], stored: Mapping[str, Head]) -> UpsertP
 @dataclass(frozen=True, slots=True)
 class AlertUpsertPlan:
     created: list[Alert]
-    entries: list[AuditEntry]  # one "created" entry per created alert
-    refreshed: list[Alert]  # existing alerts, only REFRESHED_FIELDS taken from them
+    entries: list[AuditEntry]  # "created" per new alert, "refreshed" per changed re-raise
+    refreshed: list[Alert]  # existing alerts as re-raised (``alerts.base.refresh``)
+    read_versions: dict[str, int] = field(default_factory=dict)  # write only if still so
 
 
-def plan_alert_upsert(batch: Iterable[Alert], existing: Collection[str]) -> AlertUpsertPlan:
-    created = [a for a in batch if a.id not in existing]
-    refreshed = [a for a in batch if a.id in existing]
-    return AlertUpsertPlan(created, [created_entry(a) for a in created], refreshed)
+def plan_alert_upsert(batch: Iterable[Alert], existing: Mapping[str, Alert]) -> AlertUpsertPlan:
+    """Create new alerts; refresh existing ones (``existing``: their stored records)."""
+    plan = AlertUpsertPlan([], [], [])
+    for newer in batch:
+        current = existing.get(newer.id)
+        if current is None:
+            plan.created.append(newer)
+            plan.entries.append(created_entry(newer))
+            continue
+        merged, entry = refresh(current, newer)
+        plan.refreshed.append(merged)
+        plan.read_versions[merged.id] = current.version
+        if entry is not None:
+            plan.entries.append(entry)
+    return plan
 
 
 def refreshed_fields(alert: Alert) -> dict[str, Any]:
-    """The fields an upsert writes onto an existing alert."""
-    return {name: getattr(alert, name) for name in REFRESHED_FIELDS}
+    """The fields an upsert writes onto an existing alert (the version moves with a
+    change, see ``alerts.base.refresh``)."""
+    return {name: getattr(alert, name) for name in (*REFRESHED_FIELDS, "version")}
 
 
 def _unique_alerts(alerts: Iterable[Alert]) -> list[Alert]:

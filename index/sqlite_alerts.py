@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from alerts.base import REFRESHED_FIELDS, Alert, AuditEntry, ConflictError, UnknownAlertError
 from index.base import AlertFilter
-from index.rules import Decide, plan_alert_upsert
+from index.rules import Decide, plan_alert_upsert, refreshed_fields
 
 _ALERT_COLUMNS = (
     "id, listing_key, source, rule, score, commodity, intent, created_at, updated_at, "
@@ -21,7 +21,7 @@ _ALERT_COLUMNS = (
 )
 _AUDIT_COLUMNS = "alert_id, at, actor, action, from_state, to_state, note, reason"
 _AUDIT_INSERT = f"INSERT INTO alert_audit({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-_REFRESH = ", ".join(f"{name} = ?" for name in REFRESHED_FIELDS)
+_REFRESH = ", ".join(f"{name} = ?" for name in (*REFRESHED_FIELDS, "version"))
 
 
 def _alert(row: sqlite3.Row) -> Alert:
@@ -32,19 +32,19 @@ def _audit_row(entry: AuditEntry) -> tuple[object, ...]:
     return tuple(entry.to_dict().values())
 
 
-def _existing(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
+def _existing(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Alert]:
+    found: dict[str, Alert] = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        found.update(
-            r[0] for r in conn.execute(f"SELECT id FROM alerts WHERE id IN ({marks})", chunk)
-        )
+        rows = conn.execute(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE id IN ({marks})", chunk)
+        found.update((r["id"], _alert(r)) for r in rows)
     return found
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Alert]) -> int:
-    """Create new alerts (with a "created" audit entry) or refresh existing ones."""
+    """Create new alerts (with a "created" audit entry) or refresh existing ones (with a
+    "refreshed" entry when what they show changed); one write transaction."""
     plan = plan_alert_upsert(batch, _existing(conn, [a.id for a in batch]))
     conn.executemany(
         f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 14)})",
@@ -52,8 +52,8 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Alert]) -> int:
     )
     conn.executemany(_AUDIT_INSERT, [_audit_row(e) for e in plan.entries])
     conn.executemany(
-        f"UPDATE alerts SET {_REFRESH} WHERE id = ?",
-        [(*(getattr(a, f) for f in REFRESHED_FIELDS), a.id) for a in plan.refreshed],
+        f"UPDATE alerts SET {_REFRESH} WHERE id = ? AND version = ?",
+        [(*refreshed_fields(a).values(), a.id, plan.read_versions[a.id]) for a in plan.refreshed],
     )
     return len(plan.created)
 

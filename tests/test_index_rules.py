@@ -3,6 +3,8 @@ both backends; here each rule is pinned on its own)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from factories import at, make_alert, make_listing
 
 from index.rules import Head, plan_alert_upsert, plan_upsert
@@ -75,9 +77,29 @@ def test_heads_cover_exactly_the_batch_keys() -> None:
 
 def test_alert_upsert_plan_creates_new_and_refreshes_existing() -> None:
     old, new = make_alert(make_listing(listing_id="1")), make_alert(make_listing(listing_id="2"))
-    plan = plan_alert_upsert([old, new], {old.id})
+    plan = plan_alert_upsert([old, new], {old.id: old})
     assert plan.created == [new]
-    assert plan.refreshed == [old]
+    assert plan.refreshed == [old]  # nothing shown changed: same version, no entry
     assert [(e.alert_id, e.action, e.actor, e.to_state) for e in plan.entries] == [
         (new.id, "created", "rule:threshold", "new")
     ]
+
+
+def test_a_re_raise_that_changes_what_the_alert_shows_is_audited() -> None:
+    listing = make_listing(listing_id="1")
+    stored = replace(make_alert(listing), state="triaged", version=3)
+    again = make_alert(
+        listing, score=0.42, commodity="rhino_horn", updated_at="2030-01-01T00:00:00Z"
+    )
+    plan = plan_alert_upsert([again], {stored.id: stored})
+    (merged,) = plan.refreshed
+    assert (merged.state, merged.version, merged.score) == ("triaged", 4, 0.42)
+    assert plan.read_versions == {stored.id: 3}
+    (entry,) = plan.entries
+    assert (entry.action, entry.actor, entry.from_state, entry.to_state) == (
+        "refreshed",
+        "rule:threshold",
+        "triaged",
+        "triaged",
+    )
+    assert "score 0.9 → 0.42" in entry.note and "commodity ivory → rhino_horn" in entry.note
