@@ -14,7 +14,15 @@ from wildtrace.cli import main
 
 def _triaged_store(tmp_path: Path) -> None:
     store = make_sqlite_store(tmp_path)
-    decisions = {"1": STATE_CONFIRMED, "2": STATE_DISMISSED, "3": STATE_TRIAGED, "4": None}
+    decisions = {
+        "1": (STATE_CONFIRMED, None),
+        "2": (STATE_DISMISSED, "not_wildlife"),
+        "3": (STATE_TRIAGED, None),
+        "4": (None, None),
+        "5": (STATE_DISMISSED, "duplicate"),  # says nothing about the text
+        "6": (STATE_DISMISSED, "not_actionable"),
+        "7": (STATE_DISMISSED, "legal_product"),
+    }
     listings = [
         make_listing(listing_id=i, title=f"Listing {i}", text=f"text of {i}") for i in decisions
     ]
@@ -24,10 +32,9 @@ def _triaged_store(tmp_path: Path) -> None:
     )
     store.upsert_alerts(make_alert(x) for x in listings)
     for listing in listings:
-        state = decisions[listing.listing_id]
+        state, reason = decisions[listing.listing_id]
         if state:
             alert = make_alert(listing)
-            reason = "not_wildlife" if state == STATE_DISMISSED else None
             store.set_alert_state(alert.id, state, actor="ana", expected_version=1, reason=reason)
     store.close()
 
@@ -41,7 +48,9 @@ def test_confirmed_and_dismissed_alerts_become_labelled_examples(tmp_path: Path)
     assert main(["--config", str(config), "export-feedback", "--output", str(out)]) == 0
 
     examples = {e["id"]: e for e in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
-    assert set(examples) == {"bazaar:1", "bazaar:2"}  # undecided alerts carry no label
+    # Undecided alerts carry no label, nor do duplicates and "not actionable" dismissals.
+    assert set(examples) == {"bazaar:1", "bazaar:2", "bazaar:7"}
+    assert examples["bazaar:7"]["label"] == "clean"  # a legal product: a clean example
     confirmed, dismissed = examples["bazaar:1"], examples["bazaar:2"]
     assert confirmed["label"] == "wildlife"
     assert (confirmed["commodity"], confirmed["intent"]) == ("rhino_horn", "buy")
