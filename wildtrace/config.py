@@ -60,6 +60,10 @@ class CrawlSettings:
     max_pages: int = setting(2000, "Stop a crawl after this many pages (safety cap).")
     download_images: bool = setting(True, "Fetch listing images as evidence (hashed, capped).")
     max_image_bytes: int = setting(3_000_000, "Images larger than this are not kept.")
+    max_images: int = setting(20_000, "Image requests per crawl (apart from max_pages).")
+    max_links_per_page: int = setting(
+        1000, "Links taken from one page per selector; more makes the crawl incomplete."
+    )
     subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this long (s).")
 
 
