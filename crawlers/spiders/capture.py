@@ -27,7 +27,7 @@ from crawlers.evidence import EvidenceError, EvidenceStore, header_subset
 from crawlers.extract import build_item
 from crawlers.images import ImageFetcher, PendingRecord
 from crawlers.profiles import Profile
-from crawlers.report import ROLE_DETAIL, ROLE_IMAGE, CrawlReport
+from crawlers.report import ROLE_DETAIL, ROLE_IMAGE, ROLE_LIST, CrawlReport
 
 IMAGE_PRIORITY = 10  # images first: a waiting record holds its page body in memory
 DEFAULT_MAX_IMAGES = 20_000
@@ -157,7 +157,7 @@ class CaptureSpider(scrapy.Spider):
         status = failure.value.response.status if failure.check(HttpError) else None
         if role == ROLE_DETAIL and status in (404, 410):
             self.report.gone_ids.add(str(listing_id))
-        elif _deliberate(failure):
+        elif _deliberate(failure) and not (role == ROLE_LIST and _index_lost(request, failure)):
             # robots.txt or the egress policy: skipped on purpose, not an error; a detail
             # page stays unfetched through requested_ids (never "gone").
             self.report.ignored += 1
@@ -180,6 +180,13 @@ def _deliberate(failure: Failure) -> bool:
         return False
     message = failure.getErrorMessage().lower()
     return any(word in message for word in DELIBERATE)
+
+
+def _index_lost(request: Request, failure: Failure) -> bool:
+    """A start page refused (by robots.txt or egress), or a list page whose redirect the
+    egress policy refused: part of the index is unread, so the crawl cannot be complete
+    (else a start URL on a forbidden address would mark every listing removed)."""
+    return bool(request.meta.get("start")) or "egress refused" in failure.getErrorMessage()
 
 
 def _describe(failure: Failure) -> str:

@@ -72,7 +72,7 @@ class ProfileSpider(CaptureSpider):
     async def start(self) -> AsyncIterator[Any]:
         callback = {"html": self.parse_page, "json": self.parse_api, "feed": self.parse_feed}
         for url in self.profile.start_requests_urls():
-            yield self._request(url, ROLE_LIST, callback[self.profile.kind])
+            yield self._request(url, ROLE_LIST, callback[self.profile.kind], start=True)
 
     # -- html ---------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
