@@ -9,6 +9,13 @@ Why write-once: an investigator must be able to show that the stored bytes are w
 site served. Files are written to a temporary name, re-read and hashed, then published
 with ``os.link``, which never replaces an existing file; a second capture of identical
 bytes keeps the first file and sidecar untouched. ``verify`` re-hashes a stored file.
+
+Every file published is also listed in the hash-chained manifest
+(``crawlers.evidence_manifest``), so an edited sidecar or a deleted file is noticed by
+``crawlers.evidence_verify``. A sidecar that the manifest lists but that is gone is
+*not* written again: a new sidecar would claim a later capture was the first. A deleted
+body is re-created only from bytes that hash to its name, and the manifest then lists
+it twice, which ``verify`` reports.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from crawlers.evidence_manifest import Manifest
 
 KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "date", "server")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -51,6 +60,10 @@ class EvidenceStore:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
+        self.manifest = Manifest(self.root)
+
+    def relpath(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
 
     def path_for(self, sha256: str) -> Path:
         if not _SHA_RE.match(sha256):
@@ -69,13 +82,23 @@ class EvidenceStore:
         path = self.path_for(digest)
         if path.exists():
             self._check(path, digest)
-        else:
-            self._publish(path, data, digest)
+        elif self._publish(path, data, digest):
+            self.manifest.append("data", self.relpath(path), digest)
         sidecar = self.sidecar_path(digest)
         if meta is not None and not sidecar.exists():
+            if self.manifest.listed(self.relpath(sidecar)):
+                return digest  # deleted after the first capture: never re-dated
             record = {"sha256": digest, "size": len(data), **meta}
             body = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1).encode()
-            self._publish(sidecar, body, sha256_hex(body))
+            body_sha = sha256_hex(body)
+            if self._publish(sidecar, body, body_sha):
+                self.manifest.append("sidecar", self.relpath(sidecar), body_sha)
+        return digest
+
+    def record_warc(self, path: Path) -> str:
+        """List a sealed WARC file in the manifest; returns its SHA-256."""
+        digest = _file_sha256(path)
+        self.manifest.append("warc", self.relpath(path), digest)
         return digest
 
     def read(self, sha256: str) -> bytes:
@@ -102,7 +125,8 @@ class EvidenceStore:
         if _file_sha256(path) != digest:
             raise EvidenceError(f"{path} exists but does not hash to its name; not overwritten")
 
-    def _publish(self, path: Path, data: bytes, digest: str) -> None:
+    def _publish(self, path: Path, data: bytes, digest: str) -> bool:
+        """Write ``data`` at ``path`` unless a file is there; True if this call created it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         tmp = Path(tmp_name)
@@ -119,8 +143,15 @@ class EvidenceStore:
             except FileExistsError:
                 if path.suffix != ".json":  # a concurrent writer won; it must agree
                     self._check(path, digest)
+                return False
+            return True
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    return _file_sha256(path)
 
 
 def _file_sha256(path: Path) -> str:

@@ -131,7 +131,10 @@ def build_scrapy_settings(
         # Closest to the downloader: every request, redirect hop and robots.txt passes the
         # egress policy after everything else has shaped it; its responses are checked
         # (peer address) before anything records them.
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.egress_middleware.EgressMiddleware": 960},
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.egress_middleware.EgressMiddleware": 960,
+            "crawlers.warc_middleware.WarcMiddleware": 950,
+        },
         "WILDTRACE_ITEMS_PATH": str(paths.items),
         "WILDTRACE_SUMMARY_PATH": str(paths.summary),
         "WILDTRACE_EVIDENCE_DIR": str(paths.evidence_dir),
