@@ -172,5 +172,5 @@ def iter_items(items_path: Path) -> Iterator[Listing | ItemError]:
                 if not isinstance(data, dict):
                     raise ValueError("line is not a JSON object")
                 yield Listing.from_dict(data)
-            except (ValueError, TypeError) as exc:
-                yield ItemError(Path(items_path), number, str(exc)[:300])
+            except (ValueError, TypeError, RecursionError) as exc:  # deep nesting too
+                yield ItemError(Path(items_path), number, f"{type(exc).__name__}: {exc}"[:300])
