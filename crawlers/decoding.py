@@ -4,8 +4,9 @@
   UTF-8, or a Shift_JIS ``<meta>`` on GB18030 bytes, decode to mojibake (U+FFFD or
   katakana soup) and wildlife terms vanish. When the declared encoding does not decode
   the body strictly, or it is a legacy CJK encoding (the ones most often mislabelled)
-  whose text reads worse than another candidate's, ``charset-normalizer`` picks the
-  encoding from the bytes. A body that decodes as declared UTF-8 is trusted: random
+  or a single-byte one on a body that is mostly high bytes (a server default of
+  ISO-8859-1 on a Chinese page), and its text reads worse than another candidate's,
+  ``charset-normalizer`` picks the encoding from the bytes. A body that decodes as declared UTF-8 is trusted: random
   legacy bytes almost never form valid UTF-8.
 * ``loads_bounded``: ``json.loads`` raises ``RecursionError`` at ~1,000 levels, which
   lost a whole API page for one deep item. On that error the text is re-read with every
@@ -28,6 +29,8 @@ LEGACY_CJK = frozenset(
     {"shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb2312", "gbk", "gb18030", "big5",
      "big5hkscs", "euc_kr", "cp949"}
 )  # fmt: skip
+SUSPICIOUS_HIGH_BYTES = 0.2
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 CANDIDATES = ["utf_8", "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr"]
 _TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
@@ -54,8 +57,10 @@ def detect_encoding(body: bytes, declared: str | None) -> str | None:
             strict_ok = True
         except UnicodeDecodeError:
             strict_ok = False
-    if strict_ok and codec not in LEGACY_CJK:
+    if strict_ok and codec == "utf_8":
         return None
+    if strict_ok and codec not in LEGACY_CJK and _high_bytes(sample) < SUSPICIOUS_HIGH_BYTES:
+        return None  # a single-byte page with a few accented letters reads as declared
     isolation = CANDIDATES if strict_ok else None
     best = from_bytes(sample, cp_isolation=isolation).best()
     if best is None:
@@ -66,6 +71,12 @@ def detect_encoding(body: bytes, declared: str | None) -> str | None:
     if strict_ok and codec is not None and not _reads_worse(sample, codec, best.chaos):
         return None
     return found
+
+
+def _high_bytes(sample: bytes) -> float:
+    """Share of bytes >= 0x80: a few % in Western text, most of the bytes in CJK text."""
+    ascii_only = sample.translate(None, _HIGH_BYTES)
+    return (len(sample) - len(ascii_only)) / max(1, len(sample))
 
 
 def _reads_worse(sample: bytes, codec: str, best_chaos: float) -> bool:

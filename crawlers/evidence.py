@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.evidence_manifest import Manifest
+from crawlers.syncer import BackgroundSync
 
 KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "date", "server")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -58,12 +59,14 @@ def header_subset(headers: dict[Any, Any]) -> dict[str, str]:
 class EvidenceStore:
     """Write-once store of raw bytes addressed by their SHA-256."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, syncer: BackgroundSync | None = None) -> None:
         self.root = Path(root)
         self.manifest = Manifest(self.root)
+        self.syncer = syncer  # None: fsync inline (see crawlers.syncer)
 
     def relpath(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        """``<aa>/<name>`` for a file of this store (cheap: no path resolution)."""
+        return f"{path.parent.name}/{path.name}"
 
     def path_for(self, sha256: str) -> Path:
         if not _SHA_RE.match(sha256):
@@ -98,7 +101,7 @@ class EvidenceStore:
     def record_warc(self, path: Path) -> str:
         """List a sealed WARC file in the manifest; returns its SHA-256."""
         digest = _file_sha256(path)
-        self.manifest.append("warc", self.relpath(path), digest)
+        self.manifest.append("warc", path.relative_to(self.root).as_posix(), digest)
         return digest
 
     def read(self, sha256: str) -> bytes:
@@ -134,7 +137,8 @@ class EvidenceStore:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if self.syncer is None:
+                    os.fsync(handle.fileno())
             if _file_sha256(tmp) != digest:  # what reached the disk is what we hashed
                 raise EvidenceError(f"write of {path} did not verify")
             os.chmod(tmp, 0o444)
@@ -144,6 +148,8 @@ class EvidenceStore:
                 if path.suffix != ".json":  # a concurrent writer won; it must agree
                     self._check(path, digest)
                 return False
+            if self.syncer is not None:
+                self.syncer.submit(path)
             return True
         finally:
             tmp.unlink(missing_ok=True)

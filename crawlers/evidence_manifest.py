@@ -52,21 +52,33 @@ class Manifest:
         self.root = Path(root)
         self.path = self.root / MANIFEST_NAME
         self._listed: set[str] | None = None
+        self._fd: int | None = None  # kept open for appends; closed with the process
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def append(self, kind: str, relpath: str, sha256: str) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown manifest kind {kind!r}")
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = self._open()
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             at = utc_now()
             chain = chain_value(_last_chain(fd), kind, relpath, sha256, at)
             line = {"at": at, "chain": chain, "kind": kind, "path": relpath, "sha256": sha256}
+            # No fsync per line: it would block the crawl's event loop once per file. The
+            # files themselves are fsynced; a line lost to a power cut shows as "unlisted".
             os.write(fd, (json.dumps(line, sort_keys=True) + "\n").encode())
-            os.fsync(fd)
         finally:
-            os.close(fd)  # closing releases the lock
+            fcntl.flock(fd, fcntl.LOCK_UN)
         if self._listed is not None:
             self._listed.add(relpath)
 

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
@@ -28,6 +29,7 @@ from crawlers.extract import build_item
 from crawlers.images import ImageFetcher, PendingRecord
 from crawlers.profiles import Profile
 from crawlers.report import ROLE_DETAIL, ROLE_IMAGE, ROLE_LIST, CrawlReport
+from crawlers.syncer import BackgroundSync
 
 IMAGE_PRIORITY = 10  # images first: a waiting record holds its page body in memory
 DEFAULT_MAX_IMAGES = 20_000
@@ -54,11 +56,20 @@ class CaptureSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Any:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.evidence = EvidenceStore(settings.get("WILDTRACE_EVIDENCE_DIR", "var/evidence"))
+        spider.evidence = EvidenceStore(
+            settings.get("WILDTRACE_EVIDENCE_DIR", "var/evidence"), BackgroundSync()
+        )
+        crawler.signals.connect(spider._sync_evidence, signal=signals.spider_closed)
         spider.download_images = settings.getbool("WILDTRACE_DOWNLOAD_IMAGES")
         spider.max_image_bytes = settings.getint("WILDTRACE_MAX_IMAGE_BYTES", 3_000_000)
         spider.images = ImageFetcher(settings.getint("WILDTRACE_MAX_IMAGES", DEFAULT_MAX_IMAGES))
         return spider
+
+    def _sync_evidence(self, spider: scrapy.Spider) -> None:
+        """Before the summary says "finished": every evidence file is on disk."""
+        if self.evidence.syncer is not None:
+            self.evidence.syncer.close()
+        self.evidence.manifest.close()
 
     def _request(self, url: str, role: str, callback: Any, **meta: Any) -> Request:
         return Request(
