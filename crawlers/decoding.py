@@ -6,8 +6,8 @@
   the body strictly, or it is a legacy CJK encoding (the ones most often mislabelled)
   or a single-byte one on a body that is mostly high bytes (a server default of
   ISO-8859-1 on a Chinese page), and its text reads worse than another candidate's,
-  ``charset-normalizer`` picks the encoding from the bytes. A body that decodes as declared UTF-8 is trusted: random
-  legacy bytes almost never form valid UTF-8.
+  ``charset-normalizer`` picks the encoding from the bytes. A body that decodes as
+  declared UTF-8 is trusted: random legacy bytes almost never form valid UTF-8.
 * ``loads_bounded``: ``json.loads`` raises ``RecursionError`` at ~1,000 levels, which
   lost a whole API page for one deep item. On that error the text is re-read with every
   value deeper than ``MAX_DEPTH`` replaced by ``null`` (the page's raw bytes stay in the
