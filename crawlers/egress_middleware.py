@@ -64,7 +64,8 @@ class EgressMiddleware:
         except ValueError:
             pass
         try:
-            resolved = await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined]
+            resolver: Any = reactor  # Scrapy's caching resolver, the one downloads use
+            resolved = await maybe_deferred_to_future(resolver.resolve(host))
             return policy.address_refusal(ipaddress.ip_address(resolved))
         except Exception as exc:  # noqa: BLE001 - unresolvable: the download would fail too
             return f"cannot resolve {host!r}: {exc}"

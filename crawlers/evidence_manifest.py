@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 
 MANIFEST_NAME = "MANIFEST.jsonl"
 GENESIS = "0" * 64

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.evidence import EvidenceStore, file_sha256
 from crawlers.evidence_manifest import Manifest
 from crawlers.warc import read_members, split_ref

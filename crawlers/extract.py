@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.parsing import (
     html_to_text,
     normalise_lang,
@@ -106,9 +106,9 @@ def canonical_xml(item: Selector) -> bytes:
     if not isinstance(root, etree._Element):
         return str(root).encode()
     try:
-        return etree.tostring(root, method="c14n", exclusive=True)
+        return bytes(etree.tostring(root, method="c14n", exclusive=True))
     except etree.C14NError:
-        return etree.tostring(root, encoding="utf-8")
+        return bytes(etree.tostring(root, encoding="utf-8"))
 
 
 def _first(values: Values, name: str) -> Any:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.extensions import write_summary
 from crawlers.lifeline import die_with_parent
 from crawlers.profiles import ProfileError, find_profile

@@ -32,7 +32,7 @@ WARC_DIR = "warc"
 SKIPPED_RESPONSE_HEADERS = ("transfer-encoding",)  # the body below is already de-chunked
 
 
-class _Sha256Writer(WARCWriter):  # type: ignore[misc] - warcio ships no type hints
+class _Sha256Writer(WARCWriter):  # type: ignore[misc]  # warcio ships no type hints
     """warcio's writer with SHA-256 instead of SHA-1 digests."""
 
     @staticmethod

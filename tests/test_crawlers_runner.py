@@ -235,6 +235,7 @@ def test_iter_items_reports_bad_lines_and_keeps_the_rest(tmp_path: Path) -> None
     out = list(iter_items(path))
     assert out[0] == good
     bad = [o for o in out[1:] if isinstance(o, ItemError)]
+    assert [type(e) for e in out[1:]] == [ItemError] * 6
     assert [e.line for e in bad] == [2, 3, 4, 5, 6, 7]  # a lone surrogate cannot be hashed
     assert "RecursionError" in bad[3].error and "surrogate" in bad[4].error
     assert "content_hash mismatch" in out[3].error  # type: ignore[union-attr]

@@ -22,7 +22,8 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 from crawlers.egress import EgressPolicy
 from crawlers.evidence import EvidenceError, EvidenceStore, header_subset
 from crawlers.extract import build_item
@@ -165,8 +166,7 @@ class CaptureSpider(scrapy.Spider):
     def _on_error(self, failure: Failure) -> Iterator[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
         role, listing_id = request.meta.get("role"), request.meta.get("listing_id")
-        status = failure.value.response.status if failure.check(HttpError) else None
-        if role == ROLE_DETAIL and status in (404, 410):
+        if role == ROLE_DETAIL and _http_status(failure) in (404, 410):
             self.report.gone_ids.add(str(listing_id))
         elif _deliberate(failure) and not (role == ROLE_LIST and _index_lost(request, failure)):
             # robots.txt or the egress policy: skipped on purpose, not an error; a detail
@@ -187,7 +187,7 @@ DELIBERATE = ("robots.txt", "egress refused", "offsite")
 def _deliberate(failure: Failure) -> bool:
     """Skipped by our own rules (robots.txt, egress, off-site), as opposed to a failure
     such as a gzip bomb or a redirect loop (also ``IgnoreRequest``, but worth an error)."""
-    if not failure.check(IgnoreRequest) or failure.check(HttpError):
+    if not isinstance(failure.value, IgnoreRequest) or isinstance(failure.value, HttpError):
         return False
     message = failure.getErrorMessage().lower()
     return any(word in message for word in DELIBERATE)
@@ -200,7 +200,14 @@ def _index_lost(request: Request, failure: Failure) -> bool:
     return bool(request.meta.get("start")) or "egress refused" in failure.getErrorMessage()
 
 
+def _http_status(failure: Failure) -> int | None:
+    """The HTTP status of a failure Scrapy raised for a non-2xx response, else ``None``."""
+    value = failure.value
+    return value.response.status if isinstance(value, HttpError) else None
+
+
 def _describe(failure: Failure) -> str:
-    if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
-    return f"{failure.type.__name__ if failure.type else 'Error'}: {failure.getErrorMessage()}"
+    status = _http_status(failure)
+    if status is not None:
+        return f"HTTP {status}"
+    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"

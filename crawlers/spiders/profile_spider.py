@@ -27,6 +27,7 @@ a crawl.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import Any
 
 from parsel import Selector
@@ -200,7 +201,7 @@ class ProfileSpider(CaptureSpider):
                 problems: list[str] = []
                 values = feed_values(self.profile, item, problems)
                 self._report_problems(response.url, problems)
-                yield from self._fragment(response, values, lambda i=item: canonical_xml(i))
+                yield from self._fragment(response, values, partial(canonical_xml, item))
             except Exception as exc:  # noqa: BLE001 - one hostile item must not end the page
                 known = select_xml(item, self._id_select(), self.profile.feed.namespaces)
                 self._item_failed(response.url, index, exc, known[0] if known else None)
