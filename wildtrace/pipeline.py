@@ -24,6 +24,7 @@ from crawlers.base import Listing
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
 from index.base import Store, StoreUnavailableError
+from wildtrace import faults
 from wildtrace.config import Settings
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
@@ -137,12 +138,20 @@ def detect(listings: Sequence[Listing], classifier: Classifier) -> list[Detectio
 def store_and_alert(
     listings: Sequence[Listing], detections: Sequence[Detection], comps: Components
 ) -> tuple[int, int]:
-    """Store the verdicts, raise alerts. Returns (stored, new alerts)."""
+    """Raise alerts, then store the verdicts. Returns (stored, new alerts).
+
+    Alerts first, on purpose: only listings *without* a stored detection are classified
+    again, so a detection must never be stored before its alert. A crash or an error
+    between the two writes leaves the listing undetected; the next run classifies it
+    again and re-raises the alert (``upsert_alerts`` is idempotent by alert id). The
+    other order lost those alerts for good."""
+    alerts = apply_rules(comps.rules, zip(listings, detections, strict=True))
+    new_alerts = comps.store.upsert_alerts(alerts)
+    faults.boundary("alert")
     comps.store.put_detections(
         (x.content_hash, d) for x, d in zip(listings, detections, strict=True)
     )
-    alerts = apply_rules(comps.rules, zip(listings, detections, strict=True))
-    return len(detections), comps.store.upsert_alerts(alerts)
+    return len(detections), new_alerts
 
 
 def ingest(
@@ -159,15 +168,17 @@ def ingest(
     ``unfetched`` are listing ids whose detail page failed for another reason than
     404/410: not seeing them proves nothing, so they are never marked removed.
 
-    A classifier failure costs only its batch: it is counted in the report's errors and
-    the run goes on. Those listings stay stored without a detection, so the next upsert
-    lists them in ``fresh_keys`` again and the next run classifies them."""
+    A classifier (or alert/detection write) failure costs only its batch: it is counted
+    in the report's errors and the run goes on. Those listings stay stored without a
+    detection, so the next upsert lists them in ``fresh_keys`` again and the next run
+    classifies them and raises their alerts (see ``store_and_alert``)."""
     report = SourceReport(source=source, complete=complete)
     seen: set[str] = set()
     for batch in _batches(listings, comps.settings.classifier.batch_size):
         batch = [x for x in batch if x.key not in seen]
         seen.update(x.key for x in batch)
         result = comps.store.upsert_listings(batch)
+        faults.boundary("store")
         report.items += len(batch)
         report.new += result.new
         report.changed += result.changed
@@ -178,14 +189,15 @@ def ingest(
             continue
         try:
             detections = detect(to_classify, comps.classifier)
-        except Exception as exc:  # a failing model must not stop the crawl
-            log.exception("classifier failed on %d listings of %s", len(to_classify), source)
+            faults.boundary("classify")
+            classified, new_alerts = store_and_alert(to_classify, detections, comps)
+        except Exception as exc:  # a failing model or store write must not stop the crawl
+            log.exception("classify/alert failed on %d listings of %s", len(to_classify), source)
             report.errors += 1
             if len(report.error_samples) < 20:
-                sample = {"error": f"classifier: {exc!r}"[:500], "listings": len(to_classify)}
+                sample = {"error": f"classify/alert: {exc!r}"[:500], "listings": len(to_classify)}
                 report.error_samples.append(sample)
             continue
-        classified, new_alerts = store_and_alert(to_classify, detections, comps)
         report.classified += classified
         report.new_alerts += new_alerts
     if complete:
@@ -260,6 +272,7 @@ def crawl_and_ingest(
     finally:
         if stop_watch:
             stop_watch()
+    faults.boundary("crawl")
     summary = result.summary or {}
     bad_lines: list[dict[str, Any]] = []
     listings = list(_listings(result.items_path, bad_lines))
