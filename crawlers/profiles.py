@@ -19,6 +19,7 @@ from typing import Any
 
 import regex
 
+from common.checks import check_value
 from crawlers.egress import HostRule
 from crawlers.profile_model import (
     FIELD_NAMES,
@@ -48,14 +49,18 @@ _CRON_RE = re.compile(r"^\S+(\s+\S+){4}$")
 def _get(
     data: dict[str, Any], key: str, typ: type | tuple[type, ...], path: Path, where: str = ""
 ) -> Any:
+    """``data[key]`` checked by ``common.checks.check_value`` (the settings' checker too)."""
     value = data.get(key)
     if value is None:
         return None
-    if not isinstance(value, typ) or (isinstance(value, bool) and typ is not bool):
-        raise ProfileError(
-            path, where + key, f"expected {getattr(typ, '__name__', typ)}, got {value!r}"
-        )
-    return value
+    if typ is dict:  # a TOML table: nothing to convert
+        if isinstance(value, dict):
+            return value
+        raise ProfileError(path, where + key, f"expected dict, got {value!r}")
+    try:
+        return check_value(value, typ)
+    except ValueError as exc:
+        raise ProfileError(path, where + key, str(exc)) from exc
 
 
 def _regex(pattern: Any, path: Path, key: str) -> regex.Pattern[str]:

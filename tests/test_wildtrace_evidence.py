@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawlers.warc import read_members, split_ref
 from index.base import AlertFilter
-from wildtrace import cli, pipeline
+from wildtrace import cli, components, pipeline
 from wildtrace.demo import DemoSites, loopback_settings
 
 
@@ -40,7 +40,7 @@ def wt(data: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int,
 
 def first_alert(data: Path) -> tuple[str, str]:
     settings = loopback_settings(data)
-    store = pipeline.open_store(settings)
+    store = components.open_store(settings)
     try:
         alert = store.list_alerts(AlertFilter(source="bazaar", limit=1))[0]
         versions = store.listing_versions(alert.listing_key)
@@ -109,7 +109,7 @@ def test_seller_export_holds_every_listing_of_the_seller(
     demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = loopback_settings(demo_run)
-    store = pipeline.open_store(settings)
+    store = components.open_store(settings)
     try:
         alert = store.list_alerts(AlertFilter(source="bazaar", limit=1))[0]
     finally:

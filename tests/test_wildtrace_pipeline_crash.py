@@ -17,9 +17,10 @@ import pytest
 
 from alerts.base import Alert
 from crawlers.base import Listing
-from wildtrace import pipeline
+from wildtrace.components import open_components
 from wildtrace.config import Settings
 from wildtrace.demo import DemoSites, loopback_settings
+from wildtrace.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = """
@@ -56,7 +57,7 @@ def run(data: Path, base: str, crash_at: str = "") -> int:
 def snapshot(data: Path) -> dict[str, list[tuple[Any, ...]]]:
     with sqlite3.connect(data / "wildtrace.db") as conn:
         return {
-            table: sorted(conn.execute(f"SELECT {cols} FROM {table}").fetchall())  # noqa: S608
+            table: sorted(conn.execute(f"SELECT {cols} FROM {table}").fetchall())
             for table, cols in TABLES.items()
         }
 
@@ -108,10 +109,12 @@ def test_an_alert_write_that_failed_is_raised_by_the_next_run(tmp_path: Path) ->
         for n in range(5)
     ]  # fmt: skip
     settings = settings_for(tmp_path)
-    with pipeline.open_components(settings) as comps:
-        flaky = replace(comps, store=AlertWritesFailOnce(comps.store))
-        first = pipeline.ingest("s", listings, flaky, complete=True)
+    with open_components(settings) as comps:
+        flaky: Any = AlertWritesFailOnce(comps.store)
+        first = ingest("s", listings, store=flaky, classifier=comps.classifier,
+                       rules=comps.rules, batch_size=16, complete=True)  # fmt: skip
         assert first.errors == 1 and first.new_alerts == 0
-        second = pipeline.ingest("s", listings, comps, complete=True)
+        second = ingest("s", listings, store=comps.store, classifier=comps.classifier,
+                        rules=comps.rules, batch_size=16, complete=True)  # fmt: skip
     assert second.classified == 5 and second.new_alerts == 5
     assert len(snapshot(tmp_path)["alerts"]) == 5

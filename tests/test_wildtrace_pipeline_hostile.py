@@ -11,7 +11,7 @@ from crawlers_fixture_site import HTML, FixtureSite, cards, detail
 from crawlers_hostile_site import READABLE, UNREADABLE, hostile_html
 
 from alerts.base import alert_id_for
-from wildtrace import pipeline
+from wildtrace import components, pipeline
 from wildtrace.demo import loopback_settings
 
 IDS = [*UNREADABLE, *READABLE, "gone"]
@@ -45,7 +45,7 @@ def test_unreadable_pages_never_remove_listings_or_alerts(tmp_path: Path) -> Non
         internal.stop()
     assert first.items == len(IDS) and first.new_alerts == len(IDS)
     assert second.complete and second.removed == 1
-    store = pipeline.open_store(settings)
+    store = components.open_store(settings)
     try:
         active = store.active_keys("bazaar")
         for listing_id in UNREADABLE:

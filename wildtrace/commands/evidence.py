@@ -25,7 +25,7 @@ from alerts.base import Alert
 from crawlers.evidence_package import PackageRequest, export_package, verify_package
 from crawlers.evidence_verify import verify_store
 from index.base import AlertFilter, SearchQuery, Store
-from wildtrace import pipeline
+from wildtrace import components
 from wildtrace.config import Settings
 
 PAGE = 100
@@ -105,7 +105,7 @@ def gather(store: Store, subject: str) -> PackageRequest:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    store = pipeline.open_store(settings)
+    store = components.open_store(settings)
     try:
         request = gather(store, args.subject)
     except LookupError as exc:
