@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast check install install-dev lint typecheck graph bench services-up services-down clean
+.PHONY: run test test-fast check install install-dev browser lint typecheck graph bench services-up services-down clean
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,14 @@ install-dev: $(DEV_STAMP)
 run: install
 	$(VENV)/bin/wildtrace run
 
-test: install-dev
+test: install-dev browser
 	$(MAKE) services-up
 	$(PY) -m pytest -q; status=$$?; $(MAKE) services-down; exit $$status
+
+# Debian's chromium for the browser tests (Playwright drives it through executable_path;
+# `playwright install` would download a browser build, which this project never does).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 # The quick loop while editing: everything but the tests marked `slow` (real crawls,
 # model training, whole-pipeline runs). Elasticsearch tests skip if no server answers.

@@ -52,6 +52,7 @@ REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at")
 
 ACTION_CREATED = "created"
 ACTION_STATE = "state"
+ACTION_ASSIGN = "assign"
 MAX_ACTOR_CHARS = 100
 MAX_NOTE_CHARS = 2000
 
@@ -105,6 +106,7 @@ class Alert:
     version: int = 1
     seller_id: str | None = None
     title: str = ""
+    assignee: str | None = None  # the account working on it (``Assignment``)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -191,5 +193,48 @@ class StateChange:
             self.state,
             self.note,
             self.reason,
+        )
+        return changed, entry
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Giving an alert to a person (``assignee``), or taking it back (``None``).
+
+    Not a state change: the state stays, the version moves on (so a triage decision made
+    against the old assignment is a conflict), and the audit log records who assigned
+    whom (``from_state == to_state``, the note names the assignee).
+    """
+
+    assignee: str | None
+    actor: str
+    expected_version: int
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        actor = self.actor.strip() if isinstance(self.actor, str) else ""
+        if not actor or len(actor) > MAX_ACTOR_CHARS:
+            raise InvalidChangeError(f"actor must be 1-{MAX_ACTOR_CHARS} non-blank characters")
+        object.__setattr__(self, "actor", actor)
+        assignee = (self.assignee or "").strip() or None
+        if assignee is not None and len(assignee) > MAX_ACTOR_CHARS:
+            raise InvalidChangeError(f"assignee must be at most {MAX_ACTOR_CHARS} characters")
+        object.__setattr__(self, "assignee", assignee)
+        if len(self.note) > MAX_NOTE_CHARS:
+            raise InvalidChangeError(f"note is longer than {MAX_NOTE_CHARS} characters")
+
+    def apply(self, current: Alert, at: str) -> tuple[Alert, AuditEntry]:
+        """The re-assigned alert and its audit entry, or ``ConflictError``."""
+        if current.version != self.expected_version:
+            raise ConflictError(
+                f"alert {current.id} is at version {current.version}, not {self.expected_version}"
+            )
+        changed = replace(
+            current, assignee=self.assignee, version=current.version + 1, updated_at=at
+        )
+        said = f"assigned to {self.assignee}" if self.assignee else "unassigned"
+        note = f"{said}: {self.note}" if self.note else said
+        entry = AuditEntry(
+            current.id, at, self.actor, ACTION_ASSIGN, current.state, current.state, note
         )
         return changed, entry

@@ -160,3 +160,32 @@ class Classifier(ABC):
     @abstractmethod
     def classify(self, docs: Sequence[TextDoc]) -> list[Detection]:
         """Classify a batch of documents."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Text as the classifiers read it (``classifiers.normalize``), for search.
+
+    ``text``: lower-cased, full-width/look-alike/leetspeak/spaced letters/emoji folded,
+    accents kept; ``plain``: the same with accents stripped, character for character;
+    ``starts``/``ends``: for each character, the span of the original it came from.
+    """
+
+    text: str
+    plain: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start or start >= len(self.starts):
+            return (0, 0)
+        return self.starts[start], self.ends[end - 1]
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` the way every classifier reads it, so search reads queries and
+    listings alike (the stores index ``fold(...).text``/``.plain``)."""
+    from classifiers.normalize import normalize  # the contract exposes it, not its module
+
+    n = normalize(text)
+    return Folded(n.text, n.plain, tuple(n.starts), tuple(n.ends))

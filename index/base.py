@@ -249,6 +249,18 @@ class AlertStore(Protocol):
         ``UnknownAlertError``, ``ConflictError`` (the version moved on) or
         ``TransitionError`` (not allowed from the current state)."""
 
+    def assign_alert(
+        self,
+        alert_id: str,
+        assignee: str | None,
+        *,
+        actor: str,
+        expected_version: int,
+        note: str = "",
+    ) -> Alert:
+        """Give the alert to ``assignee`` (``None``: to nobody) under ``alerts.base``'s
+        ``Assignment``: the version moves on and the audit log records it."""
+
     def alert_history(self, alert_id: str) -> list[AuditEntry]:
         """The audit log for one alert, oldest first."""
 

@@ -18,6 +18,7 @@ from alerts.base import AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.es_mappings import index_text
+from index.query_terms import fold_fields
 
 LISTING_STATE = [
     "key",
@@ -28,6 +29,11 @@ LISTING_STATE = [
     "removed_at",
     "lang_hint",
 ]
+
+
+def _folded(title: str, text: str, seller: str) -> dict[str, str]:
+    folded, plain = fold_fields(title, text, seller)
+    return {"folded": folded, "plain": plain}
 
 
 def listing_doc(listing: Listing, version: int, first_seen: str, last_seen: str) -> dict[str, Any]:
@@ -53,6 +59,9 @@ def listing_doc(listing: Listing, version: int, first_seen: str, last_seen: str)
         "title": index_text(listing.title),
         "text": index_text(listing.text),
         "seller": index_text(seller),
+        **dict(
+            zip(("folded", "plain"), fold_fields(listing.title, listing.text, seller), strict=True)
+        ),
         "lang": listing.lang_hint,
         "listing": listing.to_dict(),
     }

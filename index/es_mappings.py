@@ -32,8 +32,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-# v2: ``audit.reason`` (why an alert was dismissed).
-TEMPLATE_VERSION = 2
+# v2: ``audit.reason`` (why an alert was dismissed). v3: ``listings.folded``/``plain``,
+# ``alerts.assignee``.
+TEMPLATE_VERSION = 3
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -53,6 +54,13 @@ TEXT: dict[str, Any] = {
         "grams": {"type": "text", "analyzer": "wt_bigrams"},
     },
 }
+# v3: the folded forms of title, text and seller (``index/query_terms.py``): words kept
+# with their accents (an accented query must match accents), bigrams for substrings.
+FOLDED: dict[str, Any] = {
+    "type": "text",
+    "analyzer": "wt_words",
+    "fields": {"grams": {"type": "text", "analyzer": "wt_bigrams"}},
+}
 ANALYSIS: dict[str, Any] = {
     # The standard tokenizer keeps "d'éléphant" as one word; SQLite's unicode61 splits it.
     "char_filter": {
@@ -65,6 +73,12 @@ ANALYSIS: dict[str, Any] = {
             "tokenizer": "standard",
             "char_filter": ["wt_apostrophes"],
             "filter": ["lowercase", "asciifolding"],
+        },
+        "wt_words": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "char_filter": ["wt_apostrophes"],
+            "filter": ["lowercase"],
         },
         "wt_bigrams": {"type": "custom", "tokenizer": "wt_bigram", "filter": ["lowercase"]},
     },
@@ -99,6 +113,8 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "title": TEXT,
         "text": TEXT,
         "seller": TEXT,
+        "folded": FOLDED,
+        "plain": FOLDED,
         **_DETECTION_FIELDS,
         "det_lang": KEYWORD,
         "lang": KEYWORD,
@@ -136,6 +152,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "version": {"type": "integer"},
         "seller_id": KEYWORD,
         "title": {"type": "text", "fields": {"raw": KEYWORD}},
+        "assignee": KEYWORD,
     },
     "audit": {
         "alert_id": KEYWORD,

@@ -25,6 +25,7 @@ from index import es_search
 from index.base import AlertFilter, SearchHit, SearchQuery, SearchResult, StoredListing
 from index.es_mappings import alias_name, doc_id
 from index.es_writes import Writer
+from index.query_terms import Clause, highlights, parse
 
 
 def stored_from_source(src: dict[str, Any]) -> StoredListing:
@@ -121,8 +122,9 @@ class Reader:
             if h["_source"].get("label")
         ]
         dets = self.detections(scored) if scored else {}
+        clauses = parse(query.text) if query.text and query.text.strip() else []
         hits = tuple(
-            SearchHit(s, dets.get(s.listing.key), es_search.highlights(h))
+            SearchHit(s, dets.get(s.listing.key), _highlights(s, h["_source"], clauses))
             for s, h in zip(stored, raw, strict=True)
         )
         return SearchResult(int(resp["hits"]["total"]["value"]), hits, es_search.facets(resp.body))
@@ -180,3 +182,12 @@ class Reader:
             "alerts": count("alerts"),
             "removed": count("listings", {"exists": {"field": "removed_at"}}),
         }
+
+
+def _highlights(
+    stored: StoredListing, source: dict[str, Any], clauses: list[Clause]
+) -> tuple[str, ...]:
+    """Title, then text: made from the original text, as in SQLite (``query_terms``)."""
+    folded, plain = source.get("folded"), source.get("plain")
+    indexed = (folded, plain) if isinstance(folded, str) and isinstance(plain, str) else None
+    return highlights(stored.listing.title, stored.listing.text, clauses, indexed)

@@ -2,17 +2,17 @@
 
 Design notes
 ------------
-* Same semantics as the SQLite store (``index/sqlite_search.py``): the text is split on
-  whitespace into at most ``MAX_TERMS`` terms, trimmed of punctuation, and every term must
-  match (AND) in the title, text or seller. User text never becomes query syntax: terms go
-  into ``multi_match``/``match_phrase`` as plain strings, never ``query_string``.
-* A term in a space-delimited script is a phrase over the accent-folding fields. A term in
-  a script written without spaces (Chinese, Japanese, Thai, …) is a phrase over the
-  ``grams`` bigram sub-fields: a substring match, like SQLite's trigram index, and it
-  works for two-character words such as 象牙. The ``cjk`` and ``thai`` sub-fields add to
-  the relevance of such hits but do not decide membership. Single-character terms in those
-  scripts match nothing (bigrams need two characters); SQLite scans for them instead.
-* A query with text but no searchable term matches nothing rather than everything.
+* Same semantics as the SQLite store (``index/sqlite_search.py``): the text is read by
+  ``index.query_terms.parse`` (folded like the classifiers read listings; phrases;
+  ``OR``); each clause is a ``bool``/``should`` of its items, every clause must match.
+  User text never becomes query syntax: items go into ``match_phrase`` as plain
+  strings, never ``query_string``.
+* An item is a phrase over the ``folded`` (accents typed) or ``plain`` field, both
+  indexed from ``query_terms.fold_fields``. An item in a script without spaces is a
+  phrase over the field's ``grams`` bigram sub-field: a substring match, like SQLite's
+  trigram index, and it works for two-character words such as 象牙. Single-character
+  items in those scripts match nothing (bigrams need two characters); SQLite scans.
+* A query with text but no searchable item matches nothing rather than everything.
 * Without text, hits are ordered like SQLite: detection score (unscored last), then
   ``last_seen_at`` newest first, then key. With text: relevance, then key. Scores are
   never part of the contract.
@@ -20,8 +20,7 @@ Design notes
 * Date histograms are a ``date_histogram`` aggregation with a UTC ``calendar_interval``
   (supported by the compatible test server; weeks start on Monday) and
   ``min_doc_count: 1``, so empty buckets are omitted as in SQLite.
-* Highlights use ``«`` ``»`` markers (swapped out of the indexed text at write time) with
-  the plain encoder, as in SQLite: they are still scraped text, escape before rendering.
+* Highlights are made from the original text (``query_terms.highlight``), as in SQLite.
 """
 
 from __future__ import annotations
@@ -29,44 +28,29 @@ from __future__ import annotations
 from typing import Any
 
 from index.base import FACET_FIELDS, AlertCursor, AlertFilter, SearchQuery, check_histogram
-from index.es_mappings import HL_END, HL_START
-from index.query_terms import NO_SPACE_SCRIPT, query_terms
+from index.query_terms import Item, parse
 
 MAX_FACET_BUCKETS = 100
 HISTOGRAM_AGG = "histogram"
-TEXT_FIELDS = ("title", "text", "seller")
 FACET_ES_FIELDS = {name: name for name in FACET_FIELDS}
 _EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
-# Scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK): as in SQLite.
 _MATCH_NOTHING: dict[str, Any] = {"bool": {"must_not": [{"match_all": {}}]}}
 
 
-def term_clause(term: str) -> dict[str, Any]:
-    """One required term: a phrase in any text field (see the module docstring)."""
-    if NO_SPACE_SCRIPT.search(term):
-        grams = [{"match_phrase": {f"{field}.grams": term}} for field in TEXT_FIELDS]
-        boosts = [{"match": {f"{f}.{sub}": term}} for f in TEXT_FIELDS for sub in ("cjk", "thai")]
-        return {
-            "bool": {
-                "filter": [{"bool": {"should": grams, "minimum_should_match": 1}}],
-                "should": boosts,
-            }
-        }
-    return {"multi_match": {"query": term, "type": "phrase", "fields": list(TEXT_FIELDS)}}
+def item_clause(item: Item) -> dict[str, Any]:
+    """One item (see the module docstring)."""
+    field = f"{item.field}.grams" if item.substring else item.field
+    return {"match_phrase": {field: item.text}}
 
 
 def text_clauses(text: str) -> list[dict[str, Any]]:
-    terms = query_terms(text)
-    if not terms:
+    clauses = parse(text)
+    if not clauses:
         return [_MATCH_NOTHING]
-    return [term_clause(t) for t in terms]
-
-
-def _highlight_subfields(text: str) -> tuple[str, ...]:
-    """Highlight only the sub-fields the query's terms can match (highlighting is costly)."""
-    spaced = any(not NO_SPACE_SCRIPT.search(t) for t in text.split())
-    unspaced = bool(NO_SPACE_SCRIPT.search(text))
-    return ("",) * spaced + (".grams",) * unspaced
+    return [
+        {"bool": {"should": [item_clause(i) for i in clause], "minimum_should_match": 1}}
+        for clause in clauses
+    ]
 
 
 def listing_query(query: SearchQuery) -> dict[str, Any]:
@@ -116,16 +100,6 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
     }
     if has_text:
         body["sort"] = ["_score", {"key": "asc"}]
-        body["highlight"] = {
-            "pre_tags": [HL_START],
-            "post_tags": [HL_END],
-            "require_field_match": False,
-            "fields": {
-                f"{field}{sub}": {"number_of_fragments": 1, "fragment_size": 120}
-                for field in ("title", "text")
-                for sub in _highlight_subfields(query.text or "")
-            },
-        }
     else:
         body["sort"] = [
             {"score": {"order": "desc", "missing": "_last"}},
@@ -133,19 +107,6 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
             {"key": {"order": "asc"}},
         ]
     return body
-
-
-def highlights(hit: dict[str, Any]) -> tuple[str, ...]:
-    """Title fragment first, then text; one per field, the word index preferred."""
-    found = hit.get("highlight") or {}
-    out = []
-    for field in ("title", "text"):
-        for name in (field, f"{field}.grams"):
-            fragments = found.get(name)
-            if fragments:
-                out.append(fragments[0])
-                break
-    return tuple(out)
 
 
 def facets(response: dict[str, Any]) -> dict[str, dict[str, int]]:

@@ -32,6 +32,7 @@ from typing import Any, final
 from alerts.base import (
     REFRESHED_FIELDS,
     Alert,
+    Assignment,
     AuditEntry,
     StateChange,
     created_entry,
@@ -199,6 +200,19 @@ class StoreRules(ABC):
     ) -> Alert:
         change = StateChange(state, actor, expected_version, note, reason)
         return self._change_alert(alert_id, lambda current: change.apply(current, utc_now()))
+
+    @final
+    def assign_alert(
+        self,
+        alert_id: str,
+        assignee: str | None,
+        *,
+        actor: str,
+        expected_version: int,
+        note: str = "",
+    ) -> Alert:
+        assignment = Assignment(assignee, actor, expected_version, note)
+        return self._change_alert(alert_id, lambda current: assignment.apply(current, utc_now()))
 
     @final
     def list_alerts(self, flt: AlertFilter) -> list[Alert]:

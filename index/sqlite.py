@@ -46,12 +46,13 @@ from index.base import (
     UnsupportedOperationError,
     UpsertResult,
 )
+from index.query_terms import highlights
 from index.rules import Decide, StoreRules
 from index.sqlite_schema import migrate
 
 _HIT_COLUMNS = (
     "l.key, l.version, l.first_seen_at, l.last_seen_at, l.removed_at, "
-    "v.data AS data, d.data AS detection"
+    "v.data AS data, d.data AS detection, t.folded AS folded, t.plain AS plain"
 )
 
 
@@ -109,6 +110,8 @@ class SqliteStore(StoreRules):
         conn = self._conn()
         conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
+        with self._write() as tx:
+            listing_ops.fold_unfolded(tx)
 
     def status(self) -> StoreStatus:
         return StoreStatus("sqlite", True, 0, {"backend": "sqlite", "counts": self.counts()})
@@ -170,8 +173,9 @@ class SqliteStore(StoreRules):
                 search_sql.facet_sql(sql, tuple(query.facets)), sql.params
             ).fetchall()
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS}, {sql.highlight_sql} FROM {sql.from_sql} "
+                f"SELECT {_HIT_COLUMNS} FROM {sql.from_sql} "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+                "JOIN listing_text t ON t.id = l.id "
                 "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
                 f"WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?",
                 [*sql.params, query.limit, query.offset],
@@ -196,15 +200,11 @@ class SqliteStore(StoreRules):
     @staticmethod
     def _hit(row: sqlite3.Row, sql: search_sql.SearchSql) -> SearchHit:
         stored = listing_ops.stored_listing(row)
-        highlights = [h for h in row[7:9] if h and search_sql.HL_START in h]
-        for term in sql.scans:
-            for text in (stored.listing.title, stored.listing.text):
-                found = search_sql.scan_highlight(search_sql.index_text(text), term)
-                if found:
-                    highlights.append(found)
-                    break
+        listing = stored.listing
+        indexed = (row["folded"], row["plain"]) if sql.clauses else None
+        marked = highlights(listing.title, listing.text, sql.clauses, indexed)
         detection = Detection.from_dict(json.loads(row["detection"])) if row["detection"] else None
-        return SearchHit(stored=stored, detection=detection, highlights=tuple(highlights))
+        return SearchHit(stored=stored, detection=detection, highlights=marked)
 
     # -- alerts -----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from index.rules import Decide, plan_alert_upsert
 
 _ALERT_COLUMNS = (
     "id, listing_key, source, rule, score, commodity, intent, created_at, updated_at, "
-    "state, version, seller_id, title"
+    "state, version, seller_id, title, assignee"
 )
 _AUDIT_COLUMNS = "alert_id, at, actor, action, from_state, to_state, note, reason"
 _AUDIT_INSERT = f"INSERT INTO alert_audit({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -47,7 +47,7 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Alert]) -> int:
     """Create new alerts (with a "created" audit entry) or refresh existing ones."""
     plan = plan_alert_upsert(batch, _existing(conn, [a.id for a in batch]))
     conn.executemany(
-        f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 13)})",
+        f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 14)})",
         [tuple(a.to_dict().values()) for a in plan.created],
     )
     conn.executemany(_AUDIT_INSERT, [_audit_row(e) for e in plan.entries])
@@ -107,8 +107,16 @@ def change(conn: sqlite3.Connection, alert_id: str, decide: Decide) -> Alert:
         raise UnknownAlertError(alert_id)
     changed, entry = decide(current)
     cursor = conn.execute(
-        "UPDATE alerts SET state = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?",
-        (changed.state, changed.version, changed.updated_at, alert_id, current.version),
+        "UPDATE alerts SET state = ?, version = ?, updated_at = ?, assignee = ? "
+        "WHERE id = ? AND version = ?",
+        (
+            changed.state,
+            changed.version,
+            changed.updated_at,
+            changed.assignee,
+            alert_id,
+            current.version,
+        ),
     )
     if cursor.rowcount != 1:
         raise ConflictError(f"alert {alert_id} changed concurrently")

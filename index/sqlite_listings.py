@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.base import StoredListing, UpsertResult
+from index.query_terms import fold_fields
 from index.rules import Head, UpsertPlan, plan_upsert
 from index.sqlite_search import index_text, needs_trigrams
 
@@ -58,9 +59,13 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
 
 
 def _text(listing: Listing) -> tuple[object, ...]:
-    """``listing_text`` values: the cjk flag, then the FTS columns."""
+    """``listing_text`` values: the cjk flag, the FTS columns, the folded forms."""
     title, text, seller = listing.title, listing.text, listing.seller_name
-    return (needs_trigrams(title, text, seller), *map(index_text, (title, text, seller)))
+    return (
+        needs_trigrams(title, text, seller),
+        *map(index_text, (title, text, seller)),
+        *fold_fields(title, text, seller),
+    )
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
@@ -97,8 +102,8 @@ def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
         ],
     )
     conn.executemany(
-        "INSERT INTO listing_text(id, cjk, title, text, seller) "
-        "SELECT id, ?, ?, ?, ? FROM listings WHERE key = ?",
+        "INSERT INTO listing_text(id, cjk, title, text, seller, folded, plain) "
+        "SELECT id, ?, ?, ?, ?, ?, ? FROM listings WHERE key = ?",
         [(*_text(lst), key) for key, lst, _ in rows],
     )
 
@@ -118,7 +123,7 @@ def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
         ],
     )
     conn.executemany(
-        "UPDATE listing_text SET cjk = ?, title = ?, text = ?, seller = ? "
+        "UPDATE listing_text SET cjk = ?, title = ?, text = ?, seller = ?, folded = ?, plain = ? "
         "WHERE id = (SELECT id FROM listings WHERE key = ?)",
         [(*_text(lst), key) for key, lst, _ in changed],
     )
@@ -222,3 +227,16 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     ).fetchone()
     names = ("listings", "versions", "detections", "alerts", "removed")
     return {name: int(value) for name, value in zip(names, row, strict=True)}
+
+
+def fold_unfolded(conn: sqlite3.Connection) -> int:
+    """Fold the text of rows written before schema v3 (see ``sqlite_schema``)."""
+    rows = conn.execute(
+        "SELECT id, title, text, seller FROM listing_text "
+        "WHERE folded = '' AND (title != '' OR text != '' OR seller != '')"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE listing_text SET folded = ?, plain = ? WHERE id = ?",
+        [(*fold_fields(r[1], r[2], r[3]), r[0]) for r in rows],
+    )
+    return len(rows)

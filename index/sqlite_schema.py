@@ -156,7 +156,45 @@ _V1: tuple[str, ...] = (
 # v2: the dismissal reason of a state change (``alerts.base.DISMISSAL_REASONS``).
 _V2 = ("ALTER TABLE alert_audit ADD COLUMN reason TEXT",)
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+
+def _fold_sync_triggers(table: str, when: str = "1") -> tuple[str, ...]:
+    """Sync triggers for an FTS5 index over ``listing_text(folded, plain)``."""
+    w_old, w_new = when.format(row="old"), when.format(row="new")
+    delete_old = (
+        f"INSERT INTO {table}({table}, rowid, folded, plain) "
+        f"SELECT 'delete', old.id, old.folded, old.plain WHERE {w_old};"
+    )
+    insert_new = (
+        f"INSERT INTO {table}(rowid, folded, plain) "
+        f"SELECT new.id, new.folded, new.plain WHERE {w_new};"
+    )
+    return (
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON listing_text BEGIN {insert_new} END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON listing_text BEGIN {delete_old} END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE OF folded, plain, cjk ON listing_text "
+        f"BEGIN {delete_old} {insert_new} END",
+    )
+
+
+# v3: search reads text as the classifiers do (``index/query_terms.py``): the folded
+# forms of title, text and seller name (``folded`` keeps accents, ``plain`` strips
+# them), a word index that keeps accents (an accented query must match accents) and a
+# trigram index for scripts without spaces. Rows written before v3 are folded by
+# ``SqliteStore.init`` (folding is Python, not SQL).
+_V3: tuple[str, ...] = (
+    "ALTER TABLE listing_text ADD COLUMN folded TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE listing_text ADD COLUMN plain TEXT NOT NULL DEFAULT ''",
+    "CREATE VIRTUAL TABLE listings_fold USING fts5(folded, plain, content='listing_text', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE listings_foldtri USING fts5(folded, plain, content='listing_text', "
+    "content_rowid='id', tokenize='trigram')",
+    *_fold_sync_triggers("listings_fold"),
+    *_fold_sync_triggers("listings_foldtri", when="{row}.cjk"),
+    # Who works on an alert (``alerts.base.Assignment``).
+    "ALTER TABLE alerts ADD COLUMN assignee TEXT",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -2,23 +2,20 @@
 
 Design notes
 ------------
-* User text never reaches FTS5 syntax. The query is split on whitespace into at most
-  ``MAX_TERMS`` terms; every term is emitted as a double-quoted FTS5 string (inner ``"``
-  doubled), so ``OR``, ``NEAR(``, ``*``, ``^``, ``:`` and quotes are just text. Terms are
-  ANDed.
-* Terms written in scripts without word spaces (Chinese, Japanese kana, Thai, Lao, Khmer,
-  Myanmar) go to the ``trigram`` index as substring phrases; a ``unicode61`` index would
-  see a whole sentence as one token. Such terms shorter than three characters (象牙 is
-  two) cannot use trigrams and fall back to an ``instr`` scan of the content columns —
-  slower, but correct.
-* A query that has text but no searchable term (``"***"``) matches nothing rather than
-  everything.
-* Highlights come from FTS5 ``snippet()`` with plain ``«`` ``»`` markers; the content
-  columns have those characters replaced at write time (``index_text``), so a marker in a
-  highlight is always ours. Highlights are still scraped text: escape before rendering.
-* Text queries join with ``CROSS JOIN`` so the FTS index is always the outer loop: left
-  to itself (no ANALYZE statistics) the planner may drive from a filter index and run the
-  full-text query once per row — 30× slower.
+* The query is read by ``index.query_terms.parse`` (folded like the classifiers read
+  listings; phrases; ``OR``) into clauses of alternatives. Each item becomes an
+  ``l.id IN (…)`` condition; a clause ORs its items, the query ANDs its clauses.
+* User text never reaches FTS5 syntax: every item is a double-quoted FTS5 string (inner
+  ``"`` doubled) behind a fixed column filter (``folded`` or ``plain``), so ``NEAR(``,
+  ``*``, ``^``, ``:`` and quotes in the query are just text.
+* Words go to ``listings_fold`` (``unicode61``, accents kept: an accented query item
+  must match the accents, see ``query_terms``). Items in scripts without word spaces go
+  to the ``listings_foldtri`` trigram index as substrings; shorter than three
+  characters (象牙 is two) they cannot use trigrams and fall back to an ``instr`` scan
+  of the folded columns of rows flagged ``cjk`` — slower, but correct.
+* A query that has text but no searchable item (``"***"``) matches nothing.
+* Hits are ordered as without text (score, then last seen): relevance is not part of
+  the contract. Highlights are made from the original text (``query_terms.highlight``).
 * Column names in SQL come from fixed mappings here, never from the query.
 * Date histograms group the filtered set by ``strftime`` of the stored ISO timestamp
   (UTC; SQLite truncates fractional seconds, as Elasticsearch does); weeks start on
@@ -38,9 +35,9 @@ from index.base import (
     SearchQuery,
     check_histogram,
 )
-from index.query_terms import MAX_TERM_CHARS, MAX_TERMS, NO_SPACE_SCRIPT, query_terms
+from index.query_terms import FIELD_FOLDED, FIELD_PLAIN, NO_SPACE_SCRIPT, Clause, Item, parse
 
-HL_START, HL_END, ELLIPSIS = HIGHLIGHT_START, HIGHLIGHT_END, "…"
+HL_START, HL_END = HIGHLIGHT_START, HIGHLIGHT_END
 
 _MARKER_SWAP = str.maketrans({HL_START: "‹", HL_END: "›"})
 
@@ -63,69 +60,35 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-@dataclass(frozen=True, slots=True)
-class TextPlan:
-    """How one text query is matched: word index, trigram index, substring scan."""
-
-    words: tuple[str, ...] = ()
-    trigrams: tuple[str, ...] = ()
-    scans: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.words or self.trigrams or self.scans)
-
-
-def _clean(text: str) -> str:
-    """Control characters and lone surrogates become spaces (FTS5 stops at NUL; SQLite
-    cannot encode surrogates); invisible format characters (zero-width space, joiner,
-    soft hyphen) are dropped, so "iv\u200bory" is searched as "ivory"."""
-    out = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs"):
-            out.append(" ")
-        elif category != "Cf":
-            out.append(ch)
-    return "".join(out)
-
-
-def plan_text(text: str) -> TextPlan:
-    words: list[str] = []
-    trigrams: list[str] = []
-    scans: list[str] = []
-    for term in query_terms(_clean(text[: MAX_TERMS * (MAX_TERM_CHARS + 1)])):
-        if NO_SPACE_SCRIPT.search(term):
-            (trigrams if len(term) >= 3 else scans).append(term)
-        else:
-            words.append(term)
-    return TextPlan(tuple(words), tuple(trigrams), tuple(scans))
-
-
 @dataclass
 class SearchSql:
     """The pieces of one search: ``FROM … WHERE …`` shared by the count, facet and hit
-    queries, plus the ordering and highlight expressions for the hit query."""
+    queries, the ordering for the hit query, and the parsed text (for highlights)."""
 
     from_sql: str
     where: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
     # SQLite sorts NULL lowest, so unclassified listings come last; matches listings_rank.
     order_sql: str = "l.score DESC, l.last_seen_at DESC, l.id"
-    highlight_sql: str = "NULL, NULL"
-    scans: tuple[str, ...] = ()
+    clauses: list[Clause] = field(default_factory=list)
 
     @property
     def where_sql(self) -> str:
         return " AND ".join(self.where) if self.where else "1"
 
 
+def _clean(text: str) -> str:
+    """Control characters and lone surrogates become spaces (FTS5 stops at NUL; SQLite
+    cannot encode surrogates)."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
+
+
 def build(query: SearchQuery) -> SearchSql:
     """Assemble the SQL pieces for ``query`` (see the module docstring)."""
-    plan = plan_text(query.text) if query.text and query.text.strip() else None
     sql = SearchSql(from_sql="listings l")
-    if plan is not None:
-        _add_text(sql, plan)
+    if query.text and query.text.strip():
+        sql.clauses = parse(_clean(query.text))
+        _add_text(sql)
     for name in _EQUALITY_FILTERS:
         value = getattr(query, name)
         if value is not None:
@@ -139,61 +102,32 @@ def build(query: SearchQuery) -> SearchSql:
     return sql
 
 
-def _snippets(table: str, tokens: int) -> str:
-    return ", ".join(
-        f"snippet({table}, {col}, '{HL_START}', '{HL_END}', '{ELLIPSIS}', {tokens})"
-        for col in (0, 1)
-    )
+_COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "plain"}
 
 
-def _add_text(sql: SearchSql, plan: TextPlan) -> None:
-    if plan.empty:
+def _item_sql(item: Item) -> tuple[str, object]:
+    column = _COLUMNS[item.field]
+    if not item.substring:
+        return (
+            "l.id IN (SELECT rowid FROM listings_fold WHERE listings_fold MATCH ?)",
+            f"{column} : {_quoted(item.text)}",
+        )
+    if len(item.text) >= 3:
+        return (
+            "l.id IN (SELECT rowid FROM listings_foldtri WHERE listings_foldtri MATCH ?)",
+            f"{column} : {_quoted(item.text)}",
+        )
+    return f"l.id IN (SELECT id FROM listing_text WHERE cjk AND instr({column}, ?))", item.text
+
+
+def _add_text(sql: SearchSql) -> None:
+    if not sql.clauses:
         sql.where.append("0")
         return
-    tri_match = " ".join(_quoted(t) for t in plan.trigrams)
-    if plan.words:
-        # The word index drives ranking and highlights; other terms narrow the set.
-        sql.from_sql = "listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid"
-        sql.where.append("listings_fts MATCH ?")
-        sql.params.append(" ".join(_quoted(t) for t in plan.words))
-        sql.order_sql = "listings_fts.rank, l.id"
-        sql.highlight_sql = _snippets("listings_fts", 12)
-        if plan.trigrams:
-            sql.where.append("l.id IN (SELECT rowid FROM listings_tri WHERE listings_tri MATCH ?)")
-            sql.params.append(tri_match)
-    elif plan.trigrams:
-        sql.from_sql = "listings_tri CROSS JOIN listings l ON l.id = listings_tri.rowid"
-        sql.where.append("listings_tri MATCH ?")
-        sql.params.append(tri_match)
-        sql.order_sql = "listings_tri.rank, l.id"
-        sql.highlight_sql = _snippets("listings_tri", 32)
-    for term in plan.scans:
-        sql.where.append(
-            "l.id IN (SELECT id FROM listing_text WHERE cjk "
-            "AND (instr(title, ?) OR instr(text, ?) OR instr(seller, ?)))"
-        )
-        sql.params.extend((term, term, term))
-    if not plan.words and not plan.trigrams:
-        sql.scans = plan.scans
-
-
-def scan_highlight(text: str, term: str, context: int = 30) -> str | None:
-    """A snippet around the first occurrence of ``term`` (for scan-only matches)."""
-    at = text.find(term)
-    if at < 0:
-        return None
-    start, end = max(0, at - context), min(len(text), at + len(term) + context)
-    return "".join(
-        (
-            ELLIPSIS if start else "",
-            text[start:at],
-            HL_START,
-            term,
-            HL_END,
-            text[at + len(term) : end],
-            ELLIPSIS if end < len(text) else "",
-        )
-    )
+    for clause in sql.clauses:
+        parts = [_item_sql(item) for item in clause]
+        sql.where.append("(" + " OR ".join(p[0] for p in parts) + ")")
+        sql.params.extend(p[1] for p in parts)
 
 
 def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:

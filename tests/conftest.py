@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from factories import STORE_BACKENDS, StoreFactory, make_sqlite_store
 from fastapi.testclient import TestClient
+from web_accounts import make_accounts, sign_in
 
+from accounts.sqlite import SqliteAccounts
 from classifiers.text.learned import LearnedDetector
 from classifiers.text.lexicon_detector import LexiconDetector
 from index.base import Store
@@ -38,9 +40,21 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture
-def client(sqlite_store: SqliteStore) -> Iterator[TestClient]:
-    """The web app (page size 5) around ``sqlite_store``, through its ASGI interface."""
-    with TestClient(create_app(sqlite_store, page_size=5, title="wt-test")) as test_client:
+def accounts(tmp_path: Path) -> Iterator[SqliteAccounts]:
+    """One account per role (``web_accounts.USERS``), real argon2id hashes."""
+    acc = make_accounts(tmp_path)
+    yield acc
+    acc.close()
+
+
+@pytest.fixture
+def client(sqlite_store: SqliteStore, accounts: SqliteAccounts) -> Iterator[TestClient]:
+    """The web app (page size 5) around ``sqlite_store``, through its ASGI interface,
+    signed in as the investigator ``ana`` (her CSRF token is the client's
+    ``X-CSRF-Token`` header)."""
+    app = create_app(sqlite_store, accounts=accounts, page_size=5, title="wt-test")
+    with TestClient(app) as test_client:
+        sign_in(test_client, "ana")
         yield test_client
 
 

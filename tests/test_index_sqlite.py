@@ -171,15 +171,18 @@ def test_facet_names_are_checked(store: SqliteStore) -> None:
         store.search(SearchQuery(facets=("source", "title) FROM m; --")))
 
 
-def test_operators_are_not_operators(store: SqliteStore) -> None:
+def test_fts_syntax_is_text_and_only_or_and_quotes_are_operators(store: SqliteStore) -> None:
     store.upsert_listings(
         [make_listing(listing_id="1", title="ivory"), make_listing(listing_id="2", title="tiger")]
     )
-    assert store.search(SearchQuery(text="ivory OR tiger")).total == 0  # "or" is a word
+    assert store.search(SearchQuery(text="ivory OR tiger")).total == 2  # ours: alternatives
+    assert store.search(SearchQuery(text="ivory or tiger")).total == 0  # lower-case: a word
+    assert store.search(SearchQuery(text="ivory AND tiger")).total == 0  # "and" is a word
     assert store.search(SearchQuery(text="ivory*")).total == 1  # no prefix expansion needed
+    assert store.search(SearchQuery(text="NEAR(ivory tiger)")).total == 0
     assert store.search(SearchQuery(text="***")).total == 0  # nothing searchable
     store.upsert_listings([make_listing(listing_id="3", title="ivory or tiger")])
-    assert store.search(SearchQuery(text="ivory OR tiger")).total == 1
+    assert store.search(SearchQuery(text='"ivory or tiger"')).total == 1
 
 
 def test_marker_characters_in_scraped_text_cannot_fake_highlights(store: SqliteStore) -> None:

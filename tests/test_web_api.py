@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_factories import populate, standard_pairs, web_detection, web_listing
 
+from accounts.sqlite import SqliteAccounts
 from index.sqlite import SqliteStore
 from web.app import create_app
 from web.server import start_in_thread
@@ -134,13 +135,17 @@ def test_exports_neutralise_hostile_cells(sqlite_store: SqliteStore, client: Tes
 # -- the real server -----------------------------------------------------------------
 
 
-def test_real_uvicorn_server_in_a_thread_on_port_zero(sqlite_store: SqliteStore) -> None:
+def test_real_uvicorn_server_in_a_thread_on_port_zero(
+    sqlite_store: SqliteStore, accounts: SqliteAccounts
+) -> None:
     populate(sqlite_store, standard_pairs(3))
-    handle = start_in_thread(create_app(sqlite_store), "127.0.0.1", 0)
+    token = accounts.new_token("ana", "test")
+    handle = start_in_thread(create_app(sqlite_store, accounts=accounts), "127.0.0.1", 0)
     try:
         assert handle.port > 0
         assert handle.url == f"http://127.0.0.1:{handle.port}"
-        with httpx.Client(base_url=handle.url, timeout=10) as http:
+        auth = {"authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=handle.url, timeout=10, headers=auth) as http:
             page = http.get("/")
             assert page.status_code == 200
             assert "carved bangle 2" in page.text

@@ -23,7 +23,7 @@ def test_serve_is_a_registered_command_with_host_and_port() -> None:
     assert (args.command, args.host, args.port) == ("serve", "127.0.0.1", 0)
 
 
-def _wait_for_url(proc: subprocess.Popen[str], deadline: float) -> str:
+def _wait_for_url(proc: subprocess.Popen[str], deadline: float) -> tuple[str, list[str]]:
     assert proc.stderr is not None
     seen = []
     while time.monotonic() < deadline:
@@ -33,7 +33,7 @@ def _wait_for_url(proc: subprocess.Popen[str], deadline: float) -> str:
         seen.append(line)
         found = re.search(r"listening on (http://127\.0\.0\.1:\d+)/", line)
         if found:
-            return found.group(1)
+            return found.group(1), seen
     raise AssertionError("server never announced its URL:\n" + "".join(seen))
 
 
@@ -49,9 +49,21 @@ def test_serve_process_serves_the_store_and_stops_cleanly(tmp_path: Path, stop: 
         text=True,
     )
     try:
-        url = _wait_for_url(proc, time.monotonic() + 60)
+        url, said = _wait_for_url(proc, time.monotonic() + 60)
         assert httpx.get(url + "/healthz", timeout=10).json() == {"status": "ok"}
-        body = httpx.get(url + "/api/alerts", timeout=10).json()
+        # A fresh data dir: the first admin is created and told how to sign in.
+        first = [line for line in said if "first admin created" in line]
+        assert len(first) == 1 and "sign in as 'admin' with password '" in first[0]
+        assert httpx.get(url + "/api/alerts", timeout=10).status_code == 401
+        token = subprocess.run(
+            [sys.executable, "-m", "wildtrace.cli", "users", "token", "admin", "--label", "t"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        auth = {"authorization": f"Bearer {token}"}
+        body = httpx.get(url + "/api/alerts", timeout=10, headers=auth).json()
         assert body == {"total": 0, "items": []}
         assert (tmp_path / "wildtrace.db").exists()
         proc.send_signal(stop)

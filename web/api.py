@@ -5,8 +5,14 @@ routes, the alert rules, or FastAPI's own request validation), is ``{"error", "d
 with 404 (``not_found``), 409 (``conflict``: the version moved on; ``bad_transition``:
 not allowed from the current state; both include the current alert so the client can
 re-read and retry) or 422 (``bad_request``). The error names are ``alerts.base``'s
-``AlertError.kind``. State changes must be sent as JSON: a cross-site form cannot send
-``application/json`` without a CORS preflight, which this app never grants.
+``AlertError.kind``; 401 (``unauthenticated``) and 403 (``forbidden``: role, or CSRF)
+come from ``web.auth``.
+
+Every route but ``/healthz`` needs a desk account: a bearer token (``wildtrace users
+token``) or a browser session. The actor of a state change is that account. From a
+session a state change needs the ``X-CSRF-Token`` header, and it must be sent as JSON (a
+cross-site form cannot send ``application/json`` without a CORS preflight, which this app
+never grants).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alerts.base import Alert, AlertError, ConflictError, TransitionError
 from index.base import AlertFilter, Store
+from web.auth import Desk, check_csrf
 from web.export import MAX_EXPORT_ROWS, alerts_to_csv, alerts_to_jsonl
 from web.params import (
     AlertListParams,
@@ -38,7 +45,6 @@ from web.queries import (
     search_to_dict,
     state_counts,
 )
-from web.security import same_origin
 
 router = APIRouter()
 HTTP_ERROR_NAMES = {
@@ -80,7 +86,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
 class StateChange(BaseModel):
     # Sizes only: what a valid change is, is ``alerts.base.StateChange``'s rule.
     state: str = Field(max_length=40)
-    actor: str = Field(max_length=200)
     expected_version: int
     note: str = Field(default="", max_length=4000)
     reason: str | None = Field(default=None, max_length=40)
@@ -92,7 +97,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/api/alerts")
-def list_alerts(request: Request, params: Annotated[AlertListParams, Depends()]) -> Any:
+def list_alerts(request: Request, params: Annotated[AlertListParams, Depends()], me: Desk) -> Any:
     store = _store(request)
     try:
         flt = params.alert_filter(
@@ -129,18 +134,18 @@ def _export(
 
 
 @router.get("/api/alerts.csv")
-def export_csv(request: Request, params: Annotated[AlertParams, Depends()]) -> Response:
+def export_csv(request: Request, params: Annotated[AlertParams, Depends()], me: Desk) -> Response:
     return _export(request, params, alerts_to_csv, "text/csv; charset=utf-8", "alerts.csv")
 
 
 @router.get("/api/alerts.jsonl")
-def export_jsonl(request: Request, params: Annotated[AlertParams, Depends()]) -> Response:
+def export_jsonl(request: Request, params: Annotated[AlertParams, Depends()], me: Desk) -> Response:
     media_type = "application/x-ndjson; charset=utf-8"
     return _export(request, params, alerts_to_jsonl, media_type, "alerts.jsonl")
 
 
 @router.get("/api/alerts/{alert_id}")
-def get_alert(request: Request, alert_id: str) -> Any:
+def get_alert(request: Request, alert_id: str, me: Desk) -> Any:
     bundle = alert_bundle(_store(request), alert_id)
     if bundle is None:
         return error(404, "not_found", f"no alert {alert_id!r}")
@@ -148,15 +153,16 @@ def get_alert(request: Request, alert_id: str) -> Any:
 
 
 @router.post("/api/alerts/{alert_id}/state")
-def change_state(request: Request, alert_id: str, change: Annotated[StateChange, Body()]) -> Any:
-    if not same_origin(request):
-        return error(403, "forbidden", "cross-site request refused")
+def change_state(
+    request: Request, alert_id: str, change: Annotated[StateChange, Body()], me: Desk
+) -> Any:
+    check_csrf(request, me, None)
     store = _store(request)
     try:
         alert = store.set_alert_state(
             alert_id,
             change.state,
-            actor=change.actor,
+            actor=me.user.username,
             expected_version=change.expected_version,
             note=change.note,
             reason=change.reason,
@@ -172,7 +178,7 @@ def change_state(request: Request, alert_id: str, change: Annotated[StateChange,
 
 
 @router.get("/api/search")
-def search(request: Request, params: Annotated[SearchListParams, Depends()]) -> Any:
+def search(request: Request, params: Annotated[SearchListParams, Depends()], me: Desk) -> Any:
     query = params.search_query(limit=params.limit, offset=params.offset)
     return search_to_dict(_store(request).search(query))
 
@@ -184,6 +190,7 @@ def histogram(
     # dependencies before its own parameters, so ``field`` and ``interval`` stay first.
     buckets: Annotated[HistogramParams, Depends()],
     params: Annotated[SearchParams, Depends()],
+    me: Desk,
 ) -> Any:
     """Listings per UTC ``interval`` of a listing date, with the search filters; empty
     buckets are omitted (see ``Store.date_histogram``)."""
@@ -202,6 +209,6 @@ def histogram(
 
 
 @router.get("/api/stats")
-def stats(request: Request) -> Any:
+def stats(request: Request, me: Desk) -> Any:
     store = _store(request)
     return {"counts": store.counts(), "alerts_by_state": state_counts(store, AlertFilter())}

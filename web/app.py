@@ -1,12 +1,17 @@
-"""The investigators' web app: ``create_app(store)`` builds a FastAPI application.
+"""The investigators' web app: ``create_app(store, accounts=…)`` builds a FastAPI application.
 
 Design notes
 ------------
-* The store is passed in and kept on ``app.state``; nothing is looked up globally, so
-  tests and ``wildtrace serve`` build the app the same way around a real store.
+* The store, the accounts and the evidence reader are passed in and kept on
+  ``app.state``; nothing is looked up globally, so tests and ``wildtrace serve`` build the
+  app the same way around real ones.
+* Every route but ``/healthz``, ``/login`` and ``/static`` needs an account
+  (``web.auth``); refusals and bad input become HTML pages on HTML routes and the JSON
+  error shape under ``/api/``.
 * Everything a page needs is served by the app itself (``/static``); pages carry no
   inline script or style, so a strict Content-Security-Policy (``default-src 'self'``)
   holds, and a scraped ``<script>`` that somehow escaped escaping still could not run.
+  Charts are inline SVG drawn by the app.
 * Jinja2 autoescaping is always on; helpers that add markup (``highlight``) escape the
   scraped text first.
 * FastAPI's interactive docs are off: they load scripts from a CDN.
@@ -16,17 +21,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.exceptions import HTTPException
 
+from accounts.base import Accounts
 from index.base import Store
-from web import api, pages
-from web.render import highlight, query_string, safe_href, snippet, span_text
+from web import api, dashboard, evidence, listing_pages, login, pages
+from web.auth import Refused
+from web.evidence import EvidenceReader
+from web.render import (
+    highlight,
+    query_string,
+    safe_href,
+    score_text,
+    snippet,
+    span_text,
+    when,
+)
 from web.security import SecurityHeaders
+from web.views import error_page
 
 HERE = Path(__file__).parent
 
@@ -45,23 +63,63 @@ def make_templates() -> Jinja2Templates:
         highlight=highlight,
         snippet=snippet,
         span_text=span_text,
+        when=when,
+        score_text=score_text,
     )
     return Jinja2Templates(env=env)
 
 
-def create_app(store: Store, *, page_size: int = 50, title: str = "wildtrace") -> FastAPI:
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        if _is_api(request):
+            kind = "unauthenticated" if exc.status == 401 else "forbidden"
+            return JSONResponse({"error": kind, "detail": exc.detail}, status_code=exc.status)
+        return login.refused_page(request, exc.status, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        if _is_api(request):
+            return await api.validation_error(request, exc)
+        return error_page(request, 422, f"Bad input — {problems}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request) or request.url.path.startswith("/static/"):
+            return await api.http_error(request, exc)
+        message = "No such page." if exc.status_code == 404 else str(exc.detail)
+        return error_page(request, exc.status_code, message)
+
+
+def create_app(
+    store: Store,
+    *,
+    accounts: Accounts,
+    evidence_reader: EvidenceReader | None = None,
+    page_size: int = 50,
+    title: str = "wildtrace",
+) -> FastAPI:
     """The web app (pages, JSON API, exports, static files) around ``store``."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
-    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
+    app.state.accounts = accounts
+    app.state.evidence = evidence_reader
     app.state.page_size = page_size
     app.state.title = title
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.add_exception_handler(RequestValidationError, api.validation_error)
-    app.add_exception_handler(StarletteHTTPException, api.http_error)
+    for module in (api, login, pages, listing_pages, evidence, dashboard):
+        app.include_router(module.router)
+    _install_error_pages(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -66,8 +66,17 @@ class AlertListParams(AlertParams):
 
 @dataclass(frozen=True, slots=True)
 class AlertPageParams(AlertParams):
-    """The queue page: the alert filters and a 1-based page number."""
+    """The queue page: the alert filters, the desk's own filters (``web.queue``, checked
+    there so a bad value gets an HTML answer) and a 1-based page number."""
 
+    lang: Str = None
+    min_score: Str = None
+    max_score: Str = None
+    since: Str = None
+    until: Str = None
+    flag: Str = None
+    assignee: Str = None
+    sort: Str = None
     page: Page = 1
 
 

@@ -115,3 +115,33 @@ def snippet(text: str) -> Markup:
         pos = match.end()
     pieces.append(escape(text[pos:]))
     return Markup("").join(pieces)
+
+
+def when(iso: str | None, empty: str = "—") -> Markup:
+    """A stored UTC time as ``<time>``: readable UTC in the page ("2026-11-30 19:15 UTC"),
+    the exact UTC value on hover; ``/static/desk.js`` rewrites the text into the
+    reader's local time (the hover keeps UTC)."""
+    if not iso:
+        return Markup('<span class="muted">{}</span>').format(empty)
+    text = iso.strip()
+    readable = text[:16].replace("T", " ") + " UTC" if len(text) >= 16 else text
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        text, text[:19].replace("T", " ") + " UTC", readable
+    )
+
+
+MAX_SCORE_DIGITS = 7
+
+
+def score_text(score: float) -> str:
+    """A score with the precision that ranks: three decimals, more while the shown value
+    would be all nines (0.99973 → "0.9997", not "1.000"), truncated, never rounded up to
+    1. A score of exactly 1 is the model saturating: such alerts are tied."""
+    if score >= 1.0:
+        return "1"
+    digits = 3
+    while True:
+        text = f"{max(0.0, score):.12f}"[: 2 + digits]  # truncated, as text: no float floor
+        if digits >= MAX_SCORE_DIGITS or text.rstrip("9") != "0.":
+            return text
+        digits += 1

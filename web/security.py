@@ -1,11 +1,15 @@
 """HTTP hardening for the web app: security headers on every response, and a
 same-origin check for state-changing requests.
 
-The app has no login yet (it binds to 127.0.0.1 by default), so the main web threat is a
-hostile page in the investigator's browser posting to the local app (CSRF), and scraped
-markup that escaped escaping. A strict Content-Security-Policy answers the second; the
-first is refused by ``same_origin`` using the browser-set ``Sec-Fetch-Site`` and
-``Origin`` headers (non-browser clients send neither and are allowed).
+Web threats: a hostile page in the investigator's browser posting to the app (CSRF:
+refused by the session's CSRF token, ``web.auth.check_csrf``, and by ``same_origin``
+using the browser-set ``Sec-Fetch-Site`` and ``Origin`` headers), and scraped markup that
+escaped escaping (a strict Content-Security-Policy).
+
+``Referrer-Policy: same-origin``, not ``no-referrer``: under ``no-referrer`` Chromium
+sends ``Origin: null`` on a same-origin form POST, which made every state change fail.
+``Origin: null`` is still allowed here (sandboxed frames and privacy settings send it);
+the CSRF token decides then.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ SECURITY_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
 )
 
 
@@ -54,6 +58,6 @@ def same_origin(request: Request) -> bool:
     if site is not None and site not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return True
     return urlsplit(origin).netloc == request.headers.get("host", "")

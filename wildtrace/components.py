@@ -3,7 +3,8 @@
 Design notes
 ------------
 * This is the only module that turns the settings tree into components: the store
-  backend, the text detector, the alert rules, the web app and the demo sites. Commands
+  backend, the text detector, the alert rules, the accounts, the web app and the demo
+  sites. Commands
   and the pipeline ask for a component here; the stages receive it as a plain argument
   (``wildtrace.ingest`` takes a store, a classifier and rules, never settings).
 * Detectors are slow to load, so ``make_classifier`` keeps one per configuration per
@@ -15,13 +16,16 @@ Design notes
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from accounts.base import ROLE_ADMIN
+from accounts.sqlite import SqliteAccounts
 from alerts.rules import AlertRule, ThresholdRule
 from classifiers.base import Classifier
 from index.base import Store
@@ -33,6 +37,9 @@ if TYPE_CHECKING:
     from wildtrace.demo import DemoSites
 
 log = logging.getLogger(__name__)
+
+
+FIRST_ADMIN = "admin"
 
 
 def open_store(settings: Settings) -> Store:
@@ -120,11 +127,43 @@ def open_components(settings: Settings) -> Iterator[Components]:
         )
 
 
-def web_app(settings: Settings, store: Store) -> FastAPI:
-    """The investigators' web app around ``store``, as configured."""
+def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastAPI:
+    """The investigator's desk around ``store`` and ``accounts``, as configured, reading
+    captured evidence from ``<data_dir>/evidence``."""
+    from crawlers.evidence import EvidenceStore
     from web.app import create_app
 
-    return create_app(store, page_size=settings.web.page_size)
+    return create_app(
+        store,
+        accounts=accounts,
+        evidence_reader=EvidenceStore(settings.data_dir / "evidence"),
+        page_size=settings.web.page_size,
+    )
+
+
+@contextmanager
+def accounts_session(settings: Settings) -> Iterator[SqliteAccounts]:
+    """The accounts file, ``<data_dir>/accounts.db`` whatever the store backend is (see
+    ``accounts.base``), open for the ``with`` body."""
+    accounts = SqliteAccounts(settings.data_dir / "accounts.db")
+    try:
+        yield accounts
+    finally:
+        accounts.close()
+
+
+def ensure_first_admin(accounts: SqliteAccounts, say: Callable[[str], None]) -> str | None:
+    """On a data dir without accounts: create ``admin`` with a random password, say how
+    to sign in (the password is shown this once), and return the password."""
+    if accounts.count_users():
+        return None
+    password = secrets.token_urlsafe(12)
+    accounts.add_user(FIRST_ADMIN, password, ROLE_ADMIN, display_name="Administrator")
+    say(
+        f"first admin created: sign in as '{FIRST_ADMIN}' with password '{password}' "
+        "(shown once; add accounts with `wildtrace users add NAME --role investigator`)"
+    )
+    return password
 
 
 @contextmanager

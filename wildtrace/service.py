@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -70,11 +71,18 @@ def run_forever(
     with ExitStack() as stack:
         stack.enter_context(_demo(settings, progress))
         store = stack.enter_context(components.store_session(settings))
+        accounts = stack.enter_context(components.accounts_session(settings))
         web = start_in_thread(
-            components.web_app(settings, store), settings.web.host, settings.web.port
+            components.web_app(settings, store, accounts), settings.web.host, settings.web.port
         )
         stack.callback(web.stop)
         progress(f"alert queue: {web.url}/")
+        first: list[str] = []  # said now, and again at the end where it is not scrolled away
+        components.ensure_first_admin(
+            accounts, lambda line: first.append(f"{line}; sign in at {web.url}/login")
+        )
+        for line in first:
+            progress(line)
         with components.open_components(settings) as comps:
             pipeline.crawl_sources(settings, comps, sources, progress=progress)
         if settings.scheduler.enabled:
@@ -86,6 +94,8 @@ def run_forever(
             stack.callback(scheduler.shutdown, wait=False)
             jobs = sync_jobs(scheduler, pipeline.schedules(settings, sources), config_path)
             progress(f"scheduler: {len(jobs)} source(s) on their schedules")
+        for line in first:
+            progress(line)
         progress(f"open the alert queue: {web.url}/   (Ctrl-C stops)")
         wait_for_signal()
 
@@ -94,5 +104,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
     """Only the web app over the configured store, until uvicorn stops."""
     from web.server import serve as serve_app
 
-    with components.store_session(settings) as store:
-        serve_app(components.web_app(settings, store), host, port)
+    with (
+        components.store_session(settings) as store,
+        components.accounts_session(settings) as accounts,
+    ):
+        components.ensure_first_admin(accounts, lambda line: print(line, file=sys.stderr))
+        serve_app(components.web_app(settings, store, accounts), host, port)

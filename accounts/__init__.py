@@ -1,0 +1,1 @@
+"""Accounts, roles, sessions and API tokens (see ``accounts.base``)."""

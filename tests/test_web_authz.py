@@ -1,0 +1,190 @@
+"""The authorisation matrix: every role (and the anonymous) × every route of the app,
+HTML and API, against the expected allow/deny. A route added without a row here fails
+``test_every_route_is_in_the_matrix``, so nothing becomes reachable by accident."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factories import make_detection, make_listing
+from fastapi.testclient import TestClient
+from web_accounts import USERS, make_accounts, sign_in
+
+from alerts.base import alert_id_for
+from index.sqlite import SqliteStore
+from web.app import create_app
+
+LISTING = make_listing(listing_id="1", title="Carved ivory bangle")
+ALERT = alert_id_for(LISTING.key)
+SHA = "0" * 64
+# (method, path template, who may: "desk" | "any" (signed in) | "public")
+MATRIX: list[tuple[str, str, str]] = [
+    ("GET", "/healthz", "public"),
+    ("GET", "/login", "public"),
+    ("POST", "/login", "public"),
+    ("POST", "/logout", "any"),
+    ("GET", "/account", "any"),
+    ("GET", "/api/me", "any"),
+    ("GET", "/", "desk"),
+    ("GET", "/search", "desk"),
+    ("GET", "/dashboard", "desk"),
+    ("GET", "/alerts/{alert_id}", "desk"),
+    ("POST", "/alerts/{alert_id}/state", "desk"),
+    ("POST", "/alerts/bulk", "desk"),
+    ("POST", "/alerts/{alert_id}/assign", "desk"),
+    ("GET", "/listings/{key:path}", "desk"),
+    ("POST", "/listings/{key:path}/alert", "desk"),
+    ("GET", "/sellers/{source}/{seller_id:path}", "desk"),
+    ("GET", "/contacts/{key:path}", "desk"),
+    ("GET", "/evidence/{sha}", "desk"),
+    ("GET", "/evidence/{sha}/raw", "desk"),
+    ("GET", "/evidence/{sha}/frame", "desk"),
+    ("GET", "/api/alerts", "desk"),
+    ("GET", "/api/alerts.csv", "desk"),
+    ("GET", "/api/alerts.jsonl", "desk"),
+    ("GET", "/api/alerts/{alert_id}", "desk"),
+    ("POST", "/api/alerts/{alert_id}/state", "desk"),
+    ("GET", "/api/search", "desk"),
+    ("GET", "/api/histogram", "desk"),
+    ("GET", "/api/stats", "desk"),
+]
+FILL = {
+    "{alert_id}": ALERT,
+    "{key:path}": LISTING.key,
+    "{source}": "bazaar",
+    "{seller_id:path}": LISTING.seller_id or "x",
+    "{sha}": SHA,
+}
+ROLES = {"anonymous": None, **{name: USERS[name][0] for name in USERS}}
+
+
+def concrete(path: str) -> str:
+    for hole, value in FILL.items():
+        path = path.replace(hole, value)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, object]]:
+    tmp: Path = tmp_path_factory.mktemp("authz")
+    store = SqliteStore(tmp / "wildtrace.db")
+    store.init()
+    store.upsert_listings([LISTING])
+    store.put_detections([(LISTING.content_hash, make_detection(LISTING))])
+    accounts = make_accounts(tmp)
+    yield store, accounts
+    accounts.close()
+    store.close()
+
+
+def _walk(routes: list[Any]) -> Iterator[Any]:
+    """Every route, inside included routers too (newer FastAPI keeps them nested)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _walk(inner.routes)
+        else:
+            yield route
+
+
+def test_every_route_is_in_the_matrix(app_parts: tuple[object, object]) -> None:
+    store, accounts = app_parts
+    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+    routes = {
+        (method, route.path)
+        for route in _walk(app.routes)
+        for method in getattr(route, "methods", None) or ()
+        if method != "HEAD"
+    }
+    assert routes == {(m, p) for m, p, _ in MATRIX}
+
+
+def allowed(rule: str, role: str | None) -> bool:
+    if rule == "public":
+        return True
+    if rule == "any":
+        return role is not None
+    return role in ("admin", "investigator")
+
+
+@pytest.mark.parametrize("who", list(ROLES))
+def test_matrix(app_parts: tuple[object, object], who: str) -> None:
+    store, accounts = app_parts
+    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+    role = ROLES[who]
+    with TestClient(app) as client:
+        if role is not None:
+            sign_in(client, who)
+        failures = []
+        for method, template, rule in MATRIX:
+            if template in ("/logout", "/login") and method == "POST":
+                continue  # signing in/out is exercised by sign_in and the browser test
+            path = concrete(template)
+            response = client.request(
+                method,
+                path,
+                follow_redirects=False,
+                **(
+                    {"json": {"state": "triaged", "expected_version": 1}}
+                    if path.startswith("/api/") and method == "POST"
+                    else {"data": {"csrf_token": "wrong"}}
+                    if method == "POST"
+                    else {}
+                ),
+            )
+            status = response.status_code
+            if allowed(rule, role):
+                # Allowed: never refused for who you are (a bad body may still be a 4xx).
+                ok = status not in (401, 403) or (method == "POST" and "CSRF" in response.text)
+            elif role is None:
+                ok = (
+                    (status == 401)
+                    if path.startswith("/api/")
+                    else (status == 303 and response.headers["location"].startswith("/login?next="))
+                )
+            else:
+                ok = status == 403
+            if not ok:
+                failures.append(f"{who} {method} {path} -> {status}")
+        assert failures == []
+
+
+def test_api_refusals_have_the_json_error_shape(app_parts: tuple[object, object]) -> None:
+    store, accounts = app_parts
+    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+    with TestClient(app) as client:
+        anonymous = client.get("/api/alerts")
+        assert anonymous.status_code == 401 and anonymous.json()["error"] == "unauthenticated"
+        sign_in(client, "pat")
+        partner = client.get("/api/alerts")
+        assert partner.status_code == 403 and partner.json()["error"] == "forbidden"
+        page = client.get("/")
+        assert page.status_code == 403 and "<title>403" in page.text  # an HTML page
+
+
+def test_tokens_and_disabled_accounts(app_parts: tuple[object, object]) -> None:
+    store, accounts = app_parts
+    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+    token = accounts.new_token("ana", "matrix")  # type: ignore[attr-defined]
+    with TestClient(app) as client:
+        auth = {"authorization": f"Bearer {token}"}
+        assert client.get("/api/alerts", headers=auth).status_code == 200
+        assert (
+            client.get("/api/alerts", headers={"authorization": "Bearer wt_nope"}).status_code
+            == 401
+        )
+        # A bearer token needs no CSRF token; the actor is the token's account.
+        moved = client.post(
+            f"/api/alerts/{ALERT}/state",
+            headers=auth,
+            json={"state": "triaged", "expected_version": 1, "note": "by token"},
+        )
+        assert moved.status_code in (200, 404, 409)
+        accounts.set_disabled("ana", True)  # type: ignore[attr-defined]
+        try:
+            assert client.get("/api/alerts", headers=auth).status_code == 401
+        finally:
+            accounts.set_disabled("ana", False)  # type: ignore[attr-defined]
