@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from image_fixtures import hostile, odd_but_valid, photo_jpeg
 
 from classifiers.image.analyze import ImageAnalyzer
 from classifiers.image.base import ERROR_BOMB, ERROR_EMPTY, ERROR_NOT_IMAGE, ERROR_TRUNCATED
 from classifiers.image.decode import DecodeLimits, ImageDecodeError, decode_image, sniff
-from image_fixtures import hostile, odd_but_valid, photo_jpeg
 
 EXPECTED_CODES = {
     "zero bytes": ERROR_EMPTY,

@@ -123,7 +123,9 @@ class ImageSettings:
     )
     bank_path: str = setting("", "Hash-bank SQLite file; empty = <data.dir>/image_bank.sqlite.")
     pdq_max_distance: int = setting(31, "A bank match is a PDQ Hamming distance at most this.")
-    pdq_min_quality: int = setting(50, "PDQ hashes of lower quality are neither stored nor matched.")
+    pdq_min_quality: int = setting(
+        50, "PDQ hashes of lower quality are neither stored nor matched."
+    )
     linear_scan_below: int = setting(
         2048, "Banks smaller than this are scanned linearly; larger ones use the MIH index."
     )

@@ -20,14 +20,18 @@ ENCODERS = ("efficientnet-lite0", "none")
 
 
 def bank_path(settings: Settings) -> Path:
-    return Path(settings.image.bank_path) if settings.image.bank_path else (
-        settings.data_dir / "image_bank.sqlite"
+    return (
+        Path(settings.image.bank_path)
+        if settings.image.bank_path
+        else (settings.data_dir / "image_bank.sqlite")
     )
 
 
 def head_dir(settings: Settings) -> Path:
-    return Path(settings.image.head_dir) if settings.image.head_dir else (
-        settings.data_dir / "models" / "image-head"
+    return (
+        Path(settings.image.head_dir)
+        if settings.image.head_dir
+        else (settings.data_dir / "models" / "image-head")
     )
 
 

@@ -56,9 +56,7 @@ class ImageAnalyzer:
         embeddings = self._encode(decoded, first)
         return Analysis([first[d] for d in digests], embeddings)
 
-    def _hash_one(
-        self, digest: str, data: bytes, decoded: dict[str, DecodedImage]
-    ) -> ImageSignals:
+    def _hash_one(self, digest: str, data: bytes, decoded: dict[str, DecodedImage]) -> ImageSignals:
         try:
             image = decode_image(data, self.limits)
         except ImageDecodeError as exc:

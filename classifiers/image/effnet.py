@@ -90,7 +90,9 @@ class EfficientNetLite0(nn.Module):
         blocks: list[nn.Module] = []
         for repeats, k, stride, expand, cin, cout in STAGES:
             for i in range(repeats):
-                blocks.append(MBConv(k, stride if i == 0 else 1, expand, cin if i == 0 else cout, cout))
+                blocks.append(
+                    MBConv(k, stride if i == 0 else 1, expand, cin if i == 0 else cout, cout)
+                )
         self._blocks = nn.ModuleList(blocks)
         self._conv_head = SameConv(320, FEATURES, 1, bias=False)
         self._bn1 = _bn(FEATURES)

@@ -89,7 +89,9 @@ class EfficientNetLite0Encoder(ImageEncoder):
             feats.append(f.numpy())
             probs.append(torch.softmax(logits, dim=1).numpy())
         if not feats:
-            return EncoderOutput(np.zeros((0, self.dim), np.float32), np.zeros((0, 1000), np.float32))
+            return EncoderOutput(
+                np.zeros((0, self.dim), np.float32), np.zeros((0, 1000), np.float32)
+            )
         emb = np.concatenate(feats).astype(np.float32)
         emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
         return EncoderOutput(emb, np.concatenate(probs).astype(np.float32))

@@ -44,7 +44,11 @@ class ImageHead:
     def save(self, folder: str | Path) -> None:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        np.savez(out / "head.npz", coef=self.coef.astype(np.float32), intercept=np.float32(self.intercept))
+        np.savez(
+            out / "head.npz",
+            coef=self.coef.astype(np.float32),
+            intercept=np.float32(self.intercept),
+        )
         meta = {
             "encoder": self.encoder,
             "examples": self.examples,
@@ -63,18 +67,26 @@ class ImageHead:
         except (OSError, ValueError, KeyError) as exc:
             raise HeadError(f"{folder}: cannot load image head: {exc}") from exc
         if meta.get("encoder") != encoder:
-            raise HeadError(f"{folder}: head was trained on {meta.get('encoder')!r}, not {encoder!r}")
+            raise HeadError(
+                f"{folder}: head was trained on {meta.get('encoder')!r}, not {encoder!r}"
+            )
         return cls(coef.astype(np.float64), intercept, encoder, int(meta.get("examples", 0)))
 
 
-def train_head(embeddings: np.ndarray, labels: np.ndarray, encoder: str, c: float = 1.0) -> ImageHead:
+def train_head(
+    embeddings: np.ndarray, labels: np.ndarray, encoder: str, c: float = 1.0
+) -> ImageHead:
     """Fit on ``(n, dim)`` embeddings and 0/1 labels (1 = wildlife)."""
     from sklearn.linear_model import LogisticRegression
 
     labels = np.asarray(labels, dtype=np.int64)
     counts = np.bincount(labels, minlength=2)
     if counts.min() < 2:
-        raise HeadError(f"need at least 2 examples of each label, got clean={counts[0]}, wildlife={counts[1]}")
+        raise HeadError(
+            f"need at least 2 examples of each label, got clean={counts[0]}, wildlife={counts[1]}"
+        )
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
     model.fit(embeddings, labels)
-    return ImageHead(model.coef_[0].astype(np.float64), float(model.intercept_[0]), encoder, len(labels))
+    return ImageHead(
+        model.coef_[0].astype(np.float64), float(model.intercept_[0]), encoder, len(labels)
+    )
