@@ -143,7 +143,7 @@ def _decode(data: bytes, fmt: str, limits: DecodeLimits) -> DecodedImage:
         im.draft("RGB", (limits.work_side, limits.work_side))
     im.load()
     orientation = im.getexif().get(0x0112, 1)
-    oriented = im
+    oriented: Image.Image = im
     if orientation in range(2, 9):
         oriented = ImageOps.exif_transpose(im)
         notes.append(f"EXIF orientation {orientation} applied")
