@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ NEAR_A = "0f" + "f" * 62  # 4 bits from A
 
 
 @pytest.fixture
-def bank(tmp_path: Path) -> HashBank:
+def bank(tmp_path: Path) -> Iterator[HashBank]:
     b = HashBank(tmp_path / "bank.sqlite")
     yield b
     b.close()

@@ -23,7 +23,7 @@ def test_mih_equals_linear_scan(bank: np.ndarray) -> None:
     rng = np.random.default_rng(8)
     index = PdqIndex(bank, linear_below=0)
     assert index.uses_mih
-    queries = np.array([_flip(bank[rng.integers(len(bank))], int(k), rng) for k in range(0, 48)])
+    queries = np.array([_flip(bank[rng.integers(len(bank))], int(k), rng) for k in range(48)])
     for radius in (15, 31, 40):
         many = index.search_many(queries, radius)
         for q, (ids, dist) in zip(queries, many, strict=True):

@@ -22,8 +22,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _save(path: Path, seed: int, **kwargs: object) -> Path:
-    scene(seed).save(path, **kwargs)
+def _save(path: Path, seed: int, quality: int = 95) -> Path:
+    scene(seed).save(path, quality=quality)
     return path
 
 

@@ -53,4 +53,5 @@ def concept_scores(probs: np.ndarray, concepts: tuple[Concept, ...]) -> np.ndarr
     cols = [probs[:, list(c.classes)].sum(axis=1) for c in concepts]
     if not cols:
         return np.zeros((len(probs), 0), dtype=np.float32)
-    return np.clip(np.stack(cols, axis=1), 0.0, 1.0).astype(np.float32)
+    scores: np.ndarray = np.clip(np.stack(cols, axis=1), 0.0, 1.0).astype(np.float32)
+    return scores

@@ -76,8 +76,8 @@ class MBConv(nn.Module):
         if self.expand:
             y = F.relu6(self._bn0(self._expand_conv(y)))
         y = F.relu6(self._bn1(self._depthwise_conv(y)))
-        y = self._bn2(self._project_conv(y))
-        return y + x if self.residual else y
+        out: torch.Tensor = self._bn2(self._project_conv(y))
+        return out + x if self.residual else out
 
 
 class EfficientNetLite0(nn.Module):

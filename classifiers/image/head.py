@@ -39,7 +39,8 @@ class ImageHead:
     def predict(self, embeddings: np.ndarray) -> np.ndarray:
         """Probability of ``wildlife`` per row."""
         z = np.asarray(embeddings, dtype=np.float64) @ self.coef + self.intercept
-        return (1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))).astype(np.float32)
+        prob: np.ndarray = (1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))).astype(np.float32)
+        return prob
 
     def save(self, folder: str | Path) -> None:
         out = Path(folder)

@@ -31,7 +31,8 @@ def popcount_distances(codes: np.ndarray, query: np.ndarray) -> np.ndarray:
     """Hamming distances from ``query`` (32 uint8) to every row of ``codes`` (n, 32)."""
     words = codes.view(np.uint64)
     q = query.reshape(1, 32).view(np.uint64)
-    return np.bitwise_count(words ^ q).sum(axis=1, dtype=np.int64)
+    dist: np.ndarray = np.bitwise_count(words ^ q).sum(axis=1, dtype=np.int64)
+    return dist
 
 
 @cache

@@ -34,7 +34,8 @@ def fractal_noise(rng: np.random.Generator, h: int, w: int, octaves: int = 6) ->
         amp *= persistence
     out /= total
     lo, hi = np.percentile(out, [1, 99])
-    return np.clip((out - lo) / max(hi - lo, 1e-6), 0, 1)
+    scaled: np.ndarray = np.clip((out - lo) / max(hi - lo, 1e-6), 0, 1)
+    return scaled
 
 
 def _ramp(rng: np.random.Generator, values: np.ndarray) -> np.ndarray:
