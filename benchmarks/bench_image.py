@@ -29,7 +29,7 @@ from collections.abc import Callable
 os.environ.setdefault("WILDTRACE_THREADS", "2")
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
-import numpy as np  # noqa: E402 - thread caps must be set before numpy/torch load
+import numpy as np  # after the thread caps: numpy/torch read them at import
 
 
 def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
@@ -65,7 +65,10 @@ def _hash_rows(images: list[bytes], repeats: int) -> list[tuple[str, float]]:
     n = len(images)
     return [
         ("hashing, naive full-size decode (baseline)", n / _median_seconds(naive, repeats)),
-        ("hashing, production path", n / _median_seconds(lambda: analyzer.analyze(images), repeats)),
+        (
+            "hashing, production path",
+            n / _median_seconds(lambda: analyzer.analyze(images), repeats),
+        ),
     ]
 
 
@@ -119,6 +122,14 @@ def _lookup_rows(size: int, m: int, repeats: int) -> list[tuple[str, float]]:
     return rows
 
 
+def _each(search: Callable[[np.ndarray, int], object], qs: np.ndarray) -> Callable[[], None]:
+    def run() -> None:
+        for q in qs:
+            search(q, 31)
+
+    return run
+
+
 def _crossover(repeats: int) -> list[tuple[int, float, float]]:
     from classifiers.image.pdq_index import PdqIndex
 
@@ -128,8 +139,8 @@ def _crossover(repeats: int) -> list[tuple[int, float, float]]:
         codes = rng.integers(0, 256, (size, 32), dtype=np.uint8)
         index = PdqIndex(codes, linear_below=0)
         qs = _queries(codes, 200, rng)
-        lin = len(qs) / _median_seconds(lambda: [index.search_linear(q, 31) for q in qs], repeats)
-        mih = len(qs) / _median_seconds(lambda: [index.search(q, 31) for q in qs], repeats)
+        lin = len(qs) / _median_seconds(_each(index.search_linear, qs), repeats)
+        mih = len(qs) / _median_seconds(_each(index.search, qs), repeats)
         out.append((size, lin, mih))
     return out
 
