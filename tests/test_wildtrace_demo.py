@@ -149,7 +149,9 @@ def test_bazaar_pagination_reaches_every_item(epoch0: DemoSites) -> None:
 
 def test_bazaar_detail_page_carries_contract_fields(epoch0: DemoSites) -> None:
     base = epoch0.urls["bazaar"]
-    item = next(i for i in snapshot(0).items["bazaar"] if i.n_images >= 2 and i.planted)
+    item = next(
+        i for i in snapshot(0).items["bazaar"] if i.n_images >= 2 and i.planted and not i.image_only
+    )
     page = parse(f"{base}/item/{item.listing_id}")
     assert ("html", {"lang": item.lang}) in page.tags
     assert page.text_by_class["title"] == item.title
@@ -241,7 +243,7 @@ def test_epoch_change_edits_prices_removes_and_adds(sites: DemoSites) -> None:
 def test_corpus_shape_languages_and_planted_share() -> None:
     truth = demo_truth(0)
     counts = Counter(t["source"] for t in truth)
-    assert len(truth) >= 300 and counts == {"bazaar": 150, "tradepost": 110, "wildfeed": 80}
+    assert len(truth) >= 300 and counts == {"bazaar": 154, "tradepost": 112, "wildfeed": 82}
     assert len({t["lang"] for t in truth}) >= 6
     planted = [t for t in truth if t["planted"]]
     assert 0.10 <= len(planted) / len(truth) <= 0.15
