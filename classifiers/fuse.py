@@ -110,6 +110,7 @@ def fuse(
     reasons: list[Reason] = []
     image_ps: list[float] = []
     bank_commodity: str | None = None
+    bank_ids = sorted({m.entry_id for ev in images for m in ev.matches})
     for n, ev in enumerate(images, start=1):
         r, ps, commodity = _image_reasons(n, ev, policy)
         reasons += r
@@ -121,6 +122,7 @@ def fuse(
     fusion = {
         "text": round(text.score, 6),
         "images": [round(p, 6) for p in image_ps],
+        "bank": bank_ids,
         "model": FUSION_TAG,
     }
     return replace(

@@ -7,14 +7,22 @@ decides where the bank lives and which encoder runs.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from classifiers.fuse import FusionPolicy
 from classifiers.image.analyze import ImageAnalyzer
 from classifiers.image.bank import HashBank
 from classifiers.image.base import ImageEncoder
+from classifiers.image.catalog import ImageCatalog
 from classifiers.image.decode import DecodeLimits
+from classifiers.image.head import HeadError, ImageHead
 from classifiers.image.thumbnails import ThumbnailStore
+from crawlers.evidence import EvidenceStore
 from wildtrace.config import ConfigError, Settings
+from wildtrace.image_stage import ImageStage
+
+log = logging.getLogger(__name__)
 
 ENCODERS = ("efficientnet-lite0", "none")
 
@@ -67,3 +75,50 @@ def build_analyzer(settings: Settings, with_encoder: bool = True) -> ImageAnalyz
         limits=decode_limits(settings),
         thumbnails=ThumbnailStore(settings.data_dir / "thumbnails", settings.image.thumbnail_size),
     )
+
+
+def catalog_path(settings: Settings) -> Path:
+    return settings.data_dir / "images.sqlite"
+
+
+def build_image_stage(settings: Settings) -> ImageStage | None:
+    """The pipeline's image stage, or None when ``image.enabled`` is off."""
+    if not settings.image.enabled:
+        return None
+    analyzer = build_analyzer(settings)
+    head = None
+    if analyzer.encoder is not None and (head_dir(settings) / "head.npz").is_file():
+        try:
+            head = ImageHead.load(head_dir(settings), analyzer.encoder.model_tag)
+        except HeadError as exc:
+            log.warning("image head not used: %s", exc)
+    return ImageStage(
+        analyzer=analyzer,
+        bank=open_bank(settings),
+        evidence=EvidenceStore(settings.data_dir / "evidence"),
+        catalog=ImageCatalog(catalog_path(settings)),
+        policy=FusionPolicy(
+            threshold=settings.classifier.queue_threshold,
+            max_distance=settings.image.pdq_max_distance,
+        ),
+        head=head,
+        concept_commodity={c.name: c.commodity for c in analyzer.concepts},
+    )
+
+
+def seed_demo_bank(settings: Settings) -> int:
+    """Import the demo's partner bank (idempotent); returns how many entries were new."""
+    from importlib import resources
+
+    from classifiers.image.bank_csv import read_bank_csv
+
+    csv_file = resources.files("wildtrace.demo").joinpath("data").joinpath("partner_bank.csv")
+    with csv_file.open(encoding="utf-8") as handle:
+        entries, errors = read_bank_csv(handle, "partner_bank.csv")
+    for error in errors:
+        log.error("demo partner bank: %s", error)
+    bank = open_bank(settings)
+    try:
+        return bank.add(entries).added
+    finally:
+        bank.close()

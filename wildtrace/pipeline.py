@@ -17,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from alerts.image_rules import BankMatchRule
 from alerts.rules import AlertRule, ThresholdRule, apply_rules
 from classifiers.base import Classifier, Detection, TextDoc
 from common.clock import utc_now
@@ -25,6 +26,8 @@ from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
 from index.base import Store, StoreUnavailableError
 from wildtrace.config import Settings
+from wildtrace.image_stage import ImageStage
+from wildtrace.imaging import build_image_stage
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
 
@@ -96,7 +99,10 @@ def build_classifier(settings: Settings) -> Classifier:
 
 
 def build_rules(settings: Settings) -> list[AlertRule]:
-    return [ThresholdRule(settings.classifier.queue_threshold)]
+    rules: list[AlertRule] = [ThresholdRule(settings.classifier.queue_threshold)]
+    if settings.image.enabled:
+        rules.append(BankMatchRule())
+    return rules
 
 
 @dataclass
@@ -105,14 +111,19 @@ class Components:
     store: Store
     classifier: Classifier
     rules: list[AlertRule]
+    images: ImageStage | None = None
 
 
 @contextmanager
 def open_components(settings: Settings) -> Iterator[Components]:
     store = open_store(settings)
+    images = None
     try:
-        yield Components(settings, store, build_classifier(settings), build_rules(settings))
+        images = build_image_stage(settings)
+        yield Components(settings, store, build_classifier(settings), build_rules(settings), images)
     finally:
+        if images is not None:
+            images.close()
         store.close()
 
 
@@ -132,6 +143,20 @@ def detect(listings: Sequence[Listing], classifier: Classifier) -> list[Detectio
     if len(detections) != len(listings):
         raise ValueError(f"classifier returned {len(detections)} verdicts for {len(listings)}")
     return detections
+
+
+def fuse_images(
+    listings: Sequence[Listing], detections: list[Detection], comps: Components
+) -> list[Detection]:
+    """Text verdicts fused with the listings' images; on an image-stage failure the text
+    verdicts stand (logged): images add evidence, they never cost a listing."""
+    if comps.images is None:
+        return detections
+    try:
+        return comps.images.fuse(listings, detections)
+    except Exception:  # the image stage must not stop the crawl
+        log.exception("image stage failed on %d listings; text verdicts kept", len(listings))
+        return detections
 
 
 def store_and_alert(
@@ -177,7 +202,7 @@ def ingest(
         if not to_classify:
             continue
         try:
-            detections = detect(to_classify, comps.classifier)
+            detections = fuse_images(to_classify, detect(to_classify, comps.classifier), comps)
         except Exception as exc:  # a failing model must not stop the crawl
             log.exception("classifier failed on %d listings of %s", len(to_classify), source)
             report.errors += 1

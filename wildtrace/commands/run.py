@@ -39,7 +39,10 @@ def demo_sites(settings: Settings) -> Iterator[Any]:
         yield None
         return
     from wildtrace.demo import DemoSites
+    from wildtrace.imaging import seed_demo_bank
 
+    if settings.image.enabled:
+        _progress(f"demo partner hash bank: {seed_demo_bank(settings)} new entries")
     demo = settings.demo
     sites = DemoSites(host=demo.host, ports=(demo.market_port, demo.api_port, demo.social_port))
     sites.start()
