@@ -86,6 +86,21 @@ def test_broken_and_missing_images_cost_no_listing(comps: pipeline.Components) -
     assert gone.error is not None and gone.error.startswith("evidence:")
 
 
+def test_every_hostile_image_is_an_error_on_a_processed_listing(
+    comps: pipeline.Components,
+) -> None:
+    bad = hostile()
+    listing = _listing(comps, 8, QUIET, *bad.values())
+    good = _listing(comps, 9, QUIET, repost_png("ivory", "after-hostile"))
+    report = pipeline.ingest("bazaar", [listing, good], comps, complete=True)
+    assert (report.items, report.classified, report.errors) == (2, 2, 0)
+    assert comps.images is not None
+    recorded = comps.images.catalog.images_of(listing.key)
+    assert len(recorded) == len(set(bad.values())) and all(s.error for s in recorded)
+    assert comps.store.get_detection(listing.key) is not None
+    assert {a.listing_key for a in comps.store.list_alerts(AlertFilter(limit=10))} == {good.key}
+
+
 def test_reposts_are_linked_across_sellers(comps: pipeline.Components) -> None:
     a = _listing(comps, 5, QUIET, repost_png("big_cat", "seller-a"))
     b = _listing(comps, 6, QUIET, repost_png("big_cat", "seller-b"))
