@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -37,18 +38,24 @@ def test_train_image_from_feedback(env: Path, capsys: pytest.CaptureFixture[str]
             lines.append({"sha256": evidence.put(path.read_bytes()), "label": label})
         else:
             lines.append({"image": str(path), "label": label})
+    both = []
+    for seed in (20, 21):  # an export-feedback line: all of a listing's images
+        buffer = io.BytesIO()
+        scene(seed).save(buffer, format="PNG")
+        both.append(evidence.put(buffer.getvalue()))
+    lines.append({"image_sha256": both, "label": "clean", "text": "..."})
     lines.append({"image": str(env / "missing.png"), "label": "clean"})
     lines.append({"image": str(env / "img2.png"), "label": "maybe"})
     feedback = env / "feedback.jsonl"
     feedback.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n", "utf-8")
     assert main(["train-image", "--feedback", str(feedback)]) == 0
     err = capsys.readouterr().err
-    assert "feedback.jsonl:9: skipped" in err and "feedback.jsonl:10: skipped" in err
-    assert "feedback.jsonl:11: skipped" in err and "on 8 images" in err
+    assert "feedback.jsonl:10: skipped" in err and "feedback.jsonl:11: skipped" in err
+    assert "feedback.jsonl:12: skipped" in err and "on 10 images" in err
     head = ImageHead.load(
         env / "data" / "models" / "image-head", "efficientnet-lite0@imagenet-57934424"
     )
-    assert head.examples == 8
+    assert head.examples == 10
 
 
 def test_train_image_needs_both_labels(env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,8 +3,10 @@
 * ``train-image --feedback FILE [--output DIR]`` trains the image head
   (``classifiers/image/head.py``) on the encoder's embeddings of triaged images. Each
   JSON line names an image by ``"image": PATH`` or ``"sha256": HEX`` (read from the
-  evidence store) and a ``"label"`` (``wildlife``/``clean``); a bad line or unreadable
-  image is reported with its line number and skipped.
+  evidence store), or all of a listing's images by ``"image_sha256": [HEX, ...]`` (what
+  ``wildtrace export-feedback`` writes), and a ``"label"`` (``wildlife``/``clean``); a bad
+  line or unreadable image is reported with its line number and skipped (the whole line:
+  a listing's label is not split across its readable images only).
 * ``eval-image [--images N]`` prints the hash-robustness table
   (``classifiers/image/robustness.py``) at the configured threshold and quality.
 """
@@ -27,12 +29,15 @@ from wildtrace.config import Settings
 from wildtrace.imaging import build_encoder, decode_limits, head_dir
 
 
-def _example_bytes(item: dict[str, Any], evidence: EvidenceStore) -> bytes:
+def _example_bytes(item: dict[str, Any], evidence: EvidenceStore) -> list[bytes]:
     if isinstance(item.get("image"), str):
-        return Path(item["image"]).read_bytes()
+        return [Path(item["image"]).read_bytes()]
     if isinstance(item.get("sha256"), str):
-        return evidence.read(item["sha256"])
-    raise ValueError('needs "image" (a path) or "sha256"')
+        return [evidence.read(item["sha256"])]
+    shas = item.get("image_sha256")
+    if isinstance(shas, list) and shas and all(isinstance(s, str) for s in shas):
+        return [evidence.read(s) for s in shas]  # an export-feedback line: every image
+    raise ValueError('needs "image" (a path), "sha256" or a non-empty "image_sha256" list')
 
 
 def read_feedback(path: str, settings: Settings) -> tuple[list[np.ndarray], list[int]]:
@@ -48,9 +53,12 @@ def read_feedback(path: str, settings: Settings) -> tuple[list[np.ndarray], list
                 item = json.loads(line)
                 if not isinstance(item, dict) or item.get("label") not in LABELS:
                     raise ValueError(f"label must be one of {LABELS}")
-                data = _example_bytes(item, evidence)
-                arrays.append(decode_image(data, decode_limits(settings)).array())
-                labels.append(LABELS.index(item["label"]))
+                decoded = [
+                    decode_image(data, decode_limits(settings)).array()
+                    for data in _example_bytes(item, evidence)
+                ]
+                arrays += decoded
+                labels += [LABELS.index(item["label"])] * len(decoded)
             except (ValueError, OSError, EvidenceError, ImageDecodeError) as exc:
                 print(f"{path}:{lineno}: skipped: {exc}", file=sys.stderr)
     return arrays, labels
