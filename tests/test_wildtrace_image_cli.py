@@ -26,7 +26,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_train_image_from_feedback(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     evidence = EvidenceStore(env / "data" / "evidence")
-    lines = []
+    lines: list[dict[str, object]] = []
     for seed in range(8):
         im = scene(seed)
         if seed % 2:  # the "wildlife" family: dark, channel-swapped
