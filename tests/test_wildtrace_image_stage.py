@@ -11,33 +11,53 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from factories import make_listing
 from image_fixtures import hostile
-from store_factories import make_listing
 
 from alerts.base import STATE_CONFIRMED, STATE_NEW
 from crawlers.base import Listing
 from crawlers.evidence import EvidenceStore
 from index.base import AlertFilter
-from wildtrace import pipeline
 from wildtrace.cli import main
+from wildtrace.components import Components, open_components
+from wildtrace.config import Settings
 from wildtrace.demo import loopback_settings
 from wildtrace.demo.photos import repost_png
 from wildtrace.imaging import seed_demo_bank
+from wildtrace.ingest import ingest
+from wildtrace.reports import SourceReport
 
 QUIET = "Hand-made item in good condition, pick up only."
 
 
 @pytest.fixture
-def comps(tmp_path: Path) -> Iterator[pipeline.Components]:
+def settings(tmp_path: Path) -> Settings:
     base = loopback_settings(tmp_path)
-    settings = replace(base, classifier=replace(base.classifier, kind="lexicon"))
+    return replace(base, classifier=replace(base.classifier, kind="lexicon"))
+
+
+@pytest.fixture
+def comps(settings: Settings) -> Iterator[Components]:
     assert seed_demo_bank(settings) == 24
-    with pipeline.open_components(settings) as c:
+    with open_components(settings) as c:
         yield c
 
 
-def _listing(comps: pipeline.Components, n: int, text: str, *images: bytes) -> Listing:
-    evidence = EvidenceStore(comps.settings.data_dir / "evidence")
+def _ingest(comps: Components, listings: list[Listing]) -> SourceReport:
+    return ingest(
+        "bazaar",
+        listings,
+        store=comps.store,
+        classifier=comps.classifier,
+        rules=comps.rules,
+        batch_size=comps.batch_size,
+        complete=True,
+        fuse_images=comps.images.fuse if comps.images else None,
+    )
+
+
+def _listing(settings: Settings, n: int, text: str, *images: bytes) -> Listing:
+    evidence = EvidenceStore(settings.data_dir / "evidence")
     shas = tuple(evidence.put(data) for data in images)
     urls = tuple(f"http://127.0.0.1/img/{n}-{i}.png" for i in range(len(images)))
     return make_listing(
@@ -50,10 +70,13 @@ def _listing(comps: pipeline.Components, n: int, text: str, *images: bytes) -> L
     )
 
 
-def test_bank_match_alone_alerts_with_its_reason(comps: pipeline.Components) -> None:
-    repost = _listing(comps, 1, QUIET, repost_png("pangolin", "test-1"))
-    plain = _listing(comps, 2, QUIET, hostile()["html as image"])
-    report = pipeline.ingest("bazaar", [repost, plain], comps, complete=True)
+def test_bank_match_alone_alerts_with_its_reason(
+    settings: Settings,
+    comps: Components,
+) -> None:
+    repost = _listing(settings, 1, QUIET, repost_png("pangolin", "test-1"))
+    plain = _listing(settings, 2, QUIET, hostile()["html as image"])
+    report = _ingest(comps, [repost, plain])
     assert (report.items, report.classified, report.errors) == (2, 2, 0)
     alerts = {a.listing_key: a for a in comps.store.list_alerts(AlertFilter(limit=10))}
     assert set(alerts) == {repost.key}
@@ -69,12 +92,15 @@ def test_bank_match_alone_alerts_with_its_reason(comps: pipeline.Components) -> 
     assert any("unreadable: not_image" in r.detail for r in quiet.reasons)
 
 
-def test_broken_and_missing_images_cost_no_listing(comps: pipeline.Components) -> None:
+def test_broken_and_missing_images_cost_no_listing(
+    settings: Settings,
+    comps: Components,
+) -> None:
     offer = "Genuine elephant ivory tusk carving, old stock, no papers. WhatsApp me."
     bad = hostile()
-    listing = _listing(comps, 3, offer, bad["truncated jpeg"], bad["bomb 100000x100000"])
+    listing = _listing(settings, 3, offer, bad["truncated jpeg"], bad["bomb 100000x100000"])
     missing = replace(listing, listing_id="4", image_sha256=("0" * 64,), content_hash="")
-    report = pipeline.ingest("bazaar", [listing, missing], comps, complete=True)
+    report = _ingest(comps, [listing, missing])
     assert (report.items, report.classified, report.errors) == (2, 2, 0)
     alerted = {a.listing_key for a in comps.store.list_alerts(AlertFilter(limit=10))}
     assert alerted == {listing.key, missing.key}  # the text still speaks
@@ -87,12 +113,13 @@ def test_broken_and_missing_images_cost_no_listing(comps: pipeline.Components) -
 
 
 def test_every_hostile_image_is_an_error_on_a_processed_listing(
-    comps: pipeline.Components,
+    settings: Settings,
+    comps: Components,
 ) -> None:
     bad = hostile()
-    listing = _listing(comps, 8, QUIET, *bad.values())
-    good = _listing(comps, 9, QUIET, repost_png("ivory", "after-hostile"))
-    report = pipeline.ingest("bazaar", [listing, good], comps, complete=True)
+    listing = _listing(settings, 8, QUIET, *bad.values())
+    good = _listing(settings, 9, QUIET, repost_png("ivory", "after-hostile"))
+    report = _ingest(comps, [listing, good])
     assert (report.items, report.classified, report.errors) == (2, 2, 0)
     assert comps.images is not None
     recorded = comps.images.catalog.images_of(listing.key)
@@ -101,10 +128,13 @@ def test_every_hostile_image_is_an_error_on_a_processed_listing(
     assert {a.listing_key for a in comps.store.list_alerts(AlertFilter(limit=10))} == {good.key}
 
 
-def test_reposts_are_linked_across_sellers(comps: pipeline.Components) -> None:
-    a = _listing(comps, 5, QUIET, repost_png("big_cat", "seller-a"))
-    b = _listing(comps, 6, QUIET, repost_png("big_cat", "seller-b"))
-    pipeline.ingest("bazaar", [a, b], comps, complete=True)
+def test_reposts_are_linked_across_sellers(
+    settings: Settings,
+    comps: Components,
+) -> None:
+    a = _listing(settings, 5, QUIET, repost_png("big_cat", "seller-a"))
+    b = _listing(settings, 6, QUIET, repost_png("big_cat", "seller-b"))
+    _ingest(comps, [a, b])
     assert comps.images is not None
     links = comps.images.catalog.links()
     # Two reposts of one of big_cat's two known photos, or of both: linked only if same.
@@ -112,17 +142,20 @@ def test_reposts_are_linked_across_sellers(comps: pipeline.Components) -> None:
 
 
 def test_confirmed_alert_photo_joins_the_bank(
-    comps: pipeline.Components, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    settings: Settings,
+    comps: Components,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     buffer = io.BytesIO()
     from classifiers.image.synthetic import scene
 
     scene(77, 480, 360).save(buffer, format="JPEG", quality=90)
     offer = "Genuine elephant ivory tusk carving, old stock, no papers. WhatsApp me."
-    listing = _listing(comps, 7, offer, buffer.getvalue())
-    pipeline.ingest("bazaar", [listing], comps, complete=True)
+    listing = _listing(settings, 7, offer, buffer.getvalue())
+    _ingest(comps, [listing])
     (alert,) = comps.store.list_alerts(AlertFilter(limit=10))
-    data_dir = str(comps.settings.data_dir)
+    data_dir = str(settings.data_dir)
     monkeypatch.setenv("WILDTRACE_DATA_DIR", data_dir)
     monkeypatch.setenv("WILDTRACE_CONFIG", str(Path(data_dir) / "none.toml"))
     (Path(data_dir) / "none.toml").write_text("", encoding="utf-8")

@@ -28,7 +28,7 @@ from classifiers.image.catalog import ImageCatalog
 from classifiers.image.decode import ImageDecodeError, decode_image
 from classifiers.image.hashes import pdq_hash
 from crawlers.evidence import EvidenceError, EvidenceStore
-from wildtrace import pipeline
+from wildtrace.components import store_session
 from wildtrace.config import Settings
 from wildtrace.imaging import catalog_path, decode_limits, open_bank
 
@@ -91,7 +91,7 @@ def _match(args: argparse.Namespace, bank: HashBank, settings: Settings) -> int:
 
 def alert_entries(alert_id: str, settings: Settings) -> list[BankEntry]:
     """Bank entries for every readable image of a *confirmed* alert's listing."""
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         alert = store.get_alert(alert_id)
         if alert is None:
             raise LookupError(f"no alert {alert_id!r}")
