@@ -7,8 +7,9 @@ One SQLite table beside the bank (``<data.dir>/images.sqlite``):
 
 It is what near-duplicate links are computed from (the same photo under different
 sellers and sources, ``neardup.py``) and what the desk shows per image. Rows are
-derived data, re-written when a listing's version is re-analysed; the evidence itself
-stays in the write-once evidence store.
+derived data: a re-analysed listing's rows are replaced by those of its current version
+(older versions' images stay in the write-once evidence store and the versioned listing
+records, which is where evidence lives).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class ImageCatalog:
             )
             for s in signals
         ]
-        with self._db:
+        with self._db:  # the listing's current version replaces what an older one showed
+            self._db.execute("DELETE FROM listing_images WHERE listing_key = ?", (listing_key,))
             self._db.executemany(
                 "INSERT OR REPLACE INTO listing_images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
