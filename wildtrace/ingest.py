@@ -13,6 +13,9 @@ Design notes
   classifies them and raises their alerts (alerts are written before detections).
 * ``wildtrace.faults`` boundaries (``store``, ``classify``, ``alert``) let the crash
   tests SIGKILL the run between any two writes.
+* Images add evidence, never cost a listing: ``fuse_images`` (the image stage, when
+  configured) turns the text verdicts into fused ones; if it fails, the text verdicts
+  stand and the failure is logged.
 * Removal is inferred only after a *complete* crawl, never for listings whose pages
   failed for another reason than 404/410 (``unfetched``), and never while the store
   cannot be read (the next complete crawl catches up).
@@ -21,7 +24,7 @@ Design notes
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
 from alerts.rules import AlertRule, apply_rules
@@ -34,6 +37,9 @@ from wildtrace.reports import SourceReport
 
 log = logging.getLogger(__name__)
 MAX_ERROR_SAMPLES = 20
+
+# The image stage's entry point: listings and their text verdicts → fused verdicts.
+FuseImages = Callable[[Sequence[Listing], list[Detection]], list[Detection]]
 
 
 def batches(items: Iterable[Listing], size: int) -> Iterator[list[Listing]]:
@@ -84,6 +90,7 @@ def ingest(
     batch_size: int,
     complete: bool,
     unfetched: Iterable[str] = (),
+    fuse_images: FuseImages | None = None,
 ) -> SourceReport:
     """Store a crawl's listings incrementally, classify what is fresh, raise alerts, and —
     only after a complete crawl — mark listings that were not seen as removed.
@@ -95,7 +102,7 @@ def ingest(
     for batch in batches(listings, batch_size):
         unseen = [x for x in batch if x.key not in seen]
         seen.update(x.key for x in unseen)
-        _ingest_batch(source, unseen, store, classifier, rules, report)
+        _ingest_batch(source, unseen, store, classifier, rules, report, fuse_images)
     if complete:
         _mark_removed(source, store, seen | {f"{source}:{i}" for i in unfetched}, report)
     return report
@@ -108,6 +115,7 @@ def _ingest_batch(
     classifier: Classifier,
     rules: Sequence[AlertRule],
     report: SourceReport,
+    fuse_images: FuseImages | None = None,
 ) -> None:
     result = store.upsert_listings(batch)
     faults.boundary("store")
@@ -122,6 +130,8 @@ def _ingest_batch(
     try:
         detections = detect(to_classify, classifier)
         faults.boundary("classify")
+        if fuse_images is not None:
+            detections = _fused(to_classify, detections, fuse_images)
         classified, new_alerts = store_and_alert(to_classify, detections, store, rules)
     except Exception as exc:  # a failing model or store write must not stop the crawl
         log.exception("classify/alert failed on %d listings of %s", len(to_classify), source)
@@ -132,6 +142,16 @@ def _ingest_batch(
         return
     report.classified += classified
     report.new_alerts += new_alerts
+
+
+def _fused(
+    listings: Sequence[Listing], detections: list[Detection], fuse_images: FuseImages
+) -> list[Detection]:
+    try:
+        return fuse_images(listings, detections)
+    except Exception:  # the image stage must not stop the crawl; the text verdicts stand
+        log.exception("image stage failed on %d listings; text verdicts kept", len(listings))
+        return detections
 
 
 def _mark_removed(source: str, store: Store, keep: set[str], report: SourceReport) -> None:

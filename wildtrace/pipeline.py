@@ -123,6 +123,7 @@ def crawl_and_ingest(
         # An unreadable record could be any listing: then nothing may be called removed.
         complete=result.complete and not bad_lines,
         unfetched=summary.get("unfetched_ids") or (),
+        fuse_images=comps.images.fuse if comps.images else None,
     )
     # Added to the errors ingest counted (classifier failures), not replacing them.
     crawl_errors = int(summary.get("errors", 0)) + len(bad_lines)
