@@ -12,7 +12,7 @@ Two hashes, two jobs:
   not when we looked. Equal hashes mean "unchanged", so incremental crawls skip them.
 * ``evidence_sha256`` is the SHA-256 of the raw response body as downloaded, stored
   content-addressed in the evidence folder, so an investigator can prove what the page
-  said.
+  said; ``warc_ref`` names the request/response exchange in the crawl's WARC file.
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ class Listing:
     evidence_sha256: str | None = None
     # SHA-256 of each image kept as evidence (files under the evidence store).
     image_sha256: tuple[str, ...] = ()
+    # The response record of the page in the crawl's WARC file ("warc/<source>/<file>#<offset>",
+    # see crawlers.warc); empty for versions captured before WARC files were written.
+    warc_ref: str = ""
     content_hash: str = field(default="")
 
     def __post_init__(self) -> None:

@@ -9,6 +9,13 @@ Why write-once: an investigator must be able to show that the stored bytes are w
 site served. Files are written to a temporary name, re-read and hashed, then published
 with ``os.link``, which never replaces an existing file; a second capture of identical
 bytes keeps the first file and sidecar untouched. ``verify`` re-hashes a stored file.
+
+Every file published is also listed in the hash-chained manifest
+(``crawlers.evidence_manifest``), so an edited sidecar or a deleted file is noticed by
+``crawlers.evidence_verify``. A sidecar that the manifest lists but that is gone is
+*not* written again: a new sidecar would claim a later capture was the first. A deleted
+body is re-created only from bytes that hash to its name, and the manifest then lists
+it twice, which ``verify`` reports.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from crawlers.evidence_manifest import Manifest
+from crawlers.syncer import BackgroundSync
 
 KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "date", "server")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -49,8 +59,14 @@ def header_subset(headers: dict[Any, Any]) -> dict[str, str]:
 class EvidenceStore:
     """Write-once store of raw bytes addressed by their SHA-256."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, syncer: BackgroundSync | None = None) -> None:
         self.root = Path(root)
+        self.manifest = Manifest(self.root)
+        self.syncer = syncer  # None: fsync inline (see crawlers.syncer)
+
+    def relpath(self, path: Path) -> str:
+        """``<aa>/<name>`` for a file of this store (cheap: no path resolution)."""
+        return f"{path.parent.name}/{path.name}"
 
     def path_for(self, sha256: str) -> Path:
         if not _SHA_RE.match(sha256):
@@ -69,13 +85,23 @@ class EvidenceStore:
         path = self.path_for(digest)
         if path.exists():
             self._check(path, digest)
-        else:
-            self._publish(path, data, digest)
+        elif self._publish(path, data, digest):
+            self.manifest.append("data", self.relpath(path), digest)
         sidecar = self.sidecar_path(digest)
         if meta is not None and not sidecar.exists():
+            if self.manifest.listed(self.relpath(sidecar)):
+                return digest  # deleted after the first capture: never re-dated
             record = {"sha256": digest, "size": len(data), **meta}
             body = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1).encode()
-            self._publish(sidecar, body, sha256_hex(body))
+            body_sha = sha256_hex(body)
+            if self._publish(sidecar, body, body_sha):
+                self.manifest.append("sidecar", self.relpath(sidecar), body_sha)
+        return digest
+
+    def record_warc(self, path: Path) -> str:
+        """List a sealed WARC file in the manifest; returns its SHA-256."""
+        digest = _file_sha256(path)
+        self.manifest.append("warc", path.relative_to(self.root).as_posix(), digest)
         return digest
 
     def read(self, sha256: str) -> bytes:
@@ -102,7 +128,8 @@ class EvidenceStore:
         if _file_sha256(path) != digest:
             raise EvidenceError(f"{path} exists but does not hash to its name; not overwritten")
 
-    def _publish(self, path: Path, data: bytes, digest: str) -> None:
+    def _publish(self, path: Path, data: bytes, digest: str) -> bool:
+        """Write ``data`` at ``path`` unless a file is there; True if this call created it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         tmp = Path(tmp_name)
@@ -110,7 +137,8 @@ class EvidenceStore:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if self.syncer is None:
+                    os.fsync(handle.fileno())
             if _file_sha256(tmp) != digest:  # what reached the disk is what we hashed
                 raise EvidenceError(f"write of {path} did not verify")
             os.chmod(tmp, 0o444)
@@ -119,8 +147,17 @@ class EvidenceStore:
             except FileExistsError:
                 if path.suffix != ".json":  # a concurrent writer won; it must agree
                     self._check(path, digest)
+                return False
+            if self.syncer is not None:
+                self.syncer.submit(path)
+            return True
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    return _file_sha256(path)
 
 
 def _file_sha256(path: Path) -> str:

@@ -30,22 +30,41 @@ from crawlers.selectors import select_html, select_json, select_xml
 
 Values = dict[str, list[Any]]
 MAX_ID_CHARS = 200
+REGEX_TIMEOUT = 0.1  # seconds per profile-regex match
+MAX_REGEX_INPUT = 20_000
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
-def _apply_regex(values: list[Any], spec: FieldSpec) -> list[Any]:
+class RegexTimeout(ValueError):
+    """A profile regex ran past ``REGEX_TIMEOUT`` on one value (catastrophic backtracking)."""
+
+
+def _apply_regex(
+    values: list[Any], spec: FieldSpec, problems: list[str] | None = None
+) -> list[Any]:
+    """Each value's first group (or whole match); a match that times out is reported in
+    ``problems`` and the value dropped: one hostile value costs one field, not the crawl."""
     if spec.regex is None:
         return values
     out = []
     for value in values:
-        match = spec.regex.search(str(value))
+        try:
+            match = spec.regex.search(str(value)[:MAX_REGEX_INPUT], timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            if problems is not None:
+                problems.append(f"regex {spec.regex.pattern!r} timed out on {spec.select!r}")
+            continue
         if match:
             out.append(match.group(1) if match.groups() else match.group(0))
     return out
 
 
-def html_values(profile: Profile, page: Selector) -> Values:
-    """Field values of one HTML page; the page's ``<html lang>`` is used when no lang field."""
-    values = {n: _apply_regex(select_html(page, s.select), s) for n, s in profile.fields.items()}
+def html_values(profile: Profile, page: Selector, problems: list[str] | None = None) -> Values:
+    """Field values of one HTML page; the page's ``<html lang>`` is used when no lang field.
+    Fields that could not be read are named in ``problems``."""
+    values = {
+        n: _apply_regex(select_html(page, s.select), s, problems) for n, s in profile.fields.items()
+    }
     if "lang" not in values:
         values["lang"] = select_html(page, "xpath:/html/@lang")
     return values
@@ -54,30 +73,42 @@ def html_values(profile: Profile, page: Selector) -> Values:
 MARKUP_FIELDS = frozenset({"title", "text", "seller_name", "location", "tags"})
 
 
-def json_values(profile: Profile, obj: Any) -> Values:
+def json_values(profile: Profile, obj: Any, problems: list[str] | None = None) -> Values:
     """Field values of one API object; text-like strings may carry HTML, which is cleaned."""
-    values = {n: _apply_regex(select_json(obj, s.select), s) for n, s in profile.fields.items()}
+    values = {
+        n: _apply_regex(select_json(obj, s.select), s, problems) for n, s in profile.fields.items()
+    }
     for name in MARKUP_FIELDS & values.keys():
         values[name] = [html_to_text(v) if isinstance(v, str) else v for v in values[name]]
     return values
 
 
-def feed_values(profile: Profile, item: Selector) -> Values:
+def feed_values(profile: Profile, item: Selector, problems: list[str] | None = None) -> Values:
     ns = profile.feed.namespaces
-    return {n: _apply_regex(select_xml(item, s.select, ns), s) for n, s in profile.fields.items()}
+    return {
+        n: _apply_regex(select_xml(item, s.select, ns), s, problems)
+        for n, s in profile.fields.items()
+    }
 
 
 def canonical_json(obj: Any) -> bytes:
-    """One serialisation per JSON value: sorted keys, no spaces, UTF-8."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    """One serialisation per JSON value: sorted keys, no spaces, UTF-8. Lone surrogates
+    (valid JSON escapes, not UTF-8) are written back as ``\\udXXX`` escapes, so the value
+    round-trips exactly."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
 
 
 def canonical_xml(item: Selector) -> bytes:
-    """Exclusive C14N of one feed item element (byte-stable for equal content)."""
+    """Exclusive C14N of one feed item element (byte-stable for equal content). An item
+    C14N cannot express (an entity XML does not define) is serialised as parsed."""
     root = item.root
     if not isinstance(root, etree._Element):
         return str(root).encode()
-    return bytes(etree.tostring(root, method="c14n", exclusive=True))
+    try:
+        return bytes(etree.tostring(root, method="c14n", exclusive=True))
+    except etree.C14NError:
+        return bytes(etree.tostring(root, encoding="utf-8"))
 
 
 def _first(values: Values, name: str) -> Any:
@@ -100,7 +131,11 @@ def _line_of(value: Any) -> str | None:
 def _absolute(base: str, href: Any) -> str | None:
     if not isinstance(href, str) or not href.strip():
         return None
-    url = urljoin(base, href.strip())
+    href = _SURROGATE_RE.sub("\ufffd", href.strip())
+    try:
+        url = urljoin(base, href)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return None
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
@@ -108,7 +143,10 @@ def listing_id_from_url(profile: Profile, url: str) -> str | None:
     """The detail regex applied to the URL's path (and query)."""
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    match = profile.html.detail_id_regex.search(target)
+    try:
+        match = profile.html.detail_id_regex.search(target[:MAX_REGEX_INPUT], timeout=REGEX_TIMEOUT)
+    except TimeoutError:
+        return None
     if not match:
         return None
     return (match.group(1) if match.groups() else match.group(0))[:MAX_ID_CHARS] or None

@@ -44,36 +44,48 @@ _ISO_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3,4})(?![A-Za-z])")
 # Space/apostrophe only group thousands ("1 234", "1'234"); "1,200 3 pcs" is not 12003.
 _NUMBER_RE = re.compile(r"\d{1,3}(?:[ '’\u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|\d[\d.,]*\d|\d")
 _WS_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _LANG_RE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
 
 
 def normalise_ws(text: str) -> str:
-    """Collapse runs of whitespace inside lines, drop blank lines, strip the ends."""
-    lines = (_WS_RE.sub(" ", line).strip() for line in text[:MAX_FRAGMENT_CHARS].splitlines())
+    """Collapse runs of whitespace inside lines, drop blank lines, strip the ends.
+
+    Lone surrogates (legal in JSON's ``\\ud800``, not in UTF-8) become U+FFFD, so one
+    such character cannot make a record unwritable."""
+    text = _SURROGATE_RE.sub("\ufffd", text[:MAX_FRAGMENT_CHARS])
+    lines = (_WS_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
 def element_text(element: etree._Element) -> str:
-    """Readable text of an HTML element: block elements become line breaks, scripts vanish."""
-    parts: list[str] = []
+    """Readable text of an HTML element: block elements become line breaks, scripts vanish.
 
-    def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in SKIP_TAGS:
-            return
-        block = tag.lower() in BLOCK_TAGS
+    Walks with an explicit stack, not recursion: a description nested thousands of
+    levels deep (parsel parses with ``huge_tree``) must not raise ``RecursionError``."""
+    parts: list[str] = []
+    # (element, entering?) — on leaving, the closing break and the element's tail.
+    stack: list[tuple[etree._Element, bool]] = [(element, True)]
+    while stack:
+        el, entering = stack.pop()
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        block = tag in BLOCK_TAGS
+        if not entering:
+            if block:
+                parts.append("\n")
+            if el.tail and el is not element:
+                parts.append(el.tail)
+            continue
+        if tag in SKIP_TAGS:
+            if el.tail and el is not element:
+                parts.append(el.tail)
+            continue
         if block:
             parts.append("\n")
         if el.text and tag:
             parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append("\n")
-
-    walk(element)
+        stack.append((el, False))
+        stack.extend((child, True) for child in reversed(el))
     return normalise_ws("".join(parts))
 
 

@@ -7,10 +7,11 @@ changes one, returning a copy aimed at another host.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+import regex as rx
 
 SHIPPED_DIR = Path(__file__).with_name("sources")
 KINDS = ("html", "json", "feed")
@@ -21,7 +22,7 @@ FIELD_NAMES = (
 )  # fmt: skip
 TOP_KEYS = {
     "name", "kind", "base_url", "start_urls", "lang_hint", "region_hint", "item_kind",
-    "max_pages", "schedule", "politeness", "html", "json", "feed", "fields",
+    "max_pages", "schedule", "politeness", "html", "json", "feed", "fields", "egress",
 }  # fmt: skip
 
 
@@ -39,14 +40,14 @@ class FieldSpec:
     whose first group (or whole match) is kept."""
 
     select: str
-    regex: re.Pattern[str] | None = None
+    regex: rx.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
 class HtmlSpec:
     follow: tuple[str, ...] = ()  # link selectors of list/pagination/seller pages
     detail_links: str = ""  # link selector of detail pages
-    detail_id_regex: re.Pattern[str] = re.compile(r"(.+)")  # on the URL path(+query)
+    detail_id_regex: rx.Pattern[str] = rx.compile(r"(.+)")  # on the URL path(+query)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,16 @@ class FeedSpec:
     items: str = "//item"
     next: str = ""
     namespaces: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EgressSpec:
+    """``[egress]``: extra hosts pages may use, an image CDN list, private addresses on/off
+    (see ``crawlers.egress``)."""
+
+    hosts: tuple[str, ...] = ()
+    image_hosts: tuple[str, ...] = ()
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class Profile:
     html: HtmlSpec = field(default_factory=HtmlSpec)
     json: JsonSpec = field(default_factory=JsonSpec)
     feed: FeedSpec = field(default_factory=FeedSpec)
+    egress: EgressSpec = field(default_factory=EgressSpec)
 
     def absolute(self, url: str) -> str:
         """Resolve ``url`` (maybe relative) against ``base_url``."""

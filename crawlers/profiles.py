@@ -17,13 +17,17 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from common.checks import check_value
+from crawlers.egress import HostRule
 from crawlers.profile_model import (
     FIELD_NAMES,
     ITEM_KINDS,
     KINDS,
     SHIPPED_DIR,
     TOP_KEYS,
+    EgressSpec,
     FeedSpec,
     FieldSpec,
     HtmlSpec,
@@ -59,12 +63,14 @@ def _get(
         raise ProfileError(path, where + key, str(exc)) from exc
 
 
-def _regex(pattern: Any, path: Path, key: str) -> re.Pattern[str]:
+def _regex(pattern: Any, path: Path, key: str) -> regex.Pattern[str]:
+    """Compiled with the ``regex`` package: matches run with a timeout (``crawlers.extract``),
+    so a catastrophic pattern such as ``((a|aa)+)+`` costs one field, not the crawl."""
     if not isinstance(pattern, str):
         raise ProfileError(path, key, f"regex must be a string, got {pattern!r}")
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return regex.compile(pattern)
+    except regex.error as exc:
         raise ProfileError(path, key, f"bad regex {pattern!r}: {exc}") from exc
 
 
@@ -76,16 +82,16 @@ def _field_spec(kind: str, name: str, raw: Any, path: Path) -> FieldSpec:
         unknown = set(raw) - {"select", "regex"}
         if unknown or not isinstance(raw.get("select"), str):
             raise ProfileError(path, key, "a table needs `select` (string) and optional `regex`")
-        regex = _regex(raw["regex"], path, key + ".regex") if "regex" in raw else None
+        pattern = _regex(raw["regex"], path, key + ".regex") if "regex" in raw else None
         raw = raw["select"]
     elif isinstance(raw, str):
-        regex = None
+        pattern = None
     else:
         raise ProfileError(path, key, f"expected a selector string or table, got {raw!r}")
     problem = check_selector(kind, raw)
     if problem:
         raise ProfileError(path, key, problem)
-    return FieldSpec(raw, regex)
+    return FieldSpec(raw, pattern)
 
 
 def _html_spec(data: dict[str, Any], path: Path) -> HtmlSpec:
@@ -126,6 +132,26 @@ def _feed_spec(data: dict[str, Any], path: Path) -> FeedSpec:
         if sel and (problem := check_selector("feed", sel, spec.namespaces)):
             raise ProfileError(path, f"feed.{key}", problem)
     return spec
+
+
+def _egress_spec(data: dict[str, Any], path: Path) -> EgressSpec:
+    egress = _get(data, "egress", dict, path) or {}
+    unknown = set(egress) - set(EgressSpec.__dataclass_fields__)
+    if unknown:
+        raise ProfileError(path, f"egress.{sorted(unknown)[0]}", "unknown key")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("hosts", "image_hosts"):
+        value = egress.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+            raise ProfileError(path, f"egress.{key}", "must be a list of host[:port] strings")
+        for entry in value:
+            try:
+                HostRule.parse(entry)
+            except ValueError as exc:
+                raise ProfileError(path, f"egress.{key}", str(exc)) from exc
+        lists[key] = tuple(value)
+    allow_private = _get(egress, "allow_private", bool, path, "egress.") or False
+    return EgressSpec(lists["hosts"], lists["image_hosts"], allow_private)
 
 
 def _identity(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -206,6 +232,7 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
         html=_html_spec(section, path) if kind == "html" else HtmlSpec(),
         json=_json_spec(section, path) if kind == "json" else JsonSpec(),
         feed=_feed_spec(section, path) if kind == "feed" else FeedSpec(),
+        egress=_egress_spec(data, path),
     )  # fmt: skip
 
 

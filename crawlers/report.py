@@ -2,9 +2,14 @@
 
 The decisive bit is ``list_failures``: a list, pagination, API or feed page that could
 not be fetched or parsed means some listings may not have been seen, so the crawl is
-``complete = False`` and must never cause "unseen → removed" decisions. Detail pages
-that failed (other than 404) are named in ``unfetched_ids``: the lead treats them as
-seen-but-unknown. Detail pages answering 404 are ``gone_ids``: removed by the site.
+``complete = False`` and must never cause "unseen → removed" decisions.
+
+Removal needs positive evidence. A detail page answering 404/410 is in ``gone_ids``:
+removed by the site. Every other listing id the crawl learnt of (from a link, or an
+API/feed item that named its id) but did not turn into a record is ``unfetched_ids``,
+whatever the reason — an error, a redirect refused or looping, a gzip bomb, robots.txt,
+an image in place of the page, a field that broke: "could not read it" is never "gone".
+That is computed as *requested − emitted − gone*, so no failure path can forget it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class CrawlReport:
     error_samples: list[dict[str, str]] = field(default_factory=list)
     gone_ids: set[str] = field(default_factory=set)
     unfetched_ids: set[str] = field(default_factory=set)
+    requested_ids: set[str] = field(default_factory=set)  # ids we tried to read
+    emitted_ids: set[str] = field(default_factory=set)  # ids that became records
 
     def error(self, url: str, error: str, role: str | None, listing_id: str | None = None) -> None:
         self.errors += 1
@@ -40,6 +47,10 @@ class CrawlReport:
             self.unfetched_ids.add(listing_id)
         if len(self.error_samples) < MAX_SAMPLES:
             self.error_samples.append({"url": url[:2000], "error": error[:MAX_ERROR_CHARS]})
+
+    def unfetched(self) -> set[str]:
+        """Ids known to exist that yielded no record and no 404/410: never "removed"."""
+        return (self.unfetched_ids | self.requested_ids) - self.emitted_ids - self.gone_ids
 
     def summary(self, *, finish_reason: str, items: int, duplicates: int) -> dict[str, Any]:
         return {
@@ -53,7 +64,7 @@ class CrawlReport:
             "ignored_requests": self.ignored,
             "duplicates": duplicates + self.duplicates,
             "gone_ids": sorted(self.gone_ids),
-            "unfetched_ids": sorted(self.unfetched_ids - self.gone_ids),
+            "unfetched_ids": sorted(self.unfetched()),
             "complete": finish_reason == "finished" and self.list_failures == 0,
         }
 

@@ -2,8 +2,10 @@
 
 One crawl per process, because a Twisted reactor cannot be restarted; the scheduler
 calls ``crawlers.runner.run_crawl``, which starts this module. Writes ``items.jsonl``,
-``summary.json`` and ``crawl.log`` into the output folder. Exit status: 0 after a crawl
-(look at the summary's ``complete``), 2 for a bad profile or bad settings.
+``summary.json`` and ``crawl.log`` into the output folder. With ``--parent-pid`` the
+crawl stops when that process dies (``crawlers.lifeline``): no orphan crawls on. Exit
+status: 0 after a crawl (look at the summary's ``complete``), 2 for a bad profile or
+bad settings.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from common.clock import utc_now
 from crawlers.extensions import write_summary
+from crawlers.lifeline import die_with_parent
 from crawlers.profiles import ProfileError, find_profile
 from crawlers.report import failed_summary
 from crawlers.settings import CrawlOptions, CrawlPaths, build_scrapy_settings
@@ -32,6 +35,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--base-url", help="aim the profile at another host, e.g. a test server")
     parser.add_argument("--settings", type=Path, help="JSON file of crawl settings")
     parser.add_argument("--time-limit", type=float, default=0.0, help="close after N seconds")
+    parser.add_argument(
+        "--parent-pid", type=int, default=0, help="stop when this process dies (the runner)"
+    )
     return parser.parse_args(argv)
 
 
@@ -44,6 +50,8 @@ def _load_options(path: Path | None) -> CrawlOptions:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.parent_pid:
+        die_with_parent(args.parent_pid)
     paths = CrawlPaths(args.output_dir, args.evidence_dir or args.output_dir / "evidence")
     paths.output_dir.mkdir(parents=True, exist_ok=True)
     started = utc_now()

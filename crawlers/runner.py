@@ -3,7 +3,9 @@
 ``run_crawl`` starts ``python -m crawlers.run`` (a Twisted reactor cannot restart, so each
 scheduled crawl gets a fresh process), waits up to ``timeout`` seconds, then asks it to
 stop (SIGTERM: Scrapy shuts down gracefully and still writes its summary) and kills it
-after a grace period. Whatever happens, the result carries a summary; a crawl that timed
+after a grace period. The crawl dies with the process that started it (``kill -9`` of
+``wildtrace run`` leaves no orphan: ``crawlers.lifeline``). Whatever happens, the result
+carries a summary; a crawl that timed
 out, crashed or wrote no summary is never ``complete``.
 
 ``iter_items`` reads the JSON-lines output back as ``Listing`` records; malformed lines
@@ -83,7 +85,7 @@ def run_crawl(
     settings_path.write_text(json.dumps(crawl_settings or {}, default=str), encoding="utf-8")
     command = [sys.executable, "-m", "crawlers.run", str(profile_name_or_path),
                "--output-dir", str(paths.output_dir), "--evidence-dir", str(paths.evidence_dir),
-               "--settings", str(settings_path)]  # fmt: skip
+               "--settings", str(settings_path), "--parent-pid", str(os.getpid())]  # fmt: skip
     download_timeout = float((crawl_settings or {}).get("timeout", 20.0))
     time_limit = timeout - download_timeout - grace
     if time_limit >= 1.0:
@@ -170,5 +172,5 @@ def iter_items(items_path: Path) -> Iterator[Listing | ItemError]:
                 if not isinstance(data, dict):
                     raise ValueError("line is not a JSON object")
                 yield Listing.from_dict(data)
-            except (ValueError, TypeError) as exc:
-                yield ItemError(Path(items_path), number, str(exc)[:300])
+            except (ValueError, TypeError, RecursionError) as exc:  # deep nesting too
+                yield ItemError(Path(items_path), number, f"{type(exc).__name__}: {exc}"[:300])

@@ -35,6 +35,8 @@ class CrawlOptions:
     max_pages: int = 2000
     download_images: bool = True
     max_image_bytes: int = 3_000_000
+    max_images: int = 20_000  # image requests per crawl (apart from max_pages)
+    max_links_per_page: int = 1000
     sources_dir: str = ""
     data_dir: str = ""  # evidence defaults to <data_dir>/evidence when set
 
@@ -109,9 +111,15 @@ def build_scrapy_settings(
         "DOWNLOAD_WARNSIZE": options.max_response_bytes // 2,
         "CONCURRENT_REQUESTS": max(16, concurrency),
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        # Scrapy starts this many asyncio tasks per callback's output; our item pipeline
+        # is synchronous and quick, so 100 (the default) was pure overhead per response.
+        "CONCURRENT_ITEMS": 8,
         "DOWNLOAD_DELAY": delay,
-        # Every response counts, images included: a hard safety cap on one crawl.
-        "CLOSESPIDER_PAGECOUNT": max_pages,
+        # Pages only (crawlers.caps); images have their own cap (crawlers.images).
+        "CLOSESPIDER_PAGECOUNT": 0,
+        "WILDTRACE_MAX_PAGES": max_pages,
+        "WILDTRACE_MAX_IMAGES": options.max_images,
+        "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
         "CLOSESPIDER_TIMEOUT": max(0.0, time_limit),
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # Scrapy >= 2.15 opens a control port; we want none
@@ -121,7 +129,14 @@ def build_scrapy_settings(
         "LOG_FILE": str(paths.log),
         "LOG_FILE_APPEND": False,
         "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
-        "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500},
+        "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
+        # Closest to the downloader: every request, redirect hop and robots.txt passes the
+        # egress policy after everything else has shaped it; its responses are checked
+        # (peer address) before anything records them.
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.egress_middleware.EgressMiddleware": 960,
+            "crawlers.warc_middleware.WarcMiddleware": 950,
+        },
         "WILDTRACE_ITEMS_PATH": str(paths.items),
         "WILDTRACE_SUMMARY_PATH": str(paths.summary),
         "WILDTRACE_EVIDENCE_DIR": str(paths.evidence_dir),

@@ -179,6 +179,7 @@ class FixtureSite:
     requests: list[str] = field(default_factory=list)
     slow: dict[str, float] = field(default_factory=dict)  # path → seconds to stall first
     user_agents: set[str] = field(default_factory=set)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # path → extra headers
     base: str = ""  # http://127.0.0.1:<port> once started
 
     def start(self) -> str:
@@ -193,6 +194,8 @@ class FixtureSite:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in site.headers.get(self.path, {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 

@@ -154,7 +154,10 @@ def test_robots_txt_keeps_private_listings_out(demo: Any, tmp_path: Path, obey: 
     if obey:
         assert not got & private_ids
         assert not fetched_private
-        assert result.summary["ignored_requests"] >= 1
+        # The refused start page /private/ is reported, and the index was not read whole.
+        errors = [e["error"] for e in result.summary["error_samples"]]
+        assert any("robots.txt" in e for e in errors)
+        assert result.summary["complete"] is False
     else:  # the control: without robots.txt the same crawl does reach them
         assert got & private_ids
         assert fetched_private

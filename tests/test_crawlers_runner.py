@@ -229,13 +229,16 @@ def test_iter_items_reports_bad_lines_and_keeps_the_rest(tmp_path: Path) -> None
         "{not json",
         "[1, 2]",
         json.dumps(forged),
+        "[" * 5000 + "]" * 5000,
+        json.dumps({**good.to_dict(), "title": "lone \ud800"}),
         '{"source": "s", "listing_id": "3", "url"',
     ]
     path.write_text("\n".join(lines), encoding="utf-8")  # the last line is torn
     out = list(iter_items(path))
     assert out[0] == good
-    errors = [e for e in out[1:] if isinstance(e, ItemError)]
-    assert [type(e) for e in out[1:]] == [ItemError] * 4
-    assert [e.line for e in errors] == [2, 3, 4, 5]
+    bad = [o for o in out[1:] if isinstance(o, ItemError)]
+    assert [type(e) for e in out[1:]] == [ItemError] * 6
+    assert [e.line for e in bad] == [2, 3, 4, 5, 6, 7]  # a lone surrogate cannot be hashed
+    assert "RecursionError" in bad[3].error and "surrogate" in bad[4].error
     assert "content_hash mismatch" in out[3].error  # type: ignore[union-attr]
     assert list(iter_items(tmp_path / "missing.jsonl")) == []

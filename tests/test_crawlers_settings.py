@@ -23,7 +23,8 @@ def test_settings_follow_options_and_profile(tmp_path: Path) -> None:
     assert s["USER_AGENT"] == "wt/9 (me@x.test)"
     assert s["ROBOTSTXT_OBEY"] is True
     assert (s["CONCURRENT_REQUESTS_PER_DOMAIN"], s["DOWNLOAD_DELAY"]) == (2, 1.5)
-    assert (s["CLOSESPIDER_PAGECOUNT"], s["CLOSESPIDER_TIMEOUT"]) == (50, 30)
+    assert (s["WILDTRACE_MAX_PAGES"], s["CLOSESPIDER_TIMEOUT"]) == (50, 30)
+    assert s["CLOSESPIDER_PAGECOUNT"] == 0  # images do not count (crawlers.caps)
     assert (s["RETRY_TIMES"], s["DOWNLOAD_TIMEOUT"], s["DOWNLOAD_MAXSIZE"]) == (3, 7.0, 1000)
     assert s["DOWNLOAD_WARNSIZE"] == 500
     assert s["AUTOTHROTTLE_ENABLED"] is False

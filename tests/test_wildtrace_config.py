@@ -103,7 +103,7 @@ def test_crawl_defaults_have_one_source() -> None:
     shared = {f.name for f in dataclasses.fields(options)} & {
         f.name for f in dataclasses.fields(crawl)
     }
-    assert len(shared) == 13
+    assert len(shared) == 15
     for name in shared:
         assert getattr(crawl, name) == getattr(options, name), name
 

@@ -19,7 +19,7 @@ def test_corpus_shape_languages_and_planted_share() -> None:
     truth = demo_truth(0)
     counts = Counter(t["source"] for t in truth)
     assert len(truth) >= 300
-    assert counts == {"bazaar": 150, "tradepost": 110, "wildfeed": 80}
+    assert counts == {"bazaar": 154, "tradepost": 112, "wildfeed": 82}
     assert len({t["lang"] for t in truth}) >= 6
     planted = [t for t in truth if t["planted"]]
     assert 0.10 <= len(planted) / len(truth) <= 0.15

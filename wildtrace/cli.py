@@ -13,9 +13,12 @@ from wildtrace import __version__
 from wildtrace.config import ConfigError, load_settings
 
 COMMAND_MODULES = (
+    "wildtrace.commands.bank",
     "wildtrace.commands.config",
     "wildtrace.commands.demo_sites",
+    "wildtrace.commands.evidence",
     "wildtrace.commands.feedback",
+    "wildtrace.commands.image",
     "wildtrace.commands.index",
     "wildtrace.commands.run",
     "wildtrace.commands.serve",

@@ -26,10 +26,13 @@ from typing import TYPE_CHECKING
 
 from accounts.base import ROLE_ADMIN
 from accounts.sqlite import SqliteAccounts
+from alerts.image_rules import BankMatchRule
 from alerts.rules import AlertRule, ThresholdRule
 from classifiers.base import Classifier
 from index.base import Store
 from wildtrace.config import Settings
+from wildtrace.image_stage import ImageStage
+from wildtrace.imaging import build_image_stage
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -106,7 +109,10 @@ def build_classifier(
 
 
 def build_rules(settings: Settings) -> list[AlertRule]:
-    return [ThresholdRule(settings.classifier.queue_threshold)]
+    rules: list[AlertRule] = [ThresholdRule(settings.classifier.queue_threshold)]
+    if settings.image.enabled:
+        rules.append(BankMatchRule())  # a hash-bank match alone deserves an alert
+    return rules
 
 
 @dataclass
@@ -117,14 +123,24 @@ class Components:
     classifier: Classifier
     rules: list[AlertRule]
     batch_size: int = 64
+    images: ImageStage | None = None
 
 
 @contextmanager
 def open_components(settings: Settings) -> Iterator[Components]:
     with store_session(settings) as store:
-        yield Components(
-            store, build_classifier(settings), build_rules(settings), settings.classifier.batch_size
-        )
+        images = build_image_stage(settings)
+        try:
+            yield Components(
+                store,
+                build_classifier(settings),
+                build_rules(settings),
+                settings.classifier.batch_size,
+                images,
+            )
+        finally:
+            if images is not None:
+                images.close()
 
 
 def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastAPI:

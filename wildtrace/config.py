@@ -77,6 +77,11 @@ class CrawlSettings:
         _CRAWL.download_images, "Fetch listing images as evidence (hashed, capped)."
     )
     max_image_bytes: int = setting(_CRAWL.max_image_bytes, "Images larger than this are not kept.")
+    max_images: int = setting(_CRAWL.max_images, "Image requests per crawl (apart from max_pages).")
+    max_links_per_page: int = setting(
+        _CRAWL.max_links_per_page,
+        "Links taken from one page per selector; more makes the crawl incomplete.",
+    )
     subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this long (s).")
 
 
@@ -132,6 +137,28 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    enabled: bool = setting(True, "Analyse listing images: safe decoding, PDQ/pHash, concepts.")
+    encoder: str = setting(
+        "efficientnet-lite0",
+        "Image encoder for concept scores and heads: `efficientnet-lite0` or `none` (hashes only).",
+    )
+    bank_path: str = setting("", "Hash-bank SQLite file; empty = <data.dir>/image_bank.sqlite.")
+    pdq_max_distance: int = setting(31, "A bank match is a PDQ Hamming distance at most this.")
+    pdq_min_quality: int = setting(
+        50, "PDQ hashes of lower quality are neither stored nor matched."
+    )
+    linear_scan_below: int = setting(
+        2048, "Banks smaller than this are scanned linearly; larger ones use the MIH index."
+    )
+    max_pixels: int = setting(40_000_000, "Images declaring more pixels are refused as bombs.")
+    thumbnail_size: int = setting(256, "Longest side of desk thumbnails, in pixels.")
+    head_dir: str = setting(
+        "", "Image head trained by `train-image`; empty = <data.dir>/models/image-head."
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data: DataSettings = field(default_factory=DataSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
@@ -140,6 +167,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    image: ImageSettings = field(default_factory=ImageSettings)
 
     @property
     def data_dir(self) -> Path:

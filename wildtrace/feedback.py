@@ -54,6 +54,8 @@ def _example(store: Store, key: str, confirmed: bool) -> dict[str, Any] | None:
         "commodity": detection.commodity if confirmed and detection else None,
         "intent": detection.intent if confirmed and detection else "other",
         "source": "triage",
+        # Evidence addresses of the listing's images: `train-image --feedback` reads them.
+        "image_sha256": list(listing.image_sha256),
     }
 
 

@@ -7,9 +7,15 @@ Design notes
   transport (a queue consumer) can drive it the same way the crawl pipeline does.
 * Incremental: ``upsert_listings`` says which listings are fresh (new, changed, or still
   unclassified); only those are classified.
-* A classifier failure costs only its batch: it is counted in the report's errors and
-  the run goes on. Those listings stay stored without a detection, so the next upsert
-  lists them in ``fresh_keys`` again and the next run classifies them.
+* A classifier failure — or a failed alert/detection write — costs only its batch: it is
+  counted in the report's errors and the run goes on. Those listings stay stored without
+  a detection, so the next upsert lists them in ``fresh_keys`` again and the next run
+  classifies them and raises their alerts (alerts are written before detections).
+* ``wildtrace.faults`` boundaries (``store``, ``classify``, ``alert``) let the crash
+  tests SIGKILL the run between any two writes.
+* Images add evidence, never cost a listing: ``fuse_images`` (the image stage, when
+  configured) turns the text verdicts into fused ones; if it fails, the text verdicts
+  stand and the failure is logged.
 * Removal is inferred only after a *complete* crawl, never for listings whose pages
   failed for another reason than 404/410 (``unfetched``), and never while the store
   cannot be read (the next complete crawl catches up).
@@ -18,7 +24,7 @@ Design notes
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
 from alerts.rules import AlertRule, apply_rules
@@ -26,10 +32,14 @@ from classifiers.base import Classifier, Detection, TextDoc
 from common.clock import utc_now
 from crawlers.base import Listing
 from index.base import Store, StoreUnavailableError
+from wildtrace import faults
 from wildtrace.reports import SourceReport
 
 log = logging.getLogger(__name__)
 MAX_ERROR_SAMPLES = 20
+
+# The image stage's entry point: listings and their text verdicts → fused verdicts.
+FuseImages = Callable[[Sequence[Listing], list[Detection]], list[Detection]]
 
 
 def batches(items: Iterable[Listing], size: int) -> Iterator[list[Listing]]:
@@ -56,10 +66,18 @@ def store_and_alert(
     store: Store,
     rules: Sequence[AlertRule],
 ) -> tuple[int, int]:
-    """Store the verdicts, raise alerts. Returns (stored, new alerts)."""
-    store.put_detections((x.content_hash, d) for x, d in zip(listings, detections, strict=True))
+    """Raise alerts, then store the verdicts. Returns (stored, new alerts).
+
+    Alerts first, on purpose: only listings *without* a stored detection are classified
+    again, so a detection must never be stored before its alert. A crash or an error
+    between the two writes leaves the listing undetected; the next run classifies it
+    again and re-raises the alert (``upsert_alerts`` is idempotent by alert id). The
+    other order lost those alerts for good (issue 14)."""
     alerts = apply_rules(rules, zip(listings, detections, strict=True))
-    return len(detections), store.upsert_alerts(alerts)
+    new_alerts = store.upsert_alerts(alerts)
+    faults.boundary("alert")
+    store.put_detections((x.content_hash, d) for x, d in zip(listings, detections, strict=True))
+    return len(detections), new_alerts
 
 
 def ingest(
@@ -72,6 +90,7 @@ def ingest(
     batch_size: int,
     complete: bool,
     unfetched: Iterable[str] = (),
+    fuse_images: FuseImages | None = None,
 ) -> SourceReport:
     """Store a crawl's listings incrementally, classify what is fresh, raise alerts, and —
     only after a complete crawl — mark listings that were not seen as removed.
@@ -83,7 +102,7 @@ def ingest(
     for batch in batches(listings, batch_size):
         unseen = [x for x in batch if x.key not in seen]
         seen.update(x.key for x in unseen)
-        _ingest_batch(source, unseen, store, classifier, rules, report)
+        _ingest_batch(source, unseen, store, classifier, rules, report, fuse_images)
     if complete:
         _mark_removed(source, store, seen | {f"{source}:{i}" for i in unfetched}, report)
     return report
@@ -96,8 +115,10 @@ def _ingest_batch(
     classifier: Classifier,
     rules: Sequence[AlertRule],
     report: SourceReport,
+    fuse_images: FuseImages | None = None,
 ) -> None:
     result = store.upsert_listings(batch)
+    faults.boundary("store")
     report.items += len(batch)
     report.new += result.new
     report.changed += result.changed
@@ -108,16 +129,29 @@ def _ingest_batch(
         return
     try:
         detections = detect(to_classify, classifier)
-    except Exception as exc:  # a failing model must not stop the crawl
-        log.exception("classifier failed on %d listings of %s", len(to_classify), source)
+        faults.boundary("classify")
+        if fuse_images is not None:
+            detections = _fused(to_classify, detections, fuse_images)
+        classified, new_alerts = store_and_alert(to_classify, detections, store, rules)
+    except Exception as exc:  # a failing model or store write must not stop the crawl
+        log.exception("classify/alert failed on %d listings of %s", len(to_classify), source)
         report.errors += 1
         if len(report.error_samples) < MAX_ERROR_SAMPLES:
-            sample = {"error": f"classifier: {exc!r}"[:500], "listings": len(to_classify)}
+            sample = {"error": f"classify/alert: {exc!r}"[:500], "listings": len(to_classify)}
             report.error_samples.append(sample)
         return
-    classified, new_alerts = store_and_alert(to_classify, detections, store, rules)
     report.classified += classified
     report.new_alerts += new_alerts
+
+
+def _fused(
+    listings: Sequence[Listing], detections: list[Detection], fuse_images: FuseImages
+) -> list[Detection]:
+    try:
+        return fuse_images(listings, detections)
+    except Exception:  # the image stage must not stop the crawl; the text verdicts stand
+        log.exception("image stage failed on %d listings; text verdicts kept", len(listings))
+        return detections
 
 
 def _mark_removed(source: str, store: Store, keep: set[str], report: SourceReport) -> None:

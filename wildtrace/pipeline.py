@@ -24,6 +24,7 @@ from common.clock import utc_now
 from crawlers.base import Listing
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import CrawlResult, ItemError, iter_items, run_crawl
+from wildtrace import faults
 from wildtrace.components import Components, open_components
 from wildtrace.config import Settings
 from wildtrace.ingest import MAX_ERROR_SAMPLES, ingest
@@ -108,6 +109,7 @@ def crawl_and_ingest(
     """Crawl one source in a subprocess, then ingest what it captured."""
     started = time.monotonic()
     result = crawl(settings, profile, base_url=base_url, progress=progress)
+    faults.boundary("crawl")
     summary = result.summary or {}
     bad_lines: list[dict[str, Any]] = []
     listings = list(_listings(result.items_path, bad_lines))
@@ -121,6 +123,7 @@ def crawl_and_ingest(
         # An unreadable record could be any listing: then nothing may be called removed.
         complete=result.complete and not bad_lines,
         unfetched=summary.get("unfetched_ids") or (),
+        fuse_images=comps.images.fuse if comps.images else None,
     )
     # Added to the errors ingest counted (classifier failures), not replacing them.
     crawl_errors = int(summary.get("errors", 0)) + len(bad_lines)

@@ -31,6 +31,10 @@ def _demo(settings: Settings, progress: Progress) -> Iterator[DemoSites | None]:
     if not settings.demo.enabled:
         yield None
         return
+    if settings.image.enabled:  # the demo's story: a partner shared its case-photo hashes
+        from wildtrace.imaging import seed_demo_bank
+
+        progress(f"demo partner hash bank: {seed_demo_bank(settings)} new entries")
     with components.demo_sites(settings) as sites:
         progress("demo sites: " + "  ".join(f"{k}={v}" for k, v in sites.urls.items()))
         yield sites

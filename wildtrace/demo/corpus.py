@@ -19,7 +19,7 @@ from wildtrace.demo.obfuscate import apply_marks
 from wildtrace.demo.people import SellerBook, city_currency, random_contact
 from wildtrace.demo.templates import Template, load_templates, load_world
 
-# Epoch-0 counts per source and kind (sum: 150 / 110 / 80).
+# Epoch-0 counts per source and kind (sum: 150 / 110 / 80), before the reposts.
 QUOTAS = {
     "bazaar": {"planted": 19, "hard": 46, "news": 3, "plain": 82},
     "tradepost": {"planted": 14, "hard": 35, "news": 2, "plain": 59},
@@ -29,6 +29,10 @@ FIRST_NUM = {"bazaar": 1001, "tradepost": 20001, "wildfeed": 301}
 BASE_TIME = datetime(2026, 11, 20, 10, 0, 0, tzinfo=UTC)  # epoch 0's "now"
 HISTORY = timedelta(days=30)  # epoch-0 items were posted over the previous month
 PRIVATE_COUNT = 6
+# Extra image-only offers per source that repost known case photos under other sellers
+# (issue 10). Drawn with their own generator, after the quotas, so the rest of the
+# corpus is exactly what it was without them.
+REPOSTS = {"bazaar": 4, "tradepost": 2, "wildfeed": 2}
 
 _CHANNEL = r"(?:whatsapp|whats|wa|zalo|telegram|tele|wechat|微信|line|ไลน์|zap)"
 _CHANNEL_WORD = re.compile(_CHANNEL + r"(?![A-Za-z])", re.IGNORECASE)
@@ -129,7 +133,8 @@ class ItemFactory:
             category=tpl.category,
             tags=tpl.tags,
             n_images=self._image_count(tpl),
-            image_kind=tpl.image,
+            # Image-only offers show reposts of known case photos (``photos.py``).
+            image_kind=f"photo:{tpl.image}" if tpl.image_only else tpl.image,
             template=tpl.key,
             planted=tpl.planted,
             commodity=tpl.commodity,
@@ -178,9 +183,21 @@ def _base_source(source: str, cycles: dict[str, TemplateCycle]) -> list[DemoItem
     factory = ItemFactory(source, rng, cycles)
     kinds = _kinds(source, rng)
     offsets = sorted((rng.uniform(0, HISTORY.total_seconds()) for _ in kinds), reverse=True)
-    return [
+    items = [
         factory.make(kind, FIRST_NUM[source] + i, BASE_TIME - timedelta(seconds=offset))
         for i, (kind, offset) in enumerate(zip(kinds, offsets, strict=True))
+    ]
+    return items + _reposts(source, FIRST_NUM[source] + len(items))
+
+
+def _reposts(source: str, first_num: int) -> list[DemoItem]:
+    """Image-only offers reposting known photos: newest items, after the quota items."""
+    rng = random.Random(f"wildtrace-demo:reposts:{source}")
+    image_only = tuple(t for t in load_templates()["planted"] if t.image_only)
+    factory = ItemFactory(source, rng, {"repost": TemplateCycle(image_only, rng)})
+    return [
+        factory.make("repost", first_num + i, BASE_TIME - timedelta(hours=REPOSTS[source] - i))
+        for i in range(REPOSTS[source])
     ]
 
 

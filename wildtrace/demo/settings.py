@@ -7,6 +7,11 @@ make timings depend on AutoThrottle's guesses: it is switched off here, and thes
 settings must never be pointed at anyone else's site. robots.txt is still obeyed (the
 demo sites test that).
 
+The image encoder is off (``image.encoder = "none"``): these runs hash images and match
+them against the bank like any run, but skip the ImageNet network, whose concept scores
+cannot raise an alert on their own (``classifiers/fuse.py``) and whose cost is measured
+by ``benchmarks/bench_image.py``, not by the crawl benchmark.
+
 ``demo.enabled`` is off because such callers start their own ``DemoSites`` on ephemeral
 ports and pass its URLs as ``base_urls``; the configured fixed demo ports play no part.
 """
@@ -31,4 +36,5 @@ def loopback_settings(data_dir: Path, base: Settings | None = None) -> Settings:
         data=replace(base.data, dir=str(data_dir)),
         crawl=replace(base.crawl, autothrottle=False, concurrency=LOOPBACK_CONCURRENCY, delay=0.0),
         demo=replace(base.demo, enabled=False),
+        image=replace(base.image, encoder="none"),
     )

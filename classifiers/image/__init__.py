@@ -1,0 +1,1 @@
+"""Images: safe decoding, perceptual hashes and hash banks, recognition."""
