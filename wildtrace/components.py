@@ -149,12 +149,28 @@ def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastA
     from crawlers.evidence import EvidenceStore
     from web.app import create_app
 
-    return create_app(
+    app = create_app(
         store,
         accounts=accounts,
         evidence_reader=EvidenceStore(settings.data_dir / "evidence"),
         page_size=settings.web.page_size,
     )
+    attach_feed_services(app, settings)
+    return app
+
+
+def attach_feed_services(app: FastAPI, settings: Settings) -> None:
+    """Takedown feeds (ledger ``<data_dir>/feeds.db``, entry policy) and audiences."""
+    from alerts.feed_ledger import FeedLedger
+    from alerts.feeds import FeedPolicy
+    from web.feeds_api import FeedServices, attach_feeds
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    policy = FeedPolicy(
+        settings.classifier.takedown_threshold, tuple(settings.feeds.auto_sources)
+    )
+    attach_feeds(app, FeedServices(FeedLedger(settings.data_dir / "feeds.db"), policy))
+    app.state.audience_k = settings.audiences.min_cell
 
 
 @contextmanager

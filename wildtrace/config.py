@@ -22,10 +22,12 @@ from crawlers.settings import CrawlOptions
 DEFAULT_CONFIG_NAME = "wildtrace.toml"
 
 # Secrets come only from these environment variables.
-# (E-mail and webhook secrets come back with those features.)
+# Webhook secrets are per partner: WILDTRACE_WEBHOOK_SECRET_<PARTNER> (upper-case, '-'
+# and '.' as '_'; see ``alerts.notify.outbox``), else generated and shown once.
 SECRET_ENV = {
     "es_api_key": "WILDTRACE_ES_API_KEY",
 }
+WEBHOOK_SECRET_PREFIX = "WILDTRACE_WEBHOOK_SECRET_"
 
 
 class ConfigError(ValueError):
@@ -159,6 +161,34 @@ class ImageSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    auto_sources: list[str] = setting(
+        [],
+        "Sources whose alerts at or above classifier.takedown_threshold enter the takedown "
+        "feed unconfirmed (`*` = every source); confirmed alerts always enter.",
+    )
+    webhook_max_attempts: int = setting(
+        3, "Webhook delivery attempts before an item goes to the dead-letter list."
+    )
+    webhook_backoff_seconds: float = setting(
+        30.0, "First webhook retry delay; doubles per attempt, with up to 50% random jitter."
+    )
+    webhook_timeout: float = setting(10.0, "Webhook request timeout, in seconds.")
+    webhook_allow_private: list[str] = setting(
+        [],
+        "Hosts/networks (CIDR) an admin allows webhooks to reach although they are loopback, "
+        "link-local or private; empty = none.",
+    )
+
+
+@dataclass(frozen=True)
+class AudienceSettings:
+    min_cell: int = setting(
+        10, "k: audience cells counting fewer listings are suppressed (with complements)."
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data: DataSettings = field(default_factory=DataSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
@@ -168,6 +198,8 @@ class Settings:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    audiences: AudienceSettings = field(default_factory=AudienceSettings)
 
     @property
     def data_dir(self) -> Path:
