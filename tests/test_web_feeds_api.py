@@ -14,12 +14,13 @@ from fastapi.testclient import TestClient
 from web_accounts import make_accounts, sign_in
 from web_factories import populate, web_detection, web_listing
 
-from alerts.feed_ledger import FeedLedger
-from alerts.feeds import FeedPolicy
 from index.base import AlertFilter
 from index.sqlite import SqliteStore
+from outreach.feeds import FeedPolicy
+from outreach.ledger import FeedLedger
+from outreach.service import Feeds
 from web.app import create_app
-from web.feeds_api import FeedServices, attach_feeds
+from web.feeds_api import attach_outreach
 
 
 def _pairs() -> list[Any]:
@@ -48,7 +49,7 @@ def parts(tmp_path: Path) -> Iterator[tuple[Any, Any, FeedLedger]]:
 def _client(parts: Any, auto: tuple[str, ...] = ()) -> TestClient:
     store, accounts, ledger = parts
     app = create_app(store, accounts=accounts)
-    attach_feeds(app, FeedServices(ledger, FeedPolicy(0.8, auto)))
+    attach_outreach(app, Feeds(store, ledger, FeedPolicy(0.8, auto)))
     return TestClient(app)
 
 
@@ -103,7 +104,9 @@ def test_a_partner_sees_only_its_own_platform(parts: Any) -> None:
         assert {i["platform"] for i in items} == {"bazaar"}
         assert client.get("/api/v1/feeds/takedown?source=wildfeed").json()["items"] == []
         wild = next(e for e in parts[2].page(None, 0, 100) if e.source == "wildfeed")
-        refused = client.post(f"/api/v1/feeds/takedown/{wild.item_id}/ack", json={"status": "removed"})
+        refused = client.post(
+            f"/api/v1/feeds/takedown/{wild.item_id}/ack", json={"status": "removed"}
+        )
         assert refused.status_code == 404
 
 

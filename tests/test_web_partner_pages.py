@@ -15,13 +15,14 @@ from test_web_browser import CHROMIUM, FLAGS, shot
 from web_accounts import CHEAP
 
 from accounts.sqlite import SqliteAccounts
-from alerts.feed_ledger import FeedLedger
-from alerts.feeds import FeedPolicy
 from alerts.rules import ThresholdRule, apply_rules
 from index.base import AlertFilter
 from index.sqlite import SqliteStore
+from outreach.feeds import FeedPolicy
+from outreach.ledger import FeedLedger
+from outreach.service import Feeds
 from web.app import create_app
-from web.feeds_api import FeedServices, attach_feeds
+from web.feeds_api import attach_outreach
 from web.server import ServerHandle, start_in_thread
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
     accounts.add_user("pat", PASSWORD, "partner", display_name="Pat", sources=("bazaar",))
     ledger = FeedLedger(tmp / "feeds.db")
     app = create_app(store, accounts=accounts)
-    attach_feeds(app, FeedServices(ledger, FeedPolicy(0.8)))
+    attach_outreach(app, Feeds(store, ledger, FeedPolicy(0.8)))
     handle = start_in_thread(app)
     yield handle
     handle.stop()

@@ -1,5 +1,5 @@
 """Admin views of webhook delivery: register a partner's channel (the secret is shown
-once), list dead letters, replay one (``alerts.notify.outbox``: exactly once after the
+once), list dead letters, replay one (``outreach.notify.outbox``: exactly once after the
 receiver recovers). Admins only (``web.roles.admin_only``)."""
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from alerts.notify.ssrf import BlockedTarget
 from common.clock import utc_now
+from outreach.base import BlockedTarget, WebhookAdmin
 from web.api import error
 from web.auth import check_csrf
-from web.feeds_api import services_of
 from web.forms import read_form
 from web.queries import BadRequest
 from web.roles import AdminOnly
@@ -31,9 +30,9 @@ class ChannelBody(BaseModel):
     dry_run: bool = False
 
 
-def _outbox(request: Request) -> Any:
-    feeds = services_of(request)
-    return feeds.outbox if feeds is not None else None
+def _outbox(request: Request) -> WebhookAdmin | None:
+    outbox: WebhookAdmin | None = getattr(request.app.state, "webhooks", None)
+    return outbox
 
 
 @router.post("/api/v1/admin/webhooks")
@@ -54,19 +53,20 @@ async def add_channel(request: Request, body: ChannelBody, me: AdminOnly) -> Any
     return {"partner": body.partner, "secret": secret, "secret_from_env": secret is None}
 
 
-def _dead(request: Request) -> list[dict[str, Any]]:
+def _dead(outbox: WebhookAdmin) -> list[dict[str, Any]]:
     return [
         {"id": d.id, "partner": d.partner, "item_id": d.item_id, "attempts": d.attempts,
          "last_error": d.last_error}
-        for d in _outbox(request).deliveries("dead")
+        for d in outbox.deliveries("dead")
     ]  # fmt: skip
 
 
 @router.get("/api/v1/admin/webhooks/dead-letters")
 async def dead_letters(request: Request, me: AdminOnly) -> Any:
-    if _outbox(request) is None:
+    outbox = _outbox(request)
+    if outbox is None:
         return error(503, "webhooks_off", "webhooks are not configured")
-    items = await run_in_threadpool(_dead, request)
+    items = await run_in_threadpool(_dead, outbox)
     return {"total": len(items), "items": items}
 
 
@@ -83,9 +83,10 @@ async def replay_api(request: Request, delivery_id: int, me: AdminOnly) -> Any:
 
 @router.get("/admin/dead-letters")
 async def dead_letters_page(request: Request, me: AdminOnly) -> Response:
-    if _outbox(request) is None:
+    outbox = _outbox(request)
+    if outbox is None:
         return error_page(request, 503, "Webhooks are not configured.")
-    return render(request, "dead_letters.html", items=await run_in_threadpool(_dead, request))
+    return render(request, "dead_letters.html", items=await run_in_threadpool(_dead, outbox))
 
 
 @router.post("/admin/dead-letters/{delivery_id}/replay")

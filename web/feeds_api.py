@@ -3,12 +3,10 @@ acknowledgements, and the acknowledgement log for investigators.
 
 Design notes
 ------------
-* The feed's services (``FeedServices``: ledger, entry policy, webhook outbox) are put on
-  ``app.state.feeds`` by the composition root with ``attach_feeds``; without them these
+* The outreach services (``outreach.base`` protocols: feeds, audiences, webhooks) are put
+  on ``app.state`` by the composition root with ``attach_outreach``; without them these
   routes answer 503 ``feeds_off`` (after the role check, so the authorisation matrix holds
   either way).
-* Every read first ``sync``s the ledger with the alert store, so a freshly confirmed
-  alert is in the next page a partner reads; the webhook dispatcher syncs the same way.
 * A partner reads and acknowledges only items of its own sources; an item of another
   source answers 404, exactly like an item that does not exist (no probing).
 * CSV cells go through ``web.export.neutralise_cell`` (formula injection).
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -26,10 +23,16 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from alerts.feed_ledger import Ack, AckError, FeedLedger
-from alerts.feeds import MAX_FEED_PAGE, CursorError, FeedPolicy, read_page, sync
-from common.clock import utc_now
-from index.base import Store
+from outreach.base import (
+    MAX_FEED_PAGE,
+    Ack,
+    AckError,
+    AudienceService,
+    CursorError,
+    FeedService,
+    UnknownItemError,
+    WebhookAdmin,
+)
 from web.api import error
 from web.auth import check_csrf
 from web.export import neutralise_cell
@@ -43,18 +46,16 @@ CSV_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass
-class FeedServices:
-    ledger: FeedLedger
-    policy: FeedPolicy
-    outbox: Any = None  # alerts.notify.outbox.Outbox, when webhooks are configured
+def attach_outreach(
+    app: FastAPI,
+    feeds: FeedService,
+    audiences: AudienceService | None = None,
+    webhooks: WebhookAdmin | None = None,
+) -> None:
+    app.state.feeds, app.state.audiences, app.state.webhooks = feeds, audiences, webhooks
 
 
-def attach_feeds(app: FastAPI, services: FeedServices) -> None:
-    app.state.feeds = services
-
-
-def services_of(request: Request) -> FeedServices | None:
+def services_of(request: Request) -> FeedService | None:
     return getattr(request.app.state, "feeds", None)
 
 
@@ -63,24 +64,22 @@ class AckBody(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
-def _sources(me: Any, source: str | None) -> list[str] | None:
+def _sources(me: Any, source: str | None) -> tuple[str, ...] | None:
     allowed = scope_of(me)
     if source is None:
-        return None if allowed is None else list(allowed)
+        return allowed
     if allowed is not None and source not in allowed:
-        return []
-    return [source]
+        return ()
+    return (source,)
 
 
 def feed_page(
     request: Request, me: Any, cursor: str | None, limit: int, source: str | None
 ) -> dict[str, Any]:
-    """Sync, then one page (raises ``CursorError``/``ValueError`` on bad input)."""
+    """One page (raises ``CursorError``/``ValueError`` on bad input)."""
     feeds = services_of(request)
     assert feeds is not None
-    store: Store = request.app.state.store
-    sync(store, feeds.ledger, feeds.policy, utc_now())
-    return read_page(store, feeds.ledger, _sources(me, source), cursor, limit)
+    return feeds.page(_sources(me, source), cursor, limit)
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)]
@@ -151,10 +150,7 @@ def acknowledge(request: Request, me: Any, item_id: str, status: str, reason: st
     """Record a partner's acknowledgement of one of its items (``AckError`` otherwise)."""
     feeds = services_of(request)
     assert feeds is not None
-    entry = feeds.ledger.entry(item_id)
-    if entry is None or entry.source not in me.user.sources:
-        raise LookupError(f"no feed item {item_id!r} for this partner")
-    return feeds.ledger.acknowledge(item_id, me.user.username, status, reason, utc_now())
+    return feeds.acknowledge(item_id, me.user.sources, me.user.username, status, reason)
 
 
 @router.post("/api/v1/feeds/takedown/{item_id}/ack")
@@ -166,7 +162,7 @@ async def acknowledge_api(request: Request, item_id: str, body: AckBody, me: Par
         ack = await run_in_threadpool(
             acknowledge, request, me, item_id[:40], body.status, body.reason
         )
-    except LookupError as exc:
+    except UnknownItemError as exc:
         return error(404, "not_found", str(exc))
     except AckError as exc:
         return error(422, "bad_request", str(exc))
@@ -180,5 +176,5 @@ async def ack_log(
     feeds = services_of(request)
     if feeds is None:
         return error(503, "feeds_off", "takedown feeds are not configured")
-    acks = feeds.ledger.acks(scope_of(me), limit)
+    acks = await run_in_threadpool(feeds.acks, scope_of(me), limit)
     return {"total": len(acks), "items": [a.to_dict() for a in acks]}

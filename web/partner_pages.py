@@ -12,12 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from alerts.feed_ledger import ACK_STATUSES, AckError
-from alerts.feeds import CursorError
+from outreach.base import ACK_STATUSES, AckError, CursorError, UnknownItemError
 from web.auth import check_csrf
+from web.feeds_api import acknowledge, feed_page, services_of
 from web.forms import read_form
 from web.queries import BadRequest
-from web.feeds_api import acknowledge, feed_page, services_of
 from web.roles import FeedReader, PartnerOnly, scope_of
 from web.views import error_page, render
 
@@ -57,7 +56,7 @@ async def feed_ack(request: Request, item_id: str, me: PartnerOnly) -> Response:
         return error_page(request, 503, "Takedown feeds are not configured.")
     try:
         await run_in_threadpool(acknowledge, request, me, item_id[:40], status, reason)
-    except LookupError:
+    except UnknownItemError:
         return error_page(request, 404, "No such feed item.", back="/feed")
     except AckError as exc:
         return error_page(request, 422, str(exc), back="/feed")
@@ -69,5 +68,5 @@ async def ack_log_page(request: Request, me: FeedReader) -> Response:
     feeds = services_of(request)
     if feeds is None:
         return error_page(request, 503, "Takedown feeds are not configured.")
-    acks = await run_in_threadpool(feeds.ledger.acks, scope_of(me), 500)
+    acks = await run_in_threadpool(feeds.acks, scope_of(me), 500)
     return render(request, "acks.html", acks=acks)

@@ -23,11 +23,10 @@ DEFAULT_CONFIG_NAME = "wildtrace.toml"
 
 # Secrets come only from these environment variables.
 # Webhook secrets are per partner: WILDTRACE_WEBHOOK_SECRET_<PARTNER> (upper-case, '-'
-# and '.' as '_'; see ``alerts.notify.outbox``), else generated and shown once.
+# and '.' as '_'; see ``outreach.notify.outbox``), else generated and shown once.
 SECRET_ENV = {
     "es_api_key": "WILDTRACE_ES_API_KEY",
 }
-WEBHOOK_SECRET_PREFIX = "WILDTRACE_WEBHOOK_SECRET_"
 
 
 class ConfigError(ValueError):
@@ -162,30 +161,16 @@ class ImageSettings:
 
 @dataclass(frozen=True)
 class FeedSettings:
-    auto_sources: list[str] = setting(
-        [],
-        "Sources whose alerts at or above classifier.takedown_threshold enter the takedown "
-        "feed unconfirmed (`*` = every source); confirmed alerts always enter.",
-    )
-    webhook_max_attempts: int = setting(
-        3, "Webhook delivery attempts before an item goes to the dead-letter list."
-    )
-    webhook_backoff_seconds: float = setting(
-        30.0, "First webhook retry delay; doubles per attempt, with up to 50% random jitter."
-    )
+    auto_sources: list[str] = setting([], "Sources (`*`: all) feeding unconfirmed takedown alerts.")
+    webhook_max_attempts: int = setting(3, "Webhook attempts before an item is a dead letter.")
+    webhook_backoff_seconds: float = setting(30.0, "First webhook retry delay (doubles; jitter).")
     webhook_timeout: float = setting(10.0, "Webhook request timeout, in seconds.")
-    webhook_allow_private: list[str] = setting(
-        [],
-        "Hosts/networks (CIDR) an admin allows webhooks to reach although they are loopback, "
-        "link-local or private; empty = none.",
-    )
+    webhook_allow_private: list[str] = setting([], "Non-public hosts/CIDRs webhooks may reach.")
 
 
 @dataclass(frozen=True)
 class AudienceSettings:
-    min_cell: int = setting(
-        10, "k: audience cells counting fewer listings are suppressed (with complements)."
-    )
+    min_cell: int = setting(10, "k: audience cells under k listings are suppressed.")
 
 
 @dataclass(frozen=True)

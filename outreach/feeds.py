@@ -11,7 +11,7 @@ Design notes
 * Items are built at read time from the alert, the listing's latest stored version and
   its detection, plus the latest acknowledgement: the feed always says what is known
   now. The item id is the alert id, stable across re-crawls.
-* Cursor: ``v1.<seq>`` of the last item of a page (see ``alerts.feed_ledger``).
+* Cursor: ``v1.<seq>`` of the last item of a page (see ``outreach.ledger``).
 * "Could not read it" is never "it was removed": ``removal.observed_removed_at`` is only
   set when the crawler saw the listing gone (``removed_at``); a partner's "removed" is
   reported separately as ``removal.partner_status``.
@@ -24,16 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from alerts.base import STATE_CONFIRMED, Alert
-from alerts.feed_ledger import Ack, FeedEntry, FeedLedger
 from index.base import AlertFilter, Store
+from outreach.base import FEED_VERSION, MAX_FEED_PAGE, Ack, CursorError, FeedEntry
+from outreach.ledger import FeedLedger
 
-FEED_VERSION = "1"
-MAX_FEED_PAGE = 500
 ALL_SOURCES = "*"
-
-
-class CursorError(ValueError):
-    """A cursor this feed did not hand out."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from factories import make_listing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alerts.audiences import build, group_of, suppress
 from classifiers.base import LABEL_CLEAN, LABEL_WILDLIFE, Detection, Reason
 from index.base import StoredListing
+from outreach.audiences import Key, build, group_of, suppress
 
 KEYS = st.tuples(
     st.sampled_from(["buy", "sell"]),
@@ -24,7 +24,10 @@ KEYS = st.tuples(
 TABLES = st.dictionaries(KEYS, st.integers(min_value=1, max_value=40), min_size=1, max_size=24)
 
 
-def recoverable(published: dict[str, list[tuple[tuple[str, ...], int | None]]]) -> list[tuple]:
+Published = dict[str, list[tuple[tuple[str, ...], int | None]]]
+
+
+def recoverable(published: Published) -> list[tuple[str, ...]]:
     """Hidden cells whose value the published totals pin down (linear algebra over the
     published equations only: a cell is pinned iff its unit vector is in the row space)."""
     hidden = [key for key, n in published["cells"] if n is None]
@@ -50,7 +53,7 @@ def recoverable(published: dict[str, list[tuple[tuple[str, ...], int | None]]]) 
 
 @settings(max_examples=300, deadline=None)
 @given(TABLES, st.sampled_from([3, 5, 10]))
-def test_no_published_figure_is_under_k(cells: dict, k: int) -> None:
+def test_no_published_figure_is_under_k(cells: dict[Key, int], k: int) -> None:
     published = suppress(cells, k).published()
     for part in ("cells", "groups", "intents"):
         assert all(n is None or n >= k for _, n in published[part]), part
@@ -58,18 +61,18 @@ def test_no_published_figure_is_under_k(cells: dict, k: int) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(TABLES, st.sampled_from([3, 5, 10]))
-def test_no_suppressed_cell_is_recoverable_from_the_totals(cells: dict, k: int) -> None:
+def test_no_suppressed_cell_is_recoverable_from_the_totals(cells: dict[Key, int], k: int) -> None:
     published = suppress(cells, k).published()
     assert recoverable(published) == []
     # And every published figure is the true one.
     for key, n in published["cells"]:
-        assert n is None or n == cells[key]
+        assert n is None or n == cells[key]  # type: ignore[index]
 
 
 def test_the_independent_check_does_catch_a_lone_hidden_cell() -> None:
     cells = {("buy", "ivory", "en", "north", "bazaar", "2026-W47"): 3,
              ("buy", "ivory", "vi", "north", "bazaar", "2026-W47"): 30}  # fmt: skip
-    naive = {
+    naive: Published = {
         "cells": [(k, None if n < 10 else n) for k, n in cells.items()],
         "groups": [(("buy", "ivory", "2026-W47"), 33)],
         "intents": [(("buy",), 33)],
@@ -78,7 +81,9 @@ def test_the_independent_check_does_catch_a_lone_hidden_cell() -> None:
     assert recoverable(suppress(cells, 10).published()) == []
 
 
-def _pair(n: int, intent: str, words: tuple[str, ...], label: str = LABEL_WILDLIFE) -> tuple:
+def _pair(
+    n: int, intent: str, words: tuple[str, ...], label: str = LABEL_WILDLIFE
+) -> tuple[StoredListing, Detection]:
     item = make_listing(
         listing_id=f"P{n}", title="tusk", text="white",
         url=f"https://bazaar.example/{n}", seller_id=f"seller{n}", region_hint="north",

@@ -19,15 +19,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ACK_RECEIVED = "received"
-ACK_REMOVED = "removed"
-ACK_REJECTED = "rejected"
-ACK_STATUSES = (ACK_RECEIVED, ACK_REMOVED, ACK_REJECTED)
-MAX_REASON_CHARS = 1000
+from outreach.base import ACK_REJECTED, ACK_STATUSES, MAX_REASON_CHARS, Ack, AckError, FeedEntry
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feed (
@@ -49,32 +44,6 @@ CREATE TABLE IF NOT EXISTS acks (
 );
 CREATE INDEX IF NOT EXISTS acks_item ON acks(item_id, n);
 """
-
-
-class AckError(ValueError):
-    """A malformed acknowledgement (unknown status, missing reason, unknown item)."""
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    seq: int
-    item_id: str
-    source: str
-    via: str  # "confirmed" or "threshold"
-    entered_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class Ack:
-    item_id: str
-    source: str
-    actor: str
-    status: str
-    reason: str
-    at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def check_ack(status: str, reason: str) -> str:

@@ -16,15 +16,16 @@ from typing import Any
 
 import pytest
 
-from alerts.notify.outbox import Outbox
-from alerts.notify.ssrf import BlockedTarget, check_target
+from outreach.base import BlockedTarget
+from outreach.notify.outbox import Outbox
+from outreach.notify.ssrf import check_target
 
 AT = "2026-11-30T20:00:00Z"
 
 
 class Receiver:
     """A webhook receiver: answers 500 ``fail_first`` times, then 204; records what it
-    got and whether the signature verified (independent of ``alerts.notify.signing``)."""
+    got and whether the signature verified (independent of ``outreach.notify.signing``)."""
 
     def __init__(self) -> None:
         self.secret = ""
@@ -33,7 +34,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 header = self.headers.get("X-Wildtrace-Signature", "")
                 fields = dict(part.split("=", 1) for part in header.split(","))

@@ -21,11 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from outreach.base import BlockedTarget
+
 Resolver = Callable[[str, int], list[str]]
-
-
-class BlockedTarget(ValueError):
-    """The webhook URL may not be called (scheme, host, or a non-public address)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +52,9 @@ def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )  # fmt: skip
 
 
-def _allowed(host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow: Sequence[str]) -> bool:
+def _allowed(
+    host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow: Sequence[str]
+) -> bool:
     for entry in allow:
         if entry.lower() == host.lower():
             return True

@@ -29,13 +29,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alerts.notify.signing import DELIVERY_HEADER, SIGNATURE_HEADER, new_secret, sign
-from alerts.notify.ssrf import BlockedTarget, Resolver, check_target, system_resolver
-from alerts.notify.transport import SendError, post
+from outreach.base import BlockedTarget, Delivery
+from outreach.notify.signing import DELIVERY_HEADER, SIGNATURE_HEADER, new_secret, sign
+from outreach.notify.ssrf import Resolver, check_target, system_resolver
+from outreach.notify.transport import SendError, post
 
 SECRET_ENV_PREFIX = "WILDTRACE_WEBHOOK_SECRET_"
 Sender = Callable[..., int]
@@ -53,18 +53,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 """
 DELIVERY_FIELDS = "id, partner, item_id, status, attempts, next_at, last_error, delivered_at"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: int
-    partner: str
-    item_id: str
-    status: str
-    attempts: int
-    next_at: float
-    last_error: str
-    delivered_at: float | None
 
 
 def env_secret(partner: str) -> str | None:
@@ -174,9 +162,11 @@ class Outbox:
 
     def _attempt(self, row_id: int, partner: str, payload: str, ts: int) -> tuple[str, str]:
         channel = self._channel(partner)
-        if channel is None or not channel[1]:
-            return "fail", "no channel or no secret for this partner"
+        if channel is None:
+            return "fail", "no webhook channel for this partner"
         url, secret, dry_run = channel
+        if not secret:
+            return "fail", "no webhook secret for this partner"
         body = payload.encode()
         headers = {
             "Content-Type": "application/json",

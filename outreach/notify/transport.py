@@ -9,7 +9,7 @@ import http.client
 import socket
 import ssl
 
-from alerts.notify.ssrf import Target
+from outreach.notify.ssrf import Target
 
 MAX_RESPONSE_BYTES = 64 * 1024
 
