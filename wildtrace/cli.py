@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.serve",
     "wildtrace.commands.text",
     "wildtrace.commands.users",
+    "wildtrace.commands.webhooks",
 )
 
 
