@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.run",
     "wildtrace.commands.serve",
     "wildtrace.commands.text",
+    "wildtrace.commands.transparency",
     "wildtrace.commands.users",
     "wildtrace.commands.webhooks",
 )
