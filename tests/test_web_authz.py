@@ -50,6 +50,23 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/api/search", "desk"),
     ("GET", "/api/histogram", "desk"),
     ("GET", "/api/stats", "desk"),
+    # Issue 9: takedown feeds (partner: own sources; desk: all), acknowledgements
+    # (partners only), audiences (campaigners and the desk), webhooks (admins).
+    ("GET", "/api/v1/feeds/takedown", "feed"),
+    ("GET", "/api/v1/feeds/takedown.csv", "feed"),
+    ("POST", "/api/v1/feeds/takedown/{item_id}/ack", "partner"),
+    ("GET", "/api/v1/feeds/acks", "feed"),
+    ("GET", "/feed", "feed"),
+    ("POST", "/feed/{item_id}/ack", "partner"),
+    ("GET", "/feeds/acks", "feed"),
+    ("GET", "/api/v1/audiences", "audience"),
+    ("GET", "/api/v1/audiences.csv", "audience"),
+    ("GET", "/audiences", "audience"),
+    ("POST", "/api/v1/admin/webhooks", "admin"),
+    ("GET", "/api/v1/admin/webhooks/dead-letters", "admin"),
+    ("POST", "/api/v1/admin/webhooks/dead-letters/{delivery_id}/replay", "admin"),
+    ("GET", "/admin/dead-letters", "admin"),
+    ("POST", "/admin/dead-letters/{delivery_id}/replay", "admin"),
 ]
 FILL = {
     "{alert_id}": ALERT,
@@ -57,6 +74,8 @@ FILL = {
     "{source}": "bazaar",
     "{seller_id:path}": LISTING.seller_id or "x",
     "{sha}": SHA,
+    "{item_id}": ALERT,
+    "{delivery_id}": "1",
 }
 ROLES = {"anonymous": None, **{name: USERS[name][0] for name in USERS}}
 
@@ -107,6 +126,14 @@ def allowed(rule: str, role: str | None) -> bool:
         return True
     if rule == "any":
         return role is not None
+    if rule == "feed":
+        return role in ("admin", "investigator", "partner")
+    if rule == "partner":
+        return role == "partner"
+    if rule == "audience":
+        return role in ("admin", "investigator", "campaigner")
+    if rule == "admin":
+        return role == "admin"
     return role in ("admin", "investigator")
 
 

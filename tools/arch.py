@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("crawlers", "classifiers", "index", "alerts", "web", "accounts")
+STAGES = ("crawlers", "classifiers", "index", "alerts", "outreach", "web", "accounts")
 LEAF = "common"
 ROOT_PACKAGE = "wildtrace"
 PACKAGES = (LEAF, *STAGES, ROOT_PACKAGE)

@@ -31,7 +31,18 @@ from starlette.exceptions import HTTPException
 
 from accounts.base import Accounts
 from index.base import Store
-from web import api, dashboard, evidence, listing_pages, login, pages
+from web import (
+    admin_webhooks,
+    api,
+    audiences_api,
+    dashboard,
+    evidence,
+    feeds_api,
+    listing_pages,
+    login,
+    pages,
+    partner_pages,
+)
 from web.auth import Refused
 from web.evidence import EvidenceReader
 from web.render import (
@@ -120,6 +131,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (api, login, pages, listing_pages, evidence, dashboard):
         app.include_router(module.router)
+    # The partner, campaigner and admin views (issue 9).
+    for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks):
+        app.include_router(extra.router)
     _install_error_pages(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -23,7 +23,9 @@ COMMAND_MODULES = (
     "wildtrace.commands.run",
     "wildtrace.commands.serve",
     "wildtrace.commands.text",
+    "wildtrace.commands.transparency",
     "wildtrace.commands.users",
+    "wildtrace.commands.webhooks",
 )
 
 

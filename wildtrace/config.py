@@ -22,7 +22,8 @@ from crawlers.settings import CrawlOptions
 DEFAULT_CONFIG_NAME = "wildtrace.toml"
 
 # Secrets come only from these environment variables.
-# (E-mail and webhook secrets come back with those features.)
+# Webhook secrets are per partner: WILDTRACE_WEBHOOK_SECRET_<PARTNER> (upper-case, '-'
+# and '.' as '_'; see ``outreach.notify.outbox``), else generated and shown once.
 SECRET_ENV = {
     "es_api_key": "WILDTRACE_ES_API_KEY",
 }
@@ -159,6 +160,20 @@ class ImageSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    auto_sources: list[str] = setting([], "Sources (`*`: all) feeding unconfirmed takedown alerts.")
+    webhook_max_attempts: int = setting(3, "Webhook attempts before an item is a dead letter.")
+    webhook_backoff_seconds: float = setting(30.0, "First webhook retry delay (doubles; jitter).")
+    webhook_timeout: float = setting(10.0, "Webhook request timeout, in seconds.")
+    webhook_allow_private: list[str] = setting([], "Non-public hosts/CIDRs webhooks may reach.")
+
+
+@dataclass(frozen=True)
+class AudienceSettings:
+    min_cell: int = setting(10, "k: audience cells under k listings are suppressed.")
+
+
+@dataclass(frozen=True)
 class Settings:
     data: DataSettings = field(default_factory=DataSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
@@ -168,6 +183,8 @@ class Settings:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    audiences: AudienceSettings = field(default_factory=AudienceSettings)
 
     @property
     def data_dir(self) -> Path:

@@ -1,0 +1,1 @@
+"""Pushing feed items out: signed webhooks (``signing``, ``ssrf``, ``outbox``)."""

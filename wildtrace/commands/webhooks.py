@@ -1,0 +1,76 @@
+"""``wildtrace webhooks add|list|push|dead|replay``: partners' signed webhooks.
+
+``add PARTNER URL`` registers the partner's channel (``--dry-run`` to only record what
+would be sent) and prints a generated signing secret once, unless
+``WILDTRACE_WEBHOOK_SECRET_<PARTNER>`` supplies it. ``push`` syncs the takedown feed,
+queues every item a partner's channel has not had, and attempts every due delivery once
+(run it from cron or a loop; retries follow the backoff schedule). ``dead`` lists dead
+letters, ``replay ID`` queues one again (it is delivered once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from accounts.base import ROLE_PARTNER
+from common.clock import utc_now
+from outreach.base import BlockedTarget
+from outreach.feeds import FeedPolicy
+from outreach.ledger import FeedLedger
+from outreach.notify.outbox import Outbox
+from outreach.service import Feeds
+from wildtrace.components import accounts_session, build_outbox, store_session
+from wildtrace.config import Settings
+
+
+def _handle(args: argparse.Namespace, settings: Settings) -> int:
+    outbox = build_outbox(settings)
+    try:
+        if args.action == "add":
+            if not args.partner or not args.url:
+                raise ValueError("webhooks add needs PARTNER and URL")
+            secret = outbox.add_channel(args.partner, args.url, dry_run=args.dry_run, at=utc_now())
+            print(f"signing secret (shown once): {secret}" if secret else "secret from env")
+        elif args.action == "list":
+            for partner, url, dry, after in outbox.channels():
+                print(f"{partner}\t{url}\t{'dry-run' if dry else 'live'}\tafter={after}")
+        elif args.action == "dead":
+            for d in outbox.deliveries("dead"):
+                print(f"{d.id}\t{d.partner}\t{d.item_id}\t{d.attempts}\t{d.last_error}")
+        elif args.action == "replay":
+            ok = outbox.replay(int(args.partner or "0"), time.time())
+            print("queued" if ok else "not a dead letter")
+            return 0 if ok else 1
+        else:
+            print(push(settings, outbox))
+        return 0
+    except (BlockedTarget, ValueError) as exc:
+        print(f"wildtrace webhooks: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        outbox.close()
+
+
+def push(settings: Settings, outbox: Outbox) -> dict[str, int]:
+    """Sync the feed, queue what each partner has not had, deliver what is due."""
+    policy = FeedPolicy(settings.classifier.takedown_threshold, tuple(settings.feeds.auto_sources))
+    with store_session(settings) as store, accounts_session(settings) as accounts:
+        partners = {u.username: u.sources for u in accounts.list_users()
+                    if u.role == ROLE_PARTNER and not u.disabled}  # fmt: skip
+        ledger = FeedLedger(settings.data_dir / "feeds.db")
+        try:
+            queued = Feeds(store, ledger, policy).push(outbox, partners, time.time())
+        finally:
+            ledger.close()
+    return {"queued": queued, **outbox.deliver_due(time.time())}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("webhooks", help="partners' signed webhooks: add, push, dead letters")
+    parser.add_argument("action", choices=("add", "list", "push", "dead", "replay"))
+    parser.add_argument("partner", nargs="?", help="add: partner account; replay: delivery id")
+    parser.add_argument("url", nargs="?", help="add: the partner's https URL")
+    parser.add_argument("--dry-run", action="store_true", help="add: record, never send")
+    parser.set_defaults(handler=_handle)
