@@ -88,6 +88,19 @@ def effective_politeness(profile: Profile, options: CrawlOptions) -> tuple[int, 
     return max(1, concurrency), delay, max(1, max_pages)
 
 
+# Fixed for every crawl: the bot's name, no spider discovery, no remote consoles, caches
+# or cookies, and the log level.
+_FIXED: dict[str, Any] = {
+    "BOT_NAME": "wildtrace",
+    "SPIDER_MODULES": [],
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # Scrapy >= 2.15 opens a control port; we want none
+    "HTTPCACHE_ENABLED": False,
+    "COOKIES_ENABLED": False,
+    "LOG_LEVEL": "INFO",
+}
+
+
 def build_scrapy_settings(
     profile: Profile, options: CrawlOptions, paths: CrawlPaths, time_limit: float = 0.0
 ) -> dict[str, Any]:
@@ -97,8 +110,6 @@ def build_scrapy_settings(
     written, crawl not complete) before the runner would have to kill it."""
     concurrency, delay, max_pages = effective_politeness(profile, options)
     return {
-        "BOT_NAME": "wildtrace",
-        "SPIDER_MODULES": [],
         "USER_AGENT": f"{options.user_agent} ({options.contact})",
         "ROBOTSTXT_OBEY": options.obey_robots,
         "AUTOTHROTTLE_ENABLED": options.autothrottle,
@@ -121,11 +132,7 @@ def build_scrapy_settings(
         "WILDTRACE_MAX_IMAGES": options.max_images,
         "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
         "CLOSESPIDER_TIMEOUT": max(0.0, time_limit),
-        "TELNETCONSOLE_ENABLED": False,
-        "REMOTE_CONTROL_ENABLED": False,  # Scrapy >= 2.15 opens a control port; we want none
-        "HTTPCACHE_ENABLED": False,
-        "COOKIES_ENABLED": False,
-        "LOG_LEVEL": "INFO",
+        **_FIXED,
         "LOG_FILE": str(paths.log),
         "LOG_FILE_APPEND": False,
         "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
