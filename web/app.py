@@ -25,10 +25,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.base import Store
 from web import api, pages
-from web.render import highlight, query_string, safe_href, snippet, span_text
-from web.security import SecurityHeaders
+from web.api import SafeJSONResponse
+from web.render import bdi, highlight, query_string, safe_href, snippet, span_text
+from web.security import BodyLimit, SecurityHeaders, TrustedHosts
 
 HERE = Path(__file__).parent
+MAX_BODY_BYTES = 64_000  # a state change is a few hundred bytes
 
 
 def make_templates() -> Jinja2Templates:
@@ -39,6 +41,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["bdi"] = bdi
     env.globals.update(
         safe_href=safe_href,
         query_string=query_string,
@@ -49,11 +52,25 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(store: Store, *, page_size: int = 50, title: str = "wildtrace") -> FastAPI:
-    """The web app (pages, JSON API, exports, static files) around ``store``."""
+def create_app(
+    store: Store,
+    *,
+    page_size: int = 50,
+    title: str = "wildtrace",
+    allowed_hosts: tuple[str, ...] = (),
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The web app (pages, JSON API, exports, static files) around ``store``.
+
+    ``allowed_hosts``: the names the app answers to (``Host`` header, against DNS
+    rebinding); empty = any (the in-process test client). Bodies over ``max_body_bytes``
+    are refused with 413 before anything reads them."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
-    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title=title, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        default_response_class=SafeJSONResponse,
+    )  # fmt: skip
     app.state.store = store
     app.state.page_size = page_size
     app.state.title = title
@@ -63,5 +80,8 @@ def create_app(store: Store, *, page_size: int = 50, title: str = "wildtrace") -
     app.include_router(pages.router)
     app.add_exception_handler(RequestValidationError, api.validation_error)
     app.add_exception_handler(StarletteHTTPException, api.http_error)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    if allowed_hosts:
+        app.add_middleware(TrustedHosts, allowed=allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # outermost: even a refusal carries the headers
     return app

@@ -115,3 +115,10 @@ def snippet(text: str) -> Markup:
         pos = match.end()
     pieces.append(escape(text[pos:]))
     return Markup("").join(pieces)
+
+
+def bdi(value: object) -> Markup:
+    """Scraped text, escaped, in its own bidirectional island (``<bdi>``): a seller name
+    with U+202E (right-to-left override) or an Arabic title cannot reorder the words
+    around it — "score 0.92 · <name> · confirmed" stays in that order."""
+    return Markup("<bdi>{}</bdi>").format("" if value is None else value)

@@ -15,6 +15,7 @@ Design notes
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,7 +58,21 @@ def open_store(settings: Settings) -> Store:
     else:
         raise ValueError(f"unknown store backend {settings.store.backend!r}")
     store.init()
+    make_private(settings)
     return store
+
+
+def make_private(settings: Settings) -> None:
+    """The data folder 0700 and the database 0600: captured listings, evidence and triage
+    notes are for this account only (the web app is the way to share them)."""
+    data = settings.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    os.chmod(data, 0o700)
+    if settings.store.backend == "sqlite":
+        db = settings.sqlite_path
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            if path.exists():
+                os.chmod(path, 0o600)
 
 
 @contextmanager
@@ -123,8 +138,13 @@ def open_components(settings: Settings) -> Iterator[Components]:
 def web_app(settings: Settings, store: Store) -> FastAPI:
     """The investigators' web app around ``store``, as configured."""
     from web.app import create_app
+    from web.security import LOCAL_NAMES
 
-    return create_app(store, page_size=settings.web.page_size)
+    web = settings.web
+    hosts = tuple(web.allowed_hosts) or (*LOCAL_NAMES, web.host)
+    return create_app(
+        store, page_size=web.page_size, allowed_hosts=hosts, max_body_bytes=web.max_body_bytes
+    )
 
 
 @contextmanager
