@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from common.checks import check_value
+from common.checks import check_bounds, check_value
 from crawlers.settings import CrawlOptions
 
 # Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
@@ -46,19 +46,6 @@ def setting(
     if isinstance(default, list | dict):
         return field(default_factory=lambda: default.copy(), metadata=meta)
     return field(default=default, metadata=meta)
-
-
-def check_bounds(value: Any, meta: Any) -> None:
-    """``ValueError`` when ``value`` is outside the ``choices``/range a setting declares."""
-    choices = meta.get("choices") or ()
-    if choices and value not in choices:
-        raise ValueError(f"must be one of {', '.join(choices)}, got {value!r}")
-    low, high = meta.get("minimum"), meta.get("maximum")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if low is not None and value < low:
-            raise ValueError(f"must be >= {low:g}, got {value!r}")
-        if high is not None and value > high:
-            raise ValueError(f"must be <= {high:g}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -108,9 +95,7 @@ class CrawlSettings:
         _CRAWL.max_links_per_page,
         "Links taken from one page per selector; more makes the crawl incomplete.",
     )
-    subprocess_timeout: float = setting(
-        900.0, "Kill a crawl subprocess after this long (s).", minimum=1
-    )
+    subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this (s).", minimum=1)
 
 
 @dataclass(frozen=True)
