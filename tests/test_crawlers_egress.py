@@ -12,6 +12,7 @@ from test_crawlers_runner import SOURCES, crawl, records
 from crawlers.egress import EgressPolicy, HostRule
 from crawlers.profiles import ProfileError, load_profile
 
+
 SITE = "http://shop.example:8080"
 
 
@@ -83,6 +84,7 @@ def _private_off(tmp: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["127.0.0.1", "localhost"])
 def test_a_profile_without_allow_private_never_reaches_loopback(tmp_path: Path, name: str) -> None:
     """A literal address is refused before DNS; a name is refused after resolving it."""

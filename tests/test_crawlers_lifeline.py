@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PARENT = """
 import sys
 from crawlers.runner import run_crawl
+
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
 settings = {"concurrency": 4, "autothrottle": False, "retries": 0, "timeout": 120,
             "download_images": False}
 run_crawl("bazaar", output_dir=sys.argv[1], base_url=sys.argv[2], crawl_settings=settings,

@@ -29,6 +29,8 @@ from dataclasses import replace
 from pathlib import Path
 from wildtrace import pipeline
 from wildtrace.demo import loopback_settings
+
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
 s = loopback_settings(Path(sys.argv[1]))
 s = replace(s, classifier=replace(s.classifier, kind="lexicon", batch_size=16))
 pipeline.run_sources(s, ["bazaar"], base_urls={"bazaar": sys.argv[2]})
