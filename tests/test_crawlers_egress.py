@@ -12,7 +12,6 @@ from test_crawlers_runner import SOURCES, crawl, records
 from crawlers.egress import EgressPolicy, HostRule
 from crawlers.profiles import ProfileError, load_profile
 
-
 SITE = "http://shop.example:8080"
 
 
