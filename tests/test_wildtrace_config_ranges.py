@@ -10,7 +10,7 @@ from wildtrace.config import ConfigError, iter_settings, load_settings
 
 BAD = [
     ("web", "port", "99999", "must be <= 65535"),
-    ("web", "port", "0", "must be >= 1"),
+    ("web", "port", "-1", "must be >= 0"),
     ("web", "page_size", "0", "must be >= 1"),
     ("classifier", "queue_threshold", "2.0", "must be <= 1"),
     ("classifier", "takedown_threshold", "-0.1", "must be >= 0"),

@@ -159,7 +159,7 @@ class SchedulerSettings:
 @dataclass(frozen=True)
 class WebSettings:
     host: str = setting("127.0.0.1", "Address the web app binds to.")
-    port: int = setting(8000, "Port of the web app.", minimum=1, maximum=65535)
+    port: int = setting(8000, "Port of the web app (0: any free port).", **_PORT)
     page_size: int = setting(50, "Alerts per page in the queue.", minimum=1, maximum=1000)
     allowed_hosts: list[str] = setting(
         [], "Host names the web app answers to; empty = web.host and the loopback names."
