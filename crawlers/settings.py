@@ -126,11 +126,7 @@ def build_scrapy_settings(
         # is synchronous and quick, so 100 (the default) was pure overhead per response.
         "CONCURRENT_ITEMS": 8,
         "DOWNLOAD_DELAY": delay,
-        # Pages only (crawlers.caps); images have their own cap (crawlers.images).
-        "CLOSESPIDER_PAGECOUNT": 0,
-        "WILDTRACE_MAX_PAGES": max_pages,
-        "WILDTRACE_MAX_IMAGES": options.max_images,
-        "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
+        "CLOSESPIDER_PAGECOUNT": 0,  # pages only, by crawlers.caps (images have their own)
         "CLOSESPIDER_TIMEOUT": max(0.0, time_limit),
         **_FIXED,
         "LOG_FILE": str(paths.log),
@@ -144,9 +140,19 @@ def build_scrapy_settings(
             "crawlers.egress_middleware.EgressMiddleware": 960,
             "crawlers.warc_middleware.WarcMiddleware": 950,
         },
+        **_wildtrace_settings(options, paths, max_pages),
+    }
+
+
+def _wildtrace_settings(options: CrawlOptions, paths: CrawlPaths, max_pages: int) -> dict[str, Any]:
+    """Our own components' settings (``WILDTRACE_*``): outputs, caps, images."""
+    return {
         "WILDTRACE_ITEMS_PATH": str(paths.items),
         "WILDTRACE_SUMMARY_PATH": str(paths.summary),
         "WILDTRACE_EVIDENCE_DIR": str(paths.evidence_dir),
         "WILDTRACE_DOWNLOAD_IMAGES": options.download_images,
         "WILDTRACE_MAX_IMAGE_BYTES": options.max_image_bytes,
+        "WILDTRACE_MAX_PAGES": max_pages,
+        "WILDTRACE_MAX_IMAGES": options.max_images,
+        "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
     }
