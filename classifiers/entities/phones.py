@@ -1,0 +1,181 @@
+"""Phone numbers: runs of digits and digit words, split into numbers ``phonenumbers`` accepts.
+
+Design notes
+------------
+* A run (``numwords.RUN``: digits or digit words with spaces, dots, dashes, brackets) is
+  split into *groups* at its separators; the longest group sequence that ``phonenumbers``
+  accepts is a number, and the groups left of and right of it are tried again. So a year,
+  a price or a second number written on the same line does not glue onto a phone.
+* Region: the listing's region hint, else the regions usual for its language, else only
+  international numbers (``+``/``00`` or a ``wa.me`` link). A run of 10+ digits given as a
+  messaging contact is also tried as international without its ``+``.
+* Accepted: ``phonenumbers.is_valid_number``; or, when a channel or phone cue stands
+  before it, a *possible* number (right length): fictional ranges (UK 07700 900xxx) and
+  freshly allocated blocks are not in libphonenumber's validity tables.
+* Not phones: runs with an order/tracking/catalogue cue as the nearest cue, runs glued to
+  letters ("SKU12345678", "JT0012345678VN"), spans already claimed by prices, quantities,
+  bank accounts, IBANs or wallets (those finders run first).
+* ``value`` is E.164; ``channel`` (whatsapp, zalo, line, viber, telegram, wechat, signal)
+  says where the number is used, so one number is one entity whatever the app.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from classifiers.entities.base import PHONE
+from classifiers.entities.context import Context
+from classifiers.entities.cues import cue_before
+from classifiers.entities.numwords import RUN, Unit, units
+
+LANG_REGIONS: dict[str, tuple[str, ...]] = {
+    "en": ("US", "GB"),
+    "zh": ("CN", "TW", "HK"),
+    "vi": ("VN",),
+    "id": ("ID",),
+    "ms": ("MY",),
+    "th": ("TH",),
+    "es": ("MX", "ES"),
+    "pt": ("BR", "PT"),
+    "fr": ("FR",),
+    "de": ("DE",),
+    "ja": ("JP",),
+}
+_LINKS = {"wa.me/": "whatsapp", "zalo.me/": "zalo", "viber.me/": "viber", "signal.me/#p/": "signal"}
+MAX_GROUPS = 24
+
+
+def find_phones(ctx: Context) -> None:
+    text = ctx.text
+    regions = _regions(ctx)
+    for m in RUN.finditer(text):
+        start, end = m.span()
+        us = units(text, start, end)
+        if len(us) < 7 or len(us) > 40:
+            continue
+        if _glued(text, start, end):
+            continue
+        link = next((ch for lk, ch in _LINKS.items() if text.endswith(lk, 0, start)), None)
+        cue = ("channel", link) if link else cue_before(text, start)
+        if cue and cue[0] == "id":
+            continue
+        plus = text[start] == "+"
+        groups = _groups(us)[:MAX_GROUPS]
+        _split(ctx, groups, 0, len(groups), plus, regions, cue, link is not None)
+
+
+def _regions(ctx: Context) -> tuple[str | None, ...]:
+    if ctx.region:
+        return (ctx.region.upper(),)
+    return LANG_REGIONS.get((ctx.lang or "").split("-")[0].lower(), ()) or (None,)
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Letters touching the run: part of a code ("SKU12345678"), unless it is a channel
+    word ("WA0813…"); a unit right after it ("500g") was claimed by quantities already."""
+    after = text[end : end + 1]
+    if after.isalpha() and after.isascii():
+        return True
+    before = text[start - 1 : start]
+    if before.isalpha() and before.isascii():
+        cue = cue_before(text, start, 8)
+        return not (cue and cue[0] == "channel")
+    return False
+
+
+def _groups(us: list[Unit]) -> list[list[Unit]]:
+    groups: list[list[Unit]] = []
+    for u in us:
+        if groups and groups[-1][-1].end == u.start and not u.word and not groups[-1][-1].word:
+            groups[-1].append(u)
+        else:
+            groups.append([u])
+    return groups
+
+
+def _split(
+    ctx: Context,
+    groups: list[list[Unit]],
+    lo: int,
+    hi: int,
+    plus: bool,
+    regions: tuple[str | None, ...],
+    cue: tuple[str, str] | None,
+    link: bool,
+) -> None:
+    """Find the longest accepted number in ``groups[lo:hi]``, then recurse either side."""
+    for size in range(hi - lo, 0, -1):
+        for i in range(lo, hi - size + 1):
+            j = i + size
+            digits = "".join(u.digit for g in groups[i:j] for u in g)
+            if not 7 <= len(digits) <= 17:
+                continue
+            number = _parse(digits, plus and i == 0, regions, cue, link)
+            if number is None:
+                continue
+            s = groups[i][0].start - (1 if plus and i == 0 else 0)
+            e = groups[j - 1][-1].end
+            s = _bracket(ctx.text, s, e)
+            if ctx.free(s, e):
+                _add(ctx, number, s, e, groups[i:j], cue)
+                _split(ctx, groups, lo, i, plus, regions, cue, link)
+                _split(ctx, groups, j, hi, False, regions, cue, link)
+                return
+
+
+def _bracket(text: str, s: int, e: int) -> int:
+    """Include an opening bracket before the number when its closing one is inside."""
+    if s > 0 and text[s - 1] in "([" and (")" in text[s:e] or "]" in text[s:e]):
+        return s - 1
+    return s
+
+
+def _parse(
+    digits: str,
+    plus: bool,
+    regions: tuple[str | None, ...],
+    cue: tuple[str, str] | None,
+    link: bool,
+) -> phonenumbers.PhoneNumber | None:
+    cued = cue is not None
+    if link:
+        tries: list[tuple[str, str | None]] = [("+" + digits, None)]
+    elif plus or digits.startswith("00"):
+        tries = [("+" + digits.removeprefix("00"), None)]
+    else:
+        tries = [(digits, r) for r in regions if r]
+        if cued and len(digits) >= 10 and not digits.startswith("0"):
+            tries.append(("+" + digits, None))
+    for candidate, region in tries:
+        try:
+            num = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return num
+        if cued and phonenumbers.is_possible_number(num) and _possible_ok(num):
+            return num
+    return None
+
+
+def _possible_ok(num: phonenumbers.PhoneNumber) -> bool:
+    """A possible-but-not-valid number still needs a national part of 7+ digits."""
+    return len(str(num.national_number)) >= 7 and num.country_code != 0
+
+
+def _add(
+    ctx: Context,
+    num: phonenumbers.PhoneNumber,
+    s: int,
+    e: int,
+    groups: list[list[Unit]],
+    cue: tuple[str, str] | None,
+) -> None:
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    channel = cue[1] if cue and cue[0] == "channel" else None
+    spelled = any(u.word for g in groups for u in g) or None
+    region = phonenumbers.region_code_for_number(num)
+    valid = phonenumbers.is_valid_number(num)
+    ctx.add(
+        PHONE, e164, s, e, channel=channel, region=region, spelled=spelled, valid=valid or False
+    )
