@@ -15,6 +15,7 @@ from wildtrace.config import ConfigError, load_settings
 COMMAND_MODULES = (
     "wildtrace.commands.config",
     "wildtrace.commands.demo_sites",
+    "wildtrace.commands.extract",
     "wildtrace.commands.feedback",
     "wildtrace.commands.index",
     "wildtrace.commands.run",
