@@ -30,7 +30,8 @@ PHONE_WORDS = (
     "điện thoại", "gọi", "liên hệ", "lh", "电话", "電話", "手机", "手機", "联系", "聯繫", "telp",
     "telefon", "telefone", "teléfono", "telefono", "tél", "tel.", "โทร", "móvil", "movil",
     "celular", "cel", "hotline", "mobile", "contact", "contato", "contacto", "hubungi", "portable",
-    "handy",
+    "handy", "ring", "ring me", "text", "llámame", "llama", "ligue", "appelez", "appelle",
+    "ruf an", "anrufen", "whatsapp me",
 )  # fmt: skip
 ID_WORDS = (
     "order", "order no", "invoice", "tracking", "track", "awb", "ref", "reference", "sku",

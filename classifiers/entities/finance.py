@@ -64,8 +64,8 @@ _BANK_CANON = {b.lower(): b for b in BANKS}
 _BANK_IN_GAP = re.compile(_words(BANKS), re.IGNORECASE)
 _PAYMENT = re.compile(
     r"(?P<wechat_pay>wechat\s?pay|weixin\s?pay|微信支付|微信转账|微信轉賬|微信付款)"
-    r"|(?P<alipay>(?<![^\W_])alipay(?![^\W_])|支付宝|支付寶|(?<![^\W_])zhifubao(?![^\W_]))"
-    r"|(?P<paypal>(?<![^\W_])pay\s?pal(?![^\W_.]))",
+    r"|(?P<alipay>(?<![A-Za-z])alipay(?![A-Za-z])|支付宝|支付寶|(?<![A-Za-z])zhifubao(?![A-Za-z]))"
+    r"|(?P<paypal>(?<![A-Za-z])pay\s?pal(?![A-Za-z.]))",
     re.IGNORECASE,
 )
 _PAY_TYPES = {"wechat_pay": WECHAT_PAY, "alipay": ALIPAY, "paypal": PAYPAL}

@@ -89,11 +89,13 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_L = r"(?<![\w.,])"
-_WEND = r"(?![^\W\d_])"
+# Edges: no Latin letter or digit glued on ("500g" yes, "x500g" no, "1,500" not "500");
+# CJK and Thai letters may touch a number ("价格3500元", "ราคา500บาท").
+_L = r"(?<![A-Za-z0-9_])(?<!\d[.,])"
+_WEND = r"(?![^\W\d_\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff])"
 _MULT = f"(?:\\s?(?P<mul>{_alt(list(MULTIPLIERS))}){_WEND}(?P<frac>\\d(?!\\d))?)?"
 _PRICE_PRE = re.compile(
-    f"(?<![\\w$])(?P<cur>{_alt(list(_PREFIX))})\\s?(?P<amt>{AMOUNT}){_MULT}", re.IGNORECASE
+    f"(?<![A-Za-z0-9_$])(?P<cur>{_alt(list(_PREFIX))})\\s?(?P<amt>{AMOUNT}){_MULT}", re.IGNORECASE
 )
 _PRICE_SUF = re.compile(
     f"{_L}(?P<amt>{AMOUNT}){_MULT}\\s?(?P<cur>{_alt(list(_SUFFIX))}){_WEND}", re.IGNORECASE
@@ -177,7 +179,7 @@ _COUNT = (
 )  # fmt: skip
 _QTY = re.compile(
     f"{_L}(?P<amt>\\d+(?:[.,]\\d+)?)\\s?(?P<unit>{_alt(list(_GRAMS) + list(_COUNT))})"
-    "(?![^\\W\\d_\u4e00-\u9fff])",
+    + _WEND,
     re.IGNORECASE,
 )
 

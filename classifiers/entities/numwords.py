@@ -64,7 +64,7 @@ _UNIT = (
     + "|[" + "".join(_CJK) + "]"
 )  # fmt: skip
 UNIT = re.compile(_UNIT, re.IGNORECASE)
-_SEP = r"[ \u00a0.\-\u2010-\u2015()\[\]]{0,3}"
+_SEP = r"[ \u00a0.\-\u2010-\u2015()\[\]/]{0,3}"
 RUN = re.compile(f"(?:\\+{_SEP})?(?:{_UNIT})(?:{_SEP}(?:{_UNIT}))*", re.IGNORECASE)
 
 

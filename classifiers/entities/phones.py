@@ -21,6 +21,8 @@ Design notes
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 from classifiers.entities.base import PHONE
@@ -43,11 +45,19 @@ LANG_REGIONS: dict[str, tuple[str, ...]] = {
 }
 _LINKS = {"wa.me/": "whatsapp", "zalo.me/": "zalo", "viber.me/": "viber", "signal.me/#p/": "signal"}
 MAX_GROUPS = 24
+# Dates are digit runs with dots, dashes or slashes too; they are set aside first.
+_DATE = re.compile(
+    r"(?<![\d.\-/])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})"
+    r"(?![\d.\-/]\d)"
+)
 
 
 def find_phones(ctx: Context) -> None:
     text = ctx.text
     regions = _regions(ctx)
+    for d in _DATE.finditer(text):
+        if ctx.free(*d.span()):
+            ctx.claim(*d.span())
     for m in RUN.finditer(text):
         start, end = m.span()
         us = units(text, start, end)
