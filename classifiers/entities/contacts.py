@@ -26,30 +26,46 @@ from classifiers.entities.context import Context
 
 _LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
-_AT = r"(?:\s?[\[\(\{<]\s?(?:at|@)\s?[\]\)\}>]\s?|\s?@\s?|\s(?:at|AT)\s)"
-_DOT = r"(?:\s?[\[\(\{<]\s?(?:dot|\.|chấm|titik|点|點|punto|ponto|point)\s?[\]\)\}>]\s?|\s(?:dot|DOT|chấm|titik|punto|ponto|point)\s|\s?\.\s?)"
+_ATW = r"at|AT|arobase|arroba"
+_DOTW = r"dot|DOT|point|punto|ponto|titik|chấm|点|點"
+_AT = rf"(?:\s?[\[\(\{{<]\s?(?:{_ATW}|@)\s?[\]\)\}}>]\s?|@|\s@\s|\s(?:{_ATW})\s)"
+_DOT_OBF = rf"(?:\s?[\[\(\{{<]\s?(?:{_DOTW}|\.)\s?[\]\)\}}>]\s?|\s(?:{_DOTW})\s|\s\.\s)"
+_DOT = rf"(?:{_DOT_OBF}|\.)"
 _EMAIL = re.compile(
-    f"(?<![\\w.%+\\-@])(?P<local>{_LOCAL})(?P<at>{_AT})(?P<dom>{_LABEL}(?:{_DOT}{_LABEL})*)"
-    f"(?P<dot>{_DOT})(?P<tld>[A-Za-z]{{2,10}})(?![\\w\\-@])"
-)  # fmt: skip
+    f"(?<![\\w.%+\\-@])(?P<local>{_LOCAL}(?:{_DOT_OBF}{_LOCAL})*)(?P<at>{_AT})"
+    f"(?P<dom>{_LABEL}(?:{_DOT}{_LABEL})*)(?P<dot>{_DOT})(?P<tld>[A-Za-z]{{2,10}})(?![\\w\\-@])"
+)
 _DOT_SPLIT = re.compile(_DOT)
-_WORD_AT = re.compile(r"\s(?:at|AT)\s")
+_DOT_OBF_SPLIT = re.compile(_DOT_OBF)
+# Obfuscated addresses must end in a real top-level domain: "ig @ shop.trader" and
+# "me at home dot now" are sentences.
+_TLDS = frozenset(
+    "com net org info biz io co me app shop store online xyz vn id cn hk tw th my sg ph jp kr "
+    "fr de es pt br mx uk us ru in au ca nl be ch it pl eu at se no dk fi ie nz za ke ng edu "
+    "gov mail email".split()
+)
+
 
 _NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{1,30}[A-Za-z0-9_])?"
+_HTTP = r"(?:https?://)?(?:www\.|m\.)?"
+_LINK_PATHS = {
+    "telegram": r"(?:t|telegram)\.(?:me|dog)/(?!joinchat|\+)@?",
+    "line": r"line\.me/(?:R/)?ti/p/(?:~|%40|@)?",
+    "instagram": r"(?:instagram\.com|instagr\.am)/(?!p/|reel|explore|stories)",
+    "facebook": r"(?:facebook\.com|fb\.com|fb\.me)/(?:profile\.php\?id=)?"
+    r"(?!groups|marketplace|pages|share|events|photo)",
+    "tiktok": r"tiktok\.com/@",
+}
 _LINKS: list[tuple[str, re.Pattern[str]]] = [
-    ("telegram", re.compile(rf"(?:https?://)?(?:www\.)?(?:t|telegram)\.(?:me|dog)/(?!joinchat|\+)@?(?P<n>{_NAME})", re.I)),
-    ("line", re.compile(rf"(?:https?://)?line\.me/(?:R/)?ti/p/(?:~|%40|@)?(?P<n>{_NAME})", re.I)),
-    ("instagram", re.compile(rf"(?:https?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/(?!p/|reel|explore|stories)(?P<n>{_NAME})", re.I)),
-    ("facebook", re.compile(rf"(?:https?://)?(?:www\.|m\.)?(?:facebook\.com|fb\.com|fb\.me)/(?:profile\.php\?id=)?(?!groups|marketplace|pages|share|events|photo)(?P<n>{_NAME})", re.I)),
-    ("tiktok", re.compile(rf"(?:https?://)?(?:www\.)?tiktok\.com/@(?P<n>{_NAME})", re.I)),
-    ("zalo", re.compile(rf"(?:https?://)?zalo\.me/(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{{2,30}})", re.I)),
-]  # fmt: skip
+    (platform, re.compile(f"{_HTTP}{path}(?P<n>{_NAME})", re.I))
+    for platform, path in _LINK_PATHS.items()
+] + [("zalo", re.compile(_HTTP + r"zalo\.me/(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{2,30})", re.I))]
 _PAYPAL_ME = re.compile(rf"(?:https?://)?(?:www\.)?paypal\.me/(?P<n>{_NAME})", re.I)
 
 PLATFORM_WORDS: dict[str, tuple[str, ...]] = {
     "telegram": ("telegram", "tele", "tg", "电报", "電報", "飞机", "飛機"),
     "wechat": ("wechat", "we chat", "weixin", "微信", "薇信", "威信", "加v", "加微", "vx", "wx",
-               "v信"),
+               "v信", "加薇"),
     "line": ("line id", "line", "ไลน์", "ライン"),
     "zalo": ("zalo",),
     "signal": ("signal",),
@@ -78,14 +94,21 @@ _STOP = {"me", "us", "for", "only", "please", "inbox", "ib", "dm", "pm", "chat",
 
 def find_emails(ctx: Context) -> None:
     for m in _EMAIL.finditer(ctx.text):
-        word_at = bool(_WORD_AT.fullmatch(m.group("at")))
-        dots = [m.group("dot")] + _DOT_SPLIT.findall(m.group("dom"))
-        if word_at and all(d.strip() == "." for d in dots):
-            continue  # "me at shop.com": a sentence
-        labels = _DOT_SPLIT.split(m.group("dom"))
-        value = f"{m.group('local')}@{'.'.join(labels)}.{m.group('tld')}".lower()
-        obfuscated = m.group("at") != "@" or any(d != "." for d in dots)
+        at, dom, tld = m.group("at"), m.group("dom"), m.group("tld")
+        local_parts = _DOT_OBF_SPLIT.split(m.group("local"))
+        obfuscated = at != "@" or len(local_parts) > 1 or bool(_DOT_OBF_SPLIT.search(dom))
+        obfuscated = obfuscated or m.group("dot") != "."
+        if obfuscated and tld.lower() not in _TLDS:
+            continue
+        if at.strip() not in ("@", "") and at.strip()[0].isalpha() and not _has_obf_dot(m):
+            continue  # "me at shop.com": a sentence, not an address
+        labels = _DOT_SPLIT.split(dom)
+        value = f"{'.'.join(local_parts)}@{'.'.join(labels)}.{tld}".lower()
         ctx.add(EMAIL, value, *m.span(), obfuscated=obfuscated)
+
+
+def _has_obf_dot(m: re.Match[str]) -> bool:
+    return m.group("dot") != "." or bool(_DOT_OBF_SPLIT.search(m.group("dom")))
 
 
 def find_links(ctx: Context) -> None:
@@ -104,9 +127,9 @@ def find_handles(ctx: Context) -> None:
             continue
         if not (m.group("sep") or m.group("at") or re.search(r"[\d_.]", name)):
             continue
-        platform = _PLATFORM_OF[re.sub(r"\s+", " ", m.group("p").lower())]
+        where = _PLATFORM_OF[re.sub(r"\s+", " ", m.group("p").lower())]
         start = m.start("at") if m.group("at") else m.start("n")
-        ctx.add(handle_type(platform), name.lower(), start, m.end("n"))
+        ctx.add(handle_type(where), name.lower(), start, m.end("n"))
     for m in _AT_NAME.finditer(text):
         platform = _nearby_platform(text, m.start(), m.end())
         if platform and m.group("n").lower() not in _STOP:

@@ -21,7 +21,7 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "viber": ("viber",),
     "telegram": ("telegram", "tele", "tg"),
     "wechat": ("wechat", "we chat", "weixin", "微信", "薇信", "威信", "加v", "加微", "vx", "wx",
-               "v信"),
+               "v信", "加薇"),
     "signal": ("signal",),
     "alipay": ("alipay", "支付宝", "支付寶"),
 }  # fmt: skip
@@ -42,15 +42,20 @@ ID_WORDS = (
     "artikel", "bestellung", "sendung", "เลขพัสดุ", "คำสั่งซื้อ", "รหัส", "注文", "id sản phẩm",
     "code", "no.", "nr", "#",
 )  # fmt: skip
+# German compounds: "Bestellnummer", "Sendungsnummer", "Artikelnr." — stems that start an
+# id word (a prefix match), where "-nummer" alone would also catch "Handynummer".
+ID_STEMS = ("bestell", "sendung", "artikel", "rechnung", "kunden", "auftrag", "paketnummer")
 _CJKISH = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
 
 
-def _alternation(words: list[str]) -> str:
+def _alternation(words: list[str], prefix: bool = False) -> str:
     parts = []
     for w in sorted(set(words), key=len, reverse=True):
         esc = re.escape(w).replace("\\ ", r"\s?")
         if _CJKISH.search(w) or not w[-1].isalnum():
             parts.append(esc)
+        elif prefix:
+            parts.append(f"(?<![^\\W_]){esc}[^\\W\\d_]*")
         else:
             parts.append(f"(?<![^\\W_]){esc}(?![^\\W\\d_])")
     return "|".join(parts)
@@ -62,6 +67,8 @@ _CUE = re.compile(
     + _alternation(list(_CHANNEL_OF))
     + ")|(?P<id>"
     + _alternation(list(ID_WORDS))
+    + "|"
+    + _alternation(list(ID_STEMS), prefix=True)
     + ")|(?P<phone>"
     + _alternation(list(PHONE_WORDS))
     + ")",

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from classifiers.entities.base import Entity
-from classifiers.entities.context import Context
 from classifiers.entities.contacts import find_emails, find_handles, find_links
+from classifiers.entities.context import Context
 from classifiers.entities.crypto import find_crypto
 from classifiers.entities.finance import find_bank_accounts, find_ibans, find_payment_mentions
 from classifiers.entities.fold import fold
@@ -58,7 +58,9 @@ class EntityExtractor:
     def model_tag(self) -> str:
         return f"{self.name}@{self.version}"
 
-    def extract(self, text: str, lang: str | None = None, region: str | None = None) -> list[Entity]:
+    def extract(
+        self, text: str, lang: str | None = None, region: str | None = None
+    ) -> list[Entity]:
         """Entity mentions in ``text``, sorted by position."""
         text = text[:MAX_CHARS]
         if not text.strip():

@@ -11,7 +11,8 @@ Design notes
   2. every Unicode decimal digit becomes its ASCII digit (full-width ``０９``, Thai ``๐๙``,
      Arabic-Indic), and other non-ASCII characters go through NFKC one by one
      (full-width ``＠``, ``．``, ``㎏`` → ``kg``); combining marks are kept as they are so
-     Vietnamese words stay intact.
+     Vietnamese words stay intact, and so is the full-width comma (a clause break, never
+     a separator inside a number).
 * ``starts[i]``/``ends[i]`` give the original span of folded character ``i``; a match in
   the folded text maps back with :meth:`Folded.span`, so ``original[s:e]`` is exactly
   what the seller wrote.
@@ -23,6 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from classifiers.normalize import _INVISIBLE  # one definition of "invisible"
+
+# The full-width comma ends a clause in CJK text ("货号，2斤"); NFKC would make it an ASCII
+# comma, which reads as a thousands or decimal separator between two numbers.
+_KEEP = frozenset("\uff0c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +56,7 @@ def fold(text: str) -> Folded:
             continue
         elif c.isdecimal():
             rep = str(unicodedata.decimal(c))
-        elif unicodedata.combining(c):
+        elif unicodedata.combining(c) or c in _KEEP:
             rep = c
         else:
             rep = unicodedata.normalize("NFKC", c) or c

@@ -53,7 +53,11 @@ def parse_line(line: str) -> ExtractDoc:
     if region is not None and not (len(region) == 2 and region.isascii() and region.isalpha()):
         raise LineError("'region' must be a two-letter country code")
     return ExtractDoc(
-        str(doc_id), text[:MAX_FIELD], opt["title"] or "", opt["lang"], region.upper() if region else None
+        str(doc_id),
+        text[:MAX_FIELD],
+        opt["title"] or "",
+        opt["lang"],
+        region.upper() if region else None,
     )
 
 

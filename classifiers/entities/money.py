@@ -97,8 +97,12 @@ _MULT = f"(?:\\s?(?P<mul>{_alt(list(MULTIPLIERS))}){_WEND}(?P<frac>\\d(?!\\d))?)
 _PRICE_PRE = re.compile(
     f"(?<![A-Za-z0-9_$])(?P<cur>{_alt(list(_PREFIX))})\\s?(?P<amt>{AMOUNT}){_MULT}", re.IGNORECASE
 )
+# "3 500 €": spaces group thousands only before a currency word, never after a digit
+# group ("0903 555 123 000đ" stays a phone and a number).
+_SPACED = r"(?<!\d )[1-9]\d{0,2}(?: \d{3})+(?![\d.,])"
 _PRICE_SUF = re.compile(
-    f"{_L}(?P<amt>{AMOUNT}){_MULT}\\s?(?P<cur>{_alt(list(_SUFFIX))}){_WEND}", re.IGNORECASE
+    f"{_L}(?P<amt>{_SPACED}|{AMOUNT}){_MULT}\\s?(?P<cur>{_alt(list(_SUFFIX))}){_WEND}",
+    re.IGNORECASE,
 )
 _PRICE_LOCAL = re.compile(
     f"{_L}(?P<amt>{AMOUNT})\\s?(?P<mul>{_alt(list(_LOCAL_MULT))}){_WEND}(?P<frac>\\d(?!\\d))?",
@@ -127,7 +131,7 @@ def find_prices(ctx: Context, rates: Rates) -> None:
 
 
 def _amount(m: re.Match[str]) -> float | None:
-    amount = parse_amount(m.group("amt"))
+    amount = parse_amount(m.group("amt").replace(" ", ""))
     mul = (m.groupdict().get("mul") or "").lower()
     if amount is None:
         return None
@@ -178,8 +182,7 @@ _COUNT = (
     "本", "枚", "匹",
 )  # fmt: skip
 _QTY = re.compile(
-    f"{_L}(?P<amt>\\d+(?:[.,]\\d+)?)\\s?(?P<unit>{_alt(list(_GRAMS) + list(_COUNT))})"
-    + _WEND,
+    f"{_L}(?P<amt>\\d+(?:[.,]\\d+)?)\\s?(?P<unit>{_alt(list(_GRAMS) + list(_COUNT))})" + _WEND,
     re.IGNORECASE,
 )
 
@@ -197,4 +200,3 @@ def find_quantities(ctx: Context) -> None:
         else:
             ctx.add(QUANTITY, f"{format_amount(amount)} pcs", *m.span(), amount=amount,
                     unit=unit, count=amount)  # fmt: skip
-

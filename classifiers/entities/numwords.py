@@ -55,7 +55,9 @@ for _digit, _words in _WORDS.items():
     for _w in _words:
         WORD_DIGIT[unicodedata.normalize("NFC", _w)] = _digit
 
-_LATIN_WORDS = sorted((w for w in WORD_DIGIT if w.isascii() or w[0] < "\u0e00"), key=len, reverse=True)
+_LATIN_WORDS = sorted(
+    (w for w in WORD_DIGIT if w.isascii() or w[0] < "\u0e00"), key=len, reverse=True
+)
 _THAI_WORDS = sorted((w for w in WORD_DIGIT if w[0] >= "\u0e00"), key=len, reverse=True)
 _UNIT = (
     r"\d"
@@ -64,7 +66,7 @@ _UNIT = (
     + "|[" + "".join(_CJK) + "]"
 )  # fmt: skip
 UNIT = re.compile(_UNIT, re.IGNORECASE)
-_SEP = r"[ \u00a0.\-\u2010-\u2015()\[\]/]{0,3}"
+_SEP = r"[ \u00a0.,\-\u2010-\u2015()\[\]/]{0,3}"
 RUN = re.compile(f"(?:\\+{_SEP})?(?:{_UNIT})(?:{_SEP}(?:{_UNIT}))*", re.IGNORECASE)
 
 

@@ -63,15 +63,19 @@ def find_phones(ctx: Context) -> None:
         us = units(text, start, end)
         if len(us) < 7 or len(us) > 40:
             continue
-        if _glued(text, start, end):
-            continue
         link = next((ch for lk, ch in _LINKS.items() if text.endswith(lk, 0, start)), None)
         cue = ("channel", link) if link else cue_before(text, start)
         if cue and cue[0] == "id":
             continue
         plus = text[start] == "+"
-        groups = _groups(us)[:MAX_GROUPS]
-        _split(ctx, groups, 0, len(groups), plus, regions, cue, link is not None)
+        groups = _groups(us)
+        head, tail = _glued(text, start, end)
+        groups = groups[1 if head else 0 : len(groups) - (1 if tail else 0)][:MAX_GROUPS]
+        plus = plus and not head
+        if sum(len(g) for g in groups) < 7:
+            continue
+        breaks = _breaks(text, groups)
+        _split(ctx, groups, breaks, 0, len(groups), plus, regions, cue, link is not None)
 
 
 def _regions(ctx: Context) -> tuple[str | None, ...]:
@@ -80,17 +84,18 @@ def _regions(ctx: Context) -> tuple[str | None, ...]:
     return LANG_REGIONS.get((ctx.lang or "").split("-")[0].lower(), ()) or (None,)
 
 
-def _glued(text: str, start: int, end: int) -> bool:
-    """Letters touching the run: part of a code ("SKU12345678"), unless it is a channel
-    word ("WA0813…"); a unit right after it ("500g") was claimed by quantities already."""
+def _glued(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether the run's first/last group is glued to letters, i.e. part of a code
+    ("SKU12345678", "JT0012345678VN", "12kg"): such a group is dropped, the rest of the
+    run is still read. A channel word glued before ("WA0813…") is fine."""
     after = text[end : end + 1]
-    if after.isalpha() and after.isascii():
-        return True
+    tail = after.isalpha() and after.isascii()
     before = text[start - 1 : start]
+    head = False
     if before.isalpha() and before.isascii():
         cue = cue_before(text, start, 8)
-        return not (cue and cue[0] == "channel")
-    return False
+        head = not (cue and cue[0] == "channel")
+    return head, tail
 
 
 def _groups(us: list[Unit]) -> list[list[Unit]]:
@@ -103,9 +108,21 @@ def _groups(us: list[Unit]) -> list[list[Unit]]:
     return groups
 
 
+def _breaks(text: str, groups: list[list[Unit]]) -> frozenset[int]:
+    """Boundaries ``k`` (between groups k-1 and k) a number may not cross: a comma next
+    to a digit group ("100, 200, 300" are three numbers; "five, five" is one)."""
+    out = set()
+    for k in range(1, len(groups)):
+        a, b = groups[k - 1][-1], groups[k][0]
+        if "," in text[a.end : b.start] and not (a.word and b.word):
+            out.add(k)
+    return frozenset(out)
+
+
 def _split(
     ctx: Context,
     groups: list[list[Unit]],
+    breaks: frozenset[int],
     lo: int,
     hi: int,
     plus: bool,
@@ -117,6 +134,8 @@ def _split(
     for size in range(hi - lo, 0, -1):
         for i in range(lo, hi - size + 1):
             j = i + size
+            if any(i < k < j for k in breaks):
+                continue
             digits = "".join(u.digit for g in groups[i:j] for u in g)
             if not 7 <= len(digits) <= 17:
                 continue
@@ -128,8 +147,8 @@ def _split(
             s = _bracket(ctx.text, s, e)
             if ctx.free(s, e):
                 _add(ctx, number, s, e, groups[i:j], cue)
-                _split(ctx, groups, lo, i, plus, regions, cue, link)
-                _split(ctx, groups, j, hi, False, regions, cue, link)
+                _split(ctx, groups, breaks, lo, i, plus, regions, cue, link)
+                _split(ctx, groups, breaks, j, hi, False, regions, cue, link)
                 return
 
 

@@ -37,6 +37,8 @@ from classifiers.entities.extractor import EntityExtractor
 ROOT = Path(__file__).resolve().parents[2] / "models" / "entities"
 TEMPLATES = ROOT / "templates.toml"
 TESTSET = ROOT / "testset.jsonl"
+HANDWRITTEN = ROOT / "handwritten.jsonl"
+SETS = {"generated": (TESTSET,), "handwritten": (HANDWRITTEN,), "all": (TESTSET, HANDWRITTEN)}
 SEED = 20261130
 
 FILLERS: dict[str, Any] = {
@@ -59,14 +61,18 @@ for _p, _short in (("telegram", "tg"), ("line", "line"), ("instagram", "ig"), ("
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def fill(template: str, lang: str, rng: random.Random) -> tuple[str, list[dict[str, Any]], list[str]]:
+def fill(
+    template: str, lang: str, rng: random.Random
+) -> tuple[str, list[dict[str, Any]], list[str]]:
     """Text, gold mentions and tags (slot names) for one template instance."""
     text, gold, tags, pos = "", [], [], 0
     for match in _SLOT.finditer(template):
         text += template[pos : match.start()]
         surface, label = FILLERS[match.group(1)](rng, lang)
         if label:
-            gold.append({"type": label[0], "value": label[1], "span": [len(text), len(text) + len(surface)]})
+            gold.append(
+                {"type": label[0], "value": label[1], "span": [len(text), len(text) + len(surface)]}
+            )
         tags.append(match.group(1))
         text += surface
         pos = match.end()
@@ -103,8 +109,15 @@ def score(extractor: EntityExtractor, rows: list[dict[str, Any]]) -> dict[str, A
     errors = []
     for row in rows:
         gold = {(g["type"], g["value"], tuple(g["span"])) for g in row["entities"]}
-        pred = {(e.type, e.value, e.span) for e in extractor.extract(row["text"], row["lang"], row["region"])}
-        for kind, items, counter in (("tp", gold & pred, tp), ("fp", pred - gold, fp), ("fn", gold - pred, fn)):
+        pred = {
+            (e.type, e.value, e.span)
+            for e in extractor.extract(row["text"], row["lang"], row["region"])
+        }
+        for kind, items, counter in (
+            ("tp", gold & pred, tp),
+            ("fp", pred - gold, fp),
+            ("fn", gold - pred, fn),
+        ):
             for typ, _, _ in items:
                 counter[(row["lang"], typ)] += 1
             if kind != "tp" and items:
@@ -151,15 +164,26 @@ def per_type(result: dict[str, Any]) -> dict[str, tuple[float, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m classifiers.entities.testset [--write]``: regenerate the generated part
+    (with ``--write``) and print the report for both parts."""
     parser = argparse.ArgumentParser(description="build or score the entity test set")
     parser.add_argument("--write", action="store_true", help="regenerate testset.jsonl")
-    parser.add_argument("--errors", action="store_true", help="print each miss")
+    parser.add_argument("--set", choices=sorted(SETS), default="all")
+    parser.add_argument("--errors", action="store_true", help="print each miss on stderr")
     args = parser.parse_args(argv)
     if args.write:
         TESTSET.write_text(dumps(build()), encoding="utf-8")
-    result = score(EntityExtractor(), load())
+    return report(args.set, args.errors)
+
+
+def report(
+    which: str = "all", errors: bool = False, extractor: EntityExtractor | None = None
+) -> int:
+    rows = [row for path in SETS[which] for row in load(path)]
+    result = score(extractor or EntityExtractor(), rows)
+    print(f"entity test set: {which} ({', '.join(p.name for p in SETS[which])})")
     print(format_report(result))
-    if args.errors:
+    if errors:
         for err in result["errors"]:
             print(json.dumps(err, ensure_ascii=False), file=sys.stderr)
     return 0

@@ -132,7 +132,7 @@ def mention(kind: str) -> object:
 
 
 # (surface pattern, currency, multiplier); {a} is the amount as written, {v} its value.
-_PRICES = {
+_PRICES: dict[str, list[tuple[str, str, float]]] = {
     "en": [("${a}", "USD", 1), ("US$ {a}", "USD", 1), ("£{a}", "GBP", 1), ("{a} USD", "USD", 1),
            ("€{a}", "EUR", 1)],
     "zh": [("{a}元", "CNY", 1), ("¥{a}", "CNY", 1), ("RMB {a}", "CNY", 1), ("{a}万元", "CNY", 1e4)],
@@ -142,7 +142,8 @@ _PRICES = {
            ("IDR {a}", "IDR", 1)],
     "th": [("฿{a}", "THB", 1), ("{a} บาท", "THB", 1), ("{a} baht", "THB", 1)],
     "ms": [("RM {a}", "MYR", 1), ("RM{a}", "MYR", 1), ("{a} ringgit", "MYR", 1)],
-    "es": [("{a} pesos", "MXN", 1), ("MXN {a}", "MXN", 1), ("{a} €", "EUR", 1), ("{a} euros", "EUR", 1)],
+    "es": [("{a} pesos", "MXN", 1), ("MXN {a}", "MXN", 1), ("{a} €", "EUR", 1),
+           ("{a} euros", "EUR", 1)],
     "pt": [("R$ {a}", "BRL", 1), ("R${a}", "BRL", 1), ("{a} reais", "BRL", 1)],
     "fr": [("{a} €", "EUR", 1), ("{a} euros", "EUR", 1), ("EUR {a}", "EUR", 1)],
     "de": [("{a} €", "EUR", 1), ("{a} EUR", "EUR", 1), ("{a} Euro", "EUR", 1)],
@@ -170,7 +171,9 @@ def price(r: random.Random, lang: str) -> tuple[str, Gold]:
     else:
         amount = r.randrange(20, 5000) * (1000 if currency in ("VND", "IDR") else 1)
         sep = _THOUSANDS[lang]
-        written = f"{amount:,}".replace(",", sep) if amount >= 1000 and r.random() < 0.8 else str(amount)
+        written = (
+            f"{amount:,}".replace(",", sep) if amount >= 1000 and r.random() < 0.8 else str(amount)
+        )
     return pattern.format(a=written), ("price", money_value(amount * mult, currency))
 
 

@@ -13,12 +13,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from classifiers.entities.checksums import (
-    b58check_encode,
-    eip55,
-    iban_with_check,
-    segwit_encode,
-)
 from classifiers.entities.numbers import format_amount
 
 Gold = tuple[str, str] | None
@@ -41,7 +35,8 @@ _PHONES: dict[str, tuple[str, str, Callable[[random.Random], str], tuple[str, ..
            ("({0:2}) {2:7}-{7:}", "{0:2} {2:7}-{7:}")),
     "FR": ("33", "0", lambda r: "655" + "55" + _d(r, 4),
            ("{t}{0:1} {1:3} {3:5} {5:7} {7:}", "{t}{0:1}.{1:3}.{3:5}.{5:7}.{7:}")),
-    "DE": ("49", "0", lambda r: "151" + "5550" + _d(r, 4), ("{t}{0:3} {3:7} {7:}", "{t}{0:3}/{3:}")),
+    "DE": ("49", "0", lambda r: "151" + "5550" + _d(r, 4),
+           ("{t}{0:3} {3:7} {7:}", "{t}{0:3}/{3:}")),
     "US": ("1", "", lambda r: r.choice(["212", "415", "312"]) + "55501" + _d(r, 2),
            ("({0:3}) {3:6}-{6:}", "{0:3}-{3:6}-{6:}", "{0:3}.{3:6}.{6:}")),
     "GB": ("44", "0", lambda r: "7700900" + _d(r, 3), ("{t}{0:4} {4:}",)),

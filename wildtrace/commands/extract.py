@@ -1,4 +1,5 @@
-"""``wildtrace extract --input IN.jsonl --output OUT.jsonl``: entity mentions per listing.
+"""``wildtrace extract --input IN.jsonl --output OUT.jsonl``: entity mentions per listing;
+``wildtrace eval-entities``: precision/recall on the project-written test set.
 
 Follows the JSONL contract in ``classifiers/entities/jsonl.py`` (``-`` = stdin/stdout;
 bad lines reported on stderr with their number and skipped; exit 1 only when no line
@@ -38,6 +39,15 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if counts.read else 1
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from classifiers.entities.extractor import EntityExtractor
+    from classifiers.entities.money import load_rates
+    from classifiers.entities.testset import report
+
+    extractor = EntityExtractor(load_rates(settings.entities.rates_file or None))
+    return report(args.set, args.errors, extractor)
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "extract", help="extract phones, handles, payment details, wallets, prices (JSONL)"
@@ -45,3 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--input", required=True, help="input JSONL, or - for stdin")
     p.add_argument("--output", required=True, help="output JSONL, or - for stdout")
     p.set_defaults(handler=_extract)
+    e = sub.add_parser("eval-entities", help="precision/recall of extraction per type and language")
+    e.add_argument("--set", choices=("generated", "handwritten", "all"), default="all")
+    e.add_argument("--errors", action="store_true", help="print each miss on stderr")
+    e.set_defaults(handler=_eval)
