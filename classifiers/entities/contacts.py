@@ -86,6 +86,7 @@ _CTX_HANDLE = re.compile(
 )
 _AT_NAME = re.compile(f"(?<![\\w@.])@(?P<n>{_NAME})")
 _PLATFORM_NEAR = re.compile(_PWORD, re.IGNORECASE)
+_AMBIGUOUS = {"line", "signal", "tele", "insta", "ig", "fb", "tg"}
 _STOP = {"me", "us", "for", "only", "please", "inbox", "ib", "dm", "pm", "chat", "ok", "here",
          "and", "or", "the", "to", "with", "at", "on", "is", "id", "number", "no", "nomor", "số",
          "account", "group", "channel", "ready", "available", "order", "contact", "call",
@@ -143,6 +144,8 @@ def _nearby_platform(text: str, start: int, end: int) -> str | None:
     hi = min(len(text), end + 30, nl if nl >= 0 else len(text))
     best: tuple[int, str] | None = None
     for m in _PLATFORM_NEAR.finditer(text, lo, hi):
+        if m.group().islower() and m.group() in _AMBIGUOUS:
+            continue  # "see you @home, line up": English words, not the apps
         if m.end() <= start or m.start() >= end:
             dist = start - m.end() if m.end() <= start else m.start() - end
             platform = _PLATFORM_OF[re.sub(r"\s+", " ", m.group().lower())]

@@ -28,6 +28,7 @@ class Context:
     lang: str | None = None
     region: str | None = None
     found: list[Entity] = field(default_factory=list)
+    phone_tries: int = 0  # phone look-ups so far (phones.MAX_TRIES bounds them)
     _claims: list[tuple[int, int]] = field(default_factory=list)
 
     @property

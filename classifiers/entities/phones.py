@@ -15,6 +15,9 @@ Design notes
 * Not phones: runs with an order/tracking/catalogue cue as the nearest cue, runs glued to
   letters ("SKU12345678", "JT0012345678VN"), spans already claimed by prices, quantities,
   bank accounts, IBANs or wallets (those finders run first).
+* Work is bounded: long runs are read in overlapping windows, and one text gets at most
+  ``MAX_TRIES`` number look-ups (a listing of digit groups pages long is hostile; the
+  numbers past the budget are not extracted).
 * ``value`` is E.164; ``channel`` (whatsapp, zalo, line, viber, telegram, wechat, signal)
   says where the number is used, so one number is one entity whatever the app.
 """
@@ -22,6 +25,8 @@ Design notes
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -45,6 +50,7 @@ LANG_REGIONS: dict[str, tuple[str, ...]] = {
 }
 _LINKS = {"wa.me/": "whatsapp", "zalo.me/": "zalo", "viber.me/": "viber", "signal.me/#p/": "signal"}
 MAX_GROUPS = 24
+MAX_TRIES = 4000  # phonenumbers look-ups per text; an ordinary listing needs a few dozen
 # Dates are digit runs with dots, dashes or slashes too; they are set aside first.
 _DATE = re.compile(
     r"(?<![\d.\-/])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})"
@@ -61,7 +67,7 @@ def find_phones(ctx: Context) -> None:
     for m in RUN.finditer(text):
         start, end = m.span()
         us = units(text, start, end)
-        if len(us) < 7 or len(us) > 40:
+        if len(us) < 7:
             continue
         link = next((ch for lk, ch in _LINKS.items() if text.endswith(lk, 0, start)), None)
         cue = ("channel", link) if link else cue_before(text, start)
@@ -70,12 +76,18 @@ def find_phones(ctx: Context) -> None:
         plus = text[start] == "+"
         groups = _groups(us)
         head, tail = _glued(text, start, end)
-        groups = groups[1 if head else 0 : len(groups) - (1 if tail else 0)][:MAX_GROUPS]
+        groups = groups[1 if head else 0 : len(groups) - (1 if tail else 0)]
         plus = plus and not head
         if sum(len(g) for g in groups) < 7:
             continue
-        breaks = _breaks(text, groups)
-        _split(ctx, groups, breaks, 0, len(groups), plus, regions, cue, link is not None)
+        cum = [0]
+        for g in groups:
+            cum.append(cum[-1] + len(g))
+        run = _Run(groups, _breaks(text, groups), regions, cue, link is not None, cum)
+        # Long runs (a list of numbers) are read in overlapping windows of MAX_GROUPS
+        # groups, which bounds the work per run to a constant per group.
+        for lo in range(0, max(1, len(groups) - MAX_GROUPS // 2), MAX_GROUPS // 2):
+            _split(ctx, run, lo, min(len(groups), lo + MAX_GROUPS), plus and lo == 0)
 
 
 def _regions(ctx: Context) -> tuple[str | None, ...]:
@@ -119,36 +131,39 @@ def _breaks(text: str, groups: list[list[Unit]]) -> frozenset[int]:
     return frozenset(out)
 
 
-def _split(
-    ctx: Context,
-    groups: list[list[Unit]],
-    breaks: frozenset[int],
-    lo: int,
-    hi: int,
-    plus: bool,
-    regions: tuple[str | None, ...],
-    cue: tuple[str, str] | None,
-    link: bool,
-) -> None:
-    """Find the longest accepted number in ``groups[lo:hi]``, then recurse either side."""
+@dataclass(frozen=True, slots=True)
+class _Run:
+    groups: list[list[Unit]]
+    breaks: frozenset[int]
+    regions: tuple[str | None, ...]
+    cue: tuple[str, str] | None
+    link: bool
+    cum: list[int]  # cum[k]: digits in groups[:k]
+
+
+def _split(ctx: Context, run: _Run, lo: int, hi: int, plus: bool) -> None:
+    """Find the longest accepted number in ``groups[lo:hi]``, then recurse either side;
+    ``plus`` means a "+" stands before ``groups[lo]``."""
+    groups, cum = run.groups, run.cum
     for size in range(hi - lo, 0, -1):
         for i in range(lo, hi - size + 1):
             j = i + size
-            if any(i < k < j for k in breaks):
+            if not 7 <= cum[j] - cum[i] <= 17 or any(i < k < j for k in run.breaks):
                 continue
+            if ctx.phone_tries >= MAX_TRIES:
+                return  # hostile text (pages of digit groups): bounded work, see notes
+            ctx.phone_tries += 1
             digits = "".join(u.digit for g in groups[i:j] for u in g)
-            if not 7 <= len(digits) <= 17:
-                continue
-            number = _parse(digits, plus and i == 0, regions, cue, link)
+            lead = plus and i == lo
+            number = _parse(digits, lead, run.regions, run.cue, run.link)
             if number is None:
                 continue
-            s = groups[i][0].start - (1 if plus and i == 0 else 0)
+            s = _bracket(ctx.text, groups[i][0].start - (1 if lead else 0), groups[j - 1][-1].end)
             e = groups[j - 1][-1].end
-            s = _bracket(ctx.text, s, e)
             if ctx.free(s, e):
-                _add(ctx, number, s, e, groups[i:j], cue)
-                _split(ctx, groups, breaks, lo, i, plus, regions, cue, link)
-                _split(ctx, groups, breaks, j, hi, False, regions, cue, link)
+                _add(ctx, number, s, e, groups[i:j], run.cue)
+                _split(ctx, run, lo, i, plus)
+                _split(ctx, run, j, hi, False)
                 return
 
 
@@ -159,6 +174,7 @@ def _bracket(text: str, s: int, e: int) -> int:
     return s
 
 
+@lru_cache(maxsize=4096)
 def _parse(
     digits: str,
     plus: bool,

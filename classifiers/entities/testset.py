@@ -38,7 +38,13 @@ ROOT = Path(__file__).resolve().parents[2] / "models" / "entities"
 TEMPLATES = ROOT / "templates.toml"
 TESTSET = ROOT / "testset.jsonl"
 HANDWRITTEN = ROOT / "handwritten.jsonl"
-SETS = {"generated": (TESTSET,), "handwritten": (HANDWRITTEN,), "all": (TESTSET, HANDWRITTEN)}
+BLIND = ROOT / "blind.jsonl"  # scored once when written, never tuned on (README)
+SETS = {
+    "generated": (TESTSET,),
+    "handwritten": (HANDWRITTEN,),
+    "all": (TESTSET, HANDWRITTEN),
+    "blind": (BLIND,),
+}
 SEED = 20261130
 
 FILLERS: dict[str, Any] = {

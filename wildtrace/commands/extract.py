@@ -56,6 +56,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--output", required=True, help="output JSONL, or - for stdout")
     p.set_defaults(handler=_extract)
     e = sub.add_parser("eval-entities", help="precision/recall of extraction per type and language")
-    e.add_argument("--set", choices=("generated", "handwritten", "all"), default="all")
+    e.add_argument("--set", choices=("generated", "handwritten", "all", "blind"), default="all")
     e.add_argument("--errors", action="store_true", help="print each miss on stderr")
     e.set_defaults(handler=_eval)
