@@ -95,7 +95,7 @@ class ClassifierSettings:
 class EntitiesSettings:
     rates_file: str = setting(
         "",
-        "Dated exchange-rate table (TOML) that prices are normalised with; empty = the shipped one.",
+        "Dated exchange-rate table (TOML) prices are normalised with; empty = the shipped one.",
     )
 
 

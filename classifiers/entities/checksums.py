@@ -183,8 +183,7 @@ def keccak256(data: bytes) -> bytes:
             x, y = i % 5, i // 5
             a[x][y] ^= int.from_bytes(block[8 * i : 8 * i + 8], "little")
         _keccak_f(a)
-    out = b"".join(a[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
-    return out
+    return b"".join(a[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
 
 
 def eip55(address_hex: str) -> str:
