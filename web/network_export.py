@@ -151,7 +151,9 @@ def to_stix(network: Network, now: datetime | None = None) -> str:
         name=f"wildtrace seller network {network.id}", context="suspicious-activity",
         object_refs=[o.id for o in objects], allow_custom=True,
     )  # fmt: skip
-    bundle = stix2.Bundle(objects=[*objects, grouping], allow_custom=True)
+    bundle = stix2.Bundle(
+        id=_id("bundle", network, "bundle"), objects=[*objects, grouping], allow_custom=True
+    )
     text: str = bundle.serialize(pretty=True)
     stix2.parse(text, allow_custom=True)  # the library's own validation, once more
     return text + "\n"
