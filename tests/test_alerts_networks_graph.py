@@ -5,26 +5,40 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from elasticsearch import Elasticsearch
+from es_server import answers, es_url
 
 from alerts.networks.graph import GraphStorage, ListingFacts, NetworkGraph, Sighting
 from alerts.networks.links import identifier_keys, weak_signals
 from alerts.networks.memory import MemoryGraphStorage
 from alerts.networks.summary import summarise
+from index.es_graph import EsGraphStorage
 from index.sqlite_graph import SqliteGraphStorage
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
 def storage(request: pytest.FixtureRequest) -> Iterator[GraphStorage]:
     if request.param == "memory":
         yield MemoryGraphStorage()
-        return
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    yield SqliteGraphStorage(conn)
-    conn.close()
+    elif request.param == "sqlite":
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        yield SqliteGraphStorage(conn)
+        conn.close()
+    else:
+        url = es_url()
+        if not answers(url):
+            pytest.skip(f"no Elasticsearch-compatible server at {url}")
+        client = Elasticsearch(url, request_timeout=30)
+        es = EsGraphStorage(client, f"wt-test-{uuid.uuid4().hex[:10]}")
+        es.init()
+        yield es
+        es.drop()
+        client.close()
 
 
 def _add(
