@@ -97,6 +97,9 @@ class EntitiesSettings:
         "",
         "Dated exchange-rate table (TOML) prices are normalised with; empty = the shipped one.",
     )
+    link_networks: bool = setting(
+        True, "Extract entities from classified listings and link sellers into networks."
+    )
 
 
 @dataclass(frozen=True)

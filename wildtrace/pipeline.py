@@ -25,6 +25,7 @@ from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
 from index.base import Store, StoreUnavailableError
 from wildtrace.config import Settings
+from wildtrace.networks import Networks, link_listings, open_networks
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
 
@@ -105,14 +106,20 @@ class Components:
     store: Store
     classifier: Classifier
     rules: list[AlertRule]
+    networks: Networks | None = None
 
 
 @contextmanager
 def open_components(settings: Settings) -> Iterator[Components]:
     store = open_store(settings)
+    networks = open_networks(settings) if settings.entities.link_networks else None
     try:
-        yield Components(settings, store, build_classifier(settings), build_rules(settings))
+        yield Components(
+            settings, store, build_classifier(settings), build_rules(settings), networks
+        )
     finally:
+        if networks is not None:
+            networks.close()
         store.close()
 
 
@@ -137,7 +144,10 @@ def detect(listings: Sequence[Listing], classifier: Classifier) -> list[Detectio
 def store_and_alert(
     listings: Sequence[Listing], detections: Sequence[Detection], comps: Components
 ) -> tuple[int, int]:
-    """Store the verdicts, raise alerts. Returns (stored, new alerts)."""
+    """Extract entities and link sellers (when configured), store the verdicts, raise
+    alerts. Returns (stored, new alerts)."""
+    if comps.networks is not None:
+        detections = link_listings(comps.networks, listings, detections)
     comps.store.put_detections(
         (x.content_hash, d) for x, d in zip(listings, detections, strict=True)
     )
