@@ -74,7 +74,6 @@ class AuditEntry:
         return asdict(self)
 
 
-
 # Seller networks (``alerts/networks/``): the records readers of the alert contract see.
 from alerts.networks.graph import ListingFacts as ListingFacts  # noqa: E402
 from alerts.networks.graph import Sighting as Sighting  # noqa: E402

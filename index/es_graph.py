@@ -203,3 +203,13 @@ class EsGraphStorage:
         self.client.indices.refresh(index=self._ix("net-weak"))
         rows = self._terms("net-weak", "seller", seller_nodes)
         return sorted((d["seller"], d["kind"], d["value"]) for d in rows)
+
+    def largest_networks(self, min_size: int, limit: int) -> list[tuple[str, int]]:
+        self.client.indices.refresh(index=self._ix("net-sizes"))
+        resp = self.client.search(
+            index=self._ix("net-sizes"),
+            query={"range": {"size": {"gte": min_size}}},
+            sort=[{"size": "desc"}, {"network": "asc"}],
+            size=min(limit, 10_000),
+        )
+        return [(h["_source"]["network"], int(h["_source"]["size"])) for h in resp["hits"]["hits"]]

@@ -147,3 +147,10 @@ class SqliteGraphStorage:
             sql = f"SELECT seller, kind, value FROM net_weak WHERE seller IN ({_marks(len(part))})"
             out += self.conn.execute(sql, part).fetchall()
         return sorted(out)
+
+    def largest_networks(self, min_size: int, limit: int) -> list[tuple[str, int]]:
+        sql = (
+            "SELECT network, size FROM net_sizes WHERE size >= ? "
+            "ORDER BY size DESC, network LIMIT ?"
+        )
+        return [(r[0], int(r[1])) for r in self.conn.execute(sql, (min_size, limit))]

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.extract",
     "wildtrace.commands.feedback",
     "wildtrace.commands.index",
+    "wildtrace.commands.networks",
     "wildtrace.commands.run",
     "wildtrace.commands.serve",
     "wildtrace.commands.text",

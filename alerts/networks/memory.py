@@ -63,3 +63,7 @@ class MemoryGraphStorage:
 
     def weak_of(self, seller_nodes: Sequence[str]) -> list[tuple[str, str, str]]:
         return sorted((s, k, v) for s in seller_nodes for k, v in self.weak.get(s, ()))
+
+    def largest_networks(self, min_size: int, limit: int) -> list[tuple[str, int]]:
+        rows = [(i, n) for i, n in self.sizes.items() if n >= min_size]
+        return sorted(rows, key=lambda r: (-r[1], r[0]))[:limit]
