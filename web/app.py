@@ -21,8 +21,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from alerts.base import GraphStorage
 from index.base import Store
-from web import api, pages
+from web import api, network_pages, pages
 from web.render import highlight, query_string, safe_href, snippet, span_text
 from web.security import SecurityHeaders
 
@@ -47,17 +48,26 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(store: Store, *, page_size: int = 50, title: str = "wildtrace") -> FastAPI:
-    """The web app (pages, JSON API, exports, static files) around ``store``."""
+def create_app(
+    store: Store,
+    *,
+    page_size: int = 50,
+    title: str = "wildtrace",
+    networks: GraphStorage | None = None,
+) -> FastAPI:
+    """The web app (pages, JSON API, exports, static files) around ``store`` and, when
+    given, the seller graph ``networks`` (network pages)."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.store = store
+    app.state.networks = networks
     app.state.page_size = page_size
     app.state.title = title
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(network_pages.router)
     app.add_middleware(SecurityHeaders)
     return app

@@ -102,7 +102,10 @@ def open_networks(settings: Settings) -> Networks:
     from index.sqlite_graph import SqliteGraphStorage
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(settings.sqlite_path, isolation_level=None, timeout=30.0)
+    # The web app reads from worker threads; SQLite serialises use of one connection.
+    conn = sqlite3.connect(
+        settings.sqlite_path, isolation_level=None, timeout=30.0, check_same_thread=False
+    )
     conn.execute("PRAGMA journal_mode=WAL")
     sq = SqliteGraphStorage(conn)
     return Networks(NetworkGraph(sq), sq, EntityExtractor(rates), sq.transaction, conn.close)

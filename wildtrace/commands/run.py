@@ -87,13 +87,21 @@ def _wait_for_signal() -> None:
 def run_forever(settings: Settings, sources: list[str] | None, config_path: str | None) -> int:
     from web.app import create_app
     from web.server import start_in_thread
+    from wildtrace.networks import open_networks
 
     with ExitStack() as stack:
         stack.enter_context(demo_sites(settings))
         store = pipeline.open_store(settings)
         stack.callback(store.close)
+        graph = open_networks(settings) if settings.entities.link_networks else None
+        if graph is not None:
+            stack.callback(graph.close)
         web = start_in_thread(
-            create_app(store, page_size=settings.web.page_size),
+            create_app(
+                store,
+                page_size=settings.web.page_size,
+                networks=graph.storage if graph else None,
+            ),
             settings.web.host,
             settings.web.port,
         )

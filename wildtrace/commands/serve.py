@@ -21,14 +21,21 @@ from wildtrace.config import Settings
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
     from web.app import create_app
     from web.server import serve
+    from wildtrace.networks import open_networks
 
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
     store = pipeline.open_store(settings)
+    graph = open_networks(settings) if settings.entities.link_networks else None
     try:
+        app = create_app(
+            store, page_size=settings.web.page_size, networks=graph.storage if graph else None
+        )
         with until_stopped():
-            serve(create_app(store, page_size=settings.web.page_size), host, port)
+            serve(app, host, port)
     finally:
+        if graph is not None:
+            graph.close()
         store.close()
     return 0
 

@@ -1,0 +1,84 @@
+"""Seller networks on the desk: the queue grouped by network, one page per network
+(graph drawn as SVG by the app, identifier table with where and when each was seen,
+accounts, listings with their alerts) and the dossier downloads.
+
+Design notes
+------------
+* The graph storage is passed to ``create_app`` (``app.state.networks``); without one
+  these pages answer 404 and the rest of the app is unaffected.
+* An alert belongs to the network of its listing's seller account; each listing row
+  links to its alert when there is one (``alert_id_for`` the listing key).
+* Downloads reuse ``web.network_export`` (JSON dossier, CSV with neutralised cells, STIX
+  2.1 validated by ``stix2``) and are served as attachments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from alerts.base import GraphStorage, Network, alert_id_for, summarise
+from index.base import Store
+from web.network_export import to_csv, to_json, to_stix
+from web.network_svg import layout
+from web.pages import error_page, render
+
+router = APIRouter()
+MAX_LISTED = 100
+_DOWNLOADS = {
+    "json": (to_json, "application/json", "json"),
+    "csv": (to_csv, "text/csv; charset=utf-8", "csv"),
+    "stix": (to_stix, "application/json", "stix.json"),
+}
+
+
+def _graph(request: Request) -> GraphStorage | None:
+    graph: GraphStorage | None = request.app.state.networks
+    return graph
+
+
+def _alerts_of(store: Store, network: Network) -> dict[str, Any]:
+    out = {}
+    for listing in network.listings[:MAX_LISTED]:
+        alert = store.get_alert(alert_id_for(listing.listing_key))
+        if alert is not None:
+            out[listing.listing_key] = alert
+    return out
+
+
+@router.get("/networks")
+def networks_page(request: Request) -> Response:
+    graph = _graph(request)
+    if graph is None:
+        return error_page(request, 404, "Seller networks are not enabled here.")
+    store: Store = request.app.state.store
+    groups = []
+    for network_id, _ in graph.largest_networks(2, MAX_LISTED):
+        net = summarise(graph, network_id)
+        if net is not None and net.size > 1:
+            groups.append((net, _alerts_of(store, net)))
+    groups.sort(key=lambda g: (-len(g[1]), -g[0].risk, g[0].id))
+    return render(request, "networks.html", groups=groups)
+
+
+@router.get("/networks/{network_id}")
+def network_page(request: Request, network_id: str) -> Response:
+    graph = _graph(request)
+    net = summarise(graph, network_id) if graph is not None else None
+    if net is None:
+        return error_page(request, 404, "No such network.", back="/networks")
+    alerts = _alerts_of(request.app.state.store, net)
+    return render(request, "network.html", net=net, svg=layout(net), alerts=alerts)
+
+
+@router.get("/networks/{network_id}/export.{fmt}")
+def network_export(request: Request, network_id: str, fmt: str) -> Response:
+    graph = _graph(request)
+    net = summarise(graph, network_id) if graph is not None else None
+    if net is None or fmt not in _DOWNLOADS:
+        return error_page(request, 404, "No such network or format.", back="/networks")
+    make, media, ext = _DOWNLOADS[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="{net.id}.{ext}"'}
+    return Response(make(net), media_type=media, headers=headers)
