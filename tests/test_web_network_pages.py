@@ -84,3 +84,13 @@ def test_pages_answer_404_without_a_graph(tmp_path: Path) -> None:
     with TestClient(create_app(store)) as client:
         assert client.get("/networks").status_code == 404
     store.close()
+
+
+def test_alert_page_links_its_network(app_and_network: tuple[TestClient, str]) -> None:
+    client, network = app_and_network
+    page = client.get("/networks")
+    alert_path = page.text.split('href="/alerts/', 1)[1].split('"', 1)[0]
+    detail = client.get(f"/alerts/{alert_path}")
+    assert detail.status_code == 200
+    assert f'href="/networks/{network}"' in detail.text
+    assert "+6281255507788" in detail.text
