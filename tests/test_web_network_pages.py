@@ -17,7 +17,7 @@ from alerts.networks.graph import NetworkGraph
 from classifiers.entities import EntityExtractor
 from index.sqlite_graph import SqliteGraphStorage
 from web.app import create_app
-from wildtrace.networks import Networks, link_listings
+from wildtrace.networks import Networks, identifier_lookup, link_listings
 
 TEXTS = [
     ("bazaar", "s1", "Ivory bangle. WhatsApp +62 812 5550 7788 or telegram: <script>x1</script>"),
@@ -41,7 +41,8 @@ def app_and_network(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     dets = link_listings(networks, listings, [make_detection(x, lang="id") for x in listings])
     store.put_detections((x.content_hash, d) for x, d in zip(listings, dets, strict=True))
     store.upsert_alerts([make_alert(listings[0]), make_alert(listings[1])])
-    client = TestClient(create_app(store, networks=storage))
+    identify = identifier_lookup(networks.extractor)
+    client = TestClient(create_app(store, networks=storage, identify=identify))
     yield client, str(dets[0].extra["network"])
     client.close()
     conn.close()
@@ -94,3 +95,14 @@ def test_alert_page_links_its_network(app_and_network: tuple[TestClient, str]) -
     assert detail.status_code == 200
     assert f'href="/networks/{network}"' in detail.text
     assert "+6281255507788" in detail.text
+
+
+def test_lookup_finds_the_network_of_a_number_as_typed(
+    app_and_network: tuple[TestClient, str],
+) -> None:
+    client, network = app_and_network
+    for typed in ("+62 812-5550-7788", "+6281255507788", "wa.me/6281255507788"):
+        page = client.get("/networks/lookup", params={"q": typed})
+        assert page.status_code == 200 and f'href="/networks/{network}"' in page.text, typed
+    page = client.get("/networks/lookup", params={"q": "<b>nothing</b>"})
+    assert "No seller advertised" in page.text and "<b>nothing" not in page.text

@@ -14,6 +14,7 @@ Design notes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -54,14 +55,17 @@ def create_app(
     page_size: int = 50,
     title: str = "wildtrace",
     networks: GraphStorage | None = None,
+    identify: Callable[[str], list[str]] | None = None,
 ) -> FastAPI:
     """The web app (pages, JSON API, exports, static files) around ``store`` and, when
-    given, the seller graph ``networks`` (network pages)."""
+    given, the seller graph ``networks`` (network pages) and ``identify``, which turns a
+    typed query ("0903 555 123", "ivy [at] gmail [dot] com") into identifier keys."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.store = store
     app.state.networks = networks
+    app.state.identify = identify
     app.state.page_size = page_size
     app.state.title = title
     app.state.templates = make_templates()

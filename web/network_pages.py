@@ -14,6 +14,7 @@ Design notes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,6 +27,10 @@ from web.network_svg import layout
 from web.pages import error_page, render
 
 router = APIRouter()
+# Typed exactly as stored (already normalised): tried as they are besides ``identify``.
+_LOOKUP_TYPES = ("email", "handle:telegram", "handle:wechat", "handle:line", "handle:zalo",
+                 "handle:instagram", "handle:facebook", "handle:tiktok", "handle:signal",
+                 "bank_account", "crypto_eth", "crypto_btc")  # fmt: skip
 MAX_LISTED = 100
 _DOWNLOADS = {
     "json": (to_json, "application/json", "json"),
@@ -61,6 +66,21 @@ def networks_page(request: Request) -> Response:
             groups.append((net, _alerts_of(store, net)))
     groups.sort(key=lambda g: (-len(g[1]), -g[0].risk, g[0].id))
     return render(request, "networks.html", groups=groups)
+
+
+@router.get("/networks/lookup")
+def network_lookup(request: Request, q: str = "") -> Response:
+    """Find the networks of a phone number, e-mail, handle, account or wallet as typed."""
+    graph = _graph(request)
+    if graph is None:
+        return error_page(request, 404, "Seller networks are not enabled here.")
+    query = q.strip()[:200]
+    identify: Callable[[str], list[str]] | None = request.app.state.identify
+    keys = list(identify(query)) if identify and query else []
+    keys += [f"{t}|{query.lower()}" for t in _LOOKUP_TYPES if query]
+    found = graph.node_networks(keys)
+    nets = [n for n in (summarise(graph, i) for i in dict.fromkeys(found.values())) if n]
+    return render(request, "network_lookup.html", q=query, keys=sorted(found), nets=nets)
 
 
 @router.get("/networks/{network_id}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from alerts.networks.graph import GraphStorage, ListingFacts, NetworkGraph, Sighting, seller_node
-from alerts.networks.links import identifier_key, weak_signals
+from alerts.networks.links import identifier_key, identifier_keys, weak_signals
 from classifiers.base import Detection
 from classifiers.entities import EntityExtractor
 from classifiers.entities.money import load_rates
@@ -137,3 +137,12 @@ def link_listings(
             extra = {**det.extra, "entities": ents, "network": network}
             out.append(replace(det, extra=extra))
     return out
+
+
+def identifier_lookup(extractor: EntityExtractor) -> Callable[[str], list[str]]:
+    """What the desk's lookup box uses: the linking keys of the entities in a typed query."""
+
+    def identify(query: str) -> list[str]:
+        return identifier_keys(e.to_dict() for e in extractor.extract(query))
+
+    return identify

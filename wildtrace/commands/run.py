@@ -87,7 +87,7 @@ def _wait_for_signal() -> None:
 def run_forever(settings: Settings, sources: list[str] | None, config_path: str | None) -> int:
     from web.app import create_app
     from web.server import start_in_thread
-    from wildtrace.networks import open_networks
+    from wildtrace.networks import identifier_lookup, open_networks
 
     with ExitStack() as stack:
         stack.enter_context(demo_sites(settings))
@@ -101,6 +101,7 @@ def run_forever(settings: Settings, sources: list[str] | None, config_path: str 
                 store,
                 page_size=settings.web.page_size,
                 networks=graph.storage if graph else None,
+                identify=identifier_lookup(graph.extractor) if graph else None,
             ),
             settings.web.host,
             settings.web.port,

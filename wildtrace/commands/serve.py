@@ -21,7 +21,7 @@ from wildtrace.config import Settings
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
     from web.app import create_app
     from web.server import serve
-    from wildtrace.networks import open_networks
+    from wildtrace.networks import identifier_lookup, open_networks
 
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
@@ -29,7 +29,10 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     graph = open_networks(settings) if settings.entities.link_networks else None
     try:
         app = create_app(
-            store, page_size=settings.web.page_size, networks=graph.storage if graph else None
+            store,
+            page_size=settings.web.page_size,
+            networks=graph.storage if graph else None,
+            identify=identifier_lookup(graph.extractor) if graph else None,
         )
         with until_stopped():
             serve(app, host, port)
