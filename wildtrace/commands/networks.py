@@ -2,6 +2,8 @@
 
 * ``networks`` lists the largest seller networks (id, accounts, identifiers, sources,
   risk) from the configured backend's graph.
+* ``eval-networks`` scores network membership against the demo's trader rings
+  (``wildtrace/demo/network_truth.py``).
 * ``export-network`` writes one network's dossier for financial investigators: JSON
   (identifiers with where and when each was seen, accounts, listings, timeline,
   advertised value, risk), CSV (one table, cells neutralised), or a STIX 2.1 bundle
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from alerts.networks.summary import summarise
@@ -60,6 +63,13 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from wildtrace.demo.network_truth import evaluate_networks
+
+    print(json.dumps(evaluate_networks(args.epoch), indent=1, ensure_ascii=False))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("networks", help="list the largest seller networks")
     p.add_argument("--min-size", type=int, default=3, help="nodes (accounts + identifiers)")
@@ -70,3 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e.add_argument("--format", choices=sorted(FORMATS), default="json")
     e.add_argument("--output", help="file to write (default: stdout)")
     e.set_defaults(handler=_export)
+    v = sub.add_parser(
+        "eval-networks", help="network membership precision/recall on the demo ground truth"
+    )
+    v.add_argument("--epoch", type=int, default=0, help="demo epoch to score")
+    v.set_defaults(handler=_eval)
