@@ -46,16 +46,20 @@ class EsGraphStorage:
     def __init__(self, client: Elasticsearch, prefix: str) -> None:
         self.client = client
         self.prefix = prefix
+        self._ready = False
 
     def _ix(self, name: str) -> str:
         return f"{self.prefix}-{name}"
 
     def init(self) -> None:
-        """Create the indices that do not exist yet (idempotent)."""
+        """Create the indices that do not exist yet (idempotent; once per process)."""
+        if self._ready:
+            return
         for name, props in MAPPINGS.items():
             if not self.client.indices.exists(index=self._ix(name)):
                 mappings = {"dynamic": "strict", "properties": props}
                 self.client.indices.create(index=self._ix(name), mappings=mappings)
+        self._ready = True
 
     def drop(self) -> None:
         for name in MAPPINGS:

@@ -70,3 +70,34 @@ def test_networks_and_export_commands(tmp_path: Path) -> None:
     assert "'+6281255507788" in csv_text
     missing = _cli(cfg, "export-network", "Nnope")
     assert missing.returncode == 1 and "no network" in missing.stderr
+
+
+def test_graph_outage_keeps_updates_and_applies_them_once(tmp_path: Path) -> None:
+    """The graph failing costs no verdict; its updates wait and are applied once."""
+    cfg = tmp_path / "wildtrace.toml"
+    cfg.write_text(f'[data]\ndir = "{tmp_path / "var"}"\n', encoding="utf-8")
+    networks = open_networks(load_settings(str(cfg)))
+    listings = [
+        Listing(source=src, listing_id=str(n), url=f"https://x.invalid/{n}", title="t", text=text,
+                fetched_at="2026-11-01T00:00:00Z", seller_id=seller, lang_hint="id")
+        for n, (src, seller, text) in enumerate(TEXTS[:2])
+    ]  # fmt: skip
+    dets = [Detection(id=x.key, score=0.7, label="wildlife") for x in listings]
+    healthy = networks.prepare
+
+    def broken() -> None:
+        raise ConnectionError("graph server down")
+
+    try:
+        networks.prepare = broken
+        first = link_listings(networks, listings[:1], dets[:1])
+        assert "network" not in first[0].extra and first[0].extra["entities"]
+        assert networks.pending is not None and networks.pending.exists()
+        networks.prepare = healthy
+        second = link_listings(networks, listings[1:], dets[1:])
+        assert not networks.pending.exists()
+        node_net = networks.storage.node_networks(["s|bazaar|s1", "s|tradepost|u7"])
+        assert set(node_net.values()) == {second[0].extra["network"]}
+        assert len(networks.storage.sightings_of(["phone|+6281255507788"])) == 2
+    finally:
+        networks.close()

@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from alerts.networks.graph import GraphStorage, ListingFacts, NetworkGraph, Sighting, seller_node
@@ -25,6 +28,8 @@ from classifiers.entities import EntityExtractor
 from classifiers.entities.money import load_rates
 from crawlers.base import Listing
 from wildtrace.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +85,15 @@ class Networks:
     extractor: EntityExtractor
     transaction: Callable[[], AbstractContextManager[None]]
     close: Callable[[], None]
+    prepare: Callable[[], None] = lambda: None  # create indices/tables when reachable
+    pending: Path | None = None  # graph updates waiting for an unreachable graph
 
 
 def open_networks(settings: Settings) -> Networks:
     """The graph's rows beside the store's: tables in the SQLite file, or ``<prefix>-net-*``
     indices on the Elasticsearch cluster."""
     rates = load_rates(settings.entities.rates_file or None)
+    pending = settings.data_dir / "graph-pending.jsonl"
     if settings.store.backend == "elasticsearch":
         from elasticsearch import Elasticsearch
 
@@ -97,8 +105,8 @@ def open_networks(settings: Settings) -> Networks:
             request_timeout=settings.store.es_timeout,
         )
         es = EsGraphStorage(client, settings.store.es_prefix)
-        es.init()
-        return Networks(NetworkGraph(es), es, EntityExtractor(rates), nullcontext, client.close)
+        return Networks(NetworkGraph(es), es, EntityExtractor(rates), nullcontext, client.close,
+                        prepare=es.init, pending=pending)  # fmt: skip
     from index.sqlite_graph import SqliteGraphStorage
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +116,8 @@ def open_networks(settings: Settings) -> Networks:
     )
     conn.execute("PRAGMA journal_mode=WAL")
     sq = SqliteGraphStorage(conn)
-    return Networks(NetworkGraph(sq), sq, EntityExtractor(rates), sq.transaction, conn.close)
+    return Networks(NetworkGraph(sq), sq, EntityExtractor(rates), sq.transaction, conn.close,
+                    pending=pending)  # fmt: skip
 
 
 def entities_of(
@@ -126,17 +135,76 @@ def link_listings(
     networks: Networks, listings: Sequence[Listing], detections: Sequence[Detection]
 ) -> list[Detection]:
     """Extract entities into each detection (``extra["entities"]``, stored with it on both
-    backends) and add every listing to the seller graph; returns the new detections."""
-    out = []
+    backends) and add every listing to the seller graph; returns the new detections.
+
+    The graph failing (its server down, a locked file) costs no verdict: the detections
+    keep their entities, the updates wait in ``pending`` (JSON lines) and are applied,
+    idempotently, before the next batch that finds the graph working."""
+    out, updates = [], []
+    for listing, det in zip(listings, detections, strict=True):
+        ents = entities_of(networks.extractor, listing, det.lang)
+        updates.append(
+            graph_update(
+                listing.key,
+                listing.source,
+                listing.seller_id,
+                listing.fetched_at,
+                ents,
+                det.score,
+                det.commodity,
+                listing.title,
+            )  # fmt: skip
+        )
+        out.append(replace(det, extra={**det.extra, "entities": ents}))
+    try:
+        ids = _apply(networks, [*_pending(networks), *updates])
+    except Exception as exc:  # noqa: BLE001 - any graph failure: keep the updates, go on
+        log.warning("seller graph unavailable, %d updates kept for later: %r", len(updates), exc)
+        _keep(networks, updates)
+        return out
+    _clear(networks)
+    return [replace(d, extra={**d.extra, "network": ids[-len(out) + i]}) for i, d in enumerate(out)]
+
+
+def _apply(networks: Networks, updates: list[GraphUpdate]) -> list[str]:
+    networks.prepare()
     with networks.transaction():
-        for listing, det in zip(listings, detections, strict=True):
-            ents = entities_of(networks.extractor, listing, det.lang)
-            up = graph_update(listing.key, listing.source, listing.seller_id, listing.fetched_at,
-                              ents, det.score, det.commodity, listing.title)  # fmt: skip
-            network = networks.graph.add_listing(up.facts, up.identifiers, up.sightings, up.weak)
-            extra = {**det.extra, "entities": ents, "network": network}
-            out.append(replace(det, extra=extra))
+        return [
+            networks.graph.add_listing(u.facts, u.identifiers, u.sightings, u.weak) for u in updates
+        ]
+
+
+def _pending(networks: Networks) -> list[GraphUpdate]:
+    if networks.pending is None or not networks.pending.exists():
+        return []
+    out = []
+    for line in networks.pending.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        out.append(
+            GraphUpdate(
+                ListingFacts(**data["facts"]),
+                list(data["identifiers"]),
+                [Sighting(**s) for s in data["sightings"]],
+                [(k, v) for k, v in data["weak"]],
+            )
+        )
     return out
+
+
+def _keep(networks: Networks, updates: list[GraphUpdate]) -> None:
+    if networks.pending is None:
+        return
+    networks.pending.parent.mkdir(parents=True, exist_ok=True)
+    with networks.pending.open("a", encoding="utf-8") as fh:
+        for u in updates:
+            data = {"facts": asdict(u.facts), "identifiers": u.identifiers,
+                    "sightings": [asdict(s) for s in u.sightings], "weak": u.weak}  # fmt: skip
+            fh.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _clear(networks: Networks) -> None:
+    if networks.pending is not None:
+        networks.pending.unlink(missing_ok=True)
 
 
 def identifier_lookup(extractor: EntityExtractor) -> Callable[[str], list[str]]:
