@@ -151,8 +151,9 @@ def test_demo_rings_become_seller_networks_end_to_end(first_pass) -> None:  # ty
         for ring, nets in multi.items():
             assert len(nets) == 1, ring
             net = summarise(networks.storage, next(iter(nets)))
-            assert net is not None and all(rings.get(s) == ring for s in net.sellers), net.sellers
+            assert net is not None
+            assert all(rings.get(s) == ring for s in net.sellers), net.sellers
             assert len(net.sources) >= 2
-        stix2.parse(to_stix(net), allow_custom=True)
+            stix2.parse(to_stix(net), allow_custom=True)
     finally:
         networks.close()
