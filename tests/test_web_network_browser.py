@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import stix2
-from store_factories import make_alert, make_detection, make_listing, make_sqlite_store
+from factories import make_alert, make_detection, make_listing, make_sqlite_store
 
 from alerts.networks.graph import NetworkGraph
 from classifiers.entities import EntityExtractor

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import stix2
+from factories import make_alert, make_detection, make_listing, make_sqlite_store
 from fastapi.testclient import TestClient
-from store_factories import make_alert, make_detection, make_listing, make_sqlite_store
 
 from alerts.networks.graph import NetworkGraph
 from classifiers.entities import EntityExtractor

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alerts.base import GraphStorage
 from index.base import Store
@@ -73,5 +75,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(network_pages.router)
+    app.add_exception_handler(RequestValidationError, api.validation_error)
+    app.add_exception_handler(StarletteHTTPException, api.http_error)
     app.add_middleware(SecurityHeaders)
     return app

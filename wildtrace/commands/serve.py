@@ -13,33 +13,16 @@ from __future__ import annotations
 
 import argparse
 
-from wildtrace import pipeline
+from wildtrace import service
 from wildtrace.commands._signals import until_stopped
 from wildtrace.config import Settings
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    from web.app import create_app
-    from web.server import serve
-    from wildtrace.networks import identifier_lookup, open_networks
-
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
-    store = pipeline.open_store(settings)
-    graph = open_networks(settings) if settings.entities.link_networks else None
-    try:
-        app = create_app(
-            store,
-            page_size=settings.web.page_size,
-            networks=graph.storage if graph else None,
-            identify=identifier_lookup(graph.extractor) if graph else None,
-        )
-        with until_stopped():
-            serve(app, host, port)
-    finally:
-        if graph is not None:
-            graph.close()
-        store.close()
+    with until_stopped():
+        service.serve(settings, host, port)
     return 0
 
 
