@@ -238,3 +238,12 @@ class Assignment:
             current.id, at, self.actor, ACTION_ASSIGN, current.state, current.state, note
         )
         return changed, entry
+
+
+# Seller networks (``alerts/networks/``): the records readers of the alert contract see.
+from alerts.networks.graph import GraphStorage as GraphStorage  # noqa: E402
+from alerts.networks.graph import ListingFacts as ListingFacts  # noqa: E402
+from alerts.networks.graph import Sighting as Sighting  # noqa: E402
+from alerts.networks.summary import IdentifierSeen as IdentifierSeen  # noqa: E402
+from alerts.networks.summary import Network as Network  # noqa: E402
+from alerts.networks.summary import summarise as summarise  # noqa: E402

@@ -128,6 +128,13 @@ def build_scrapy_settings(
         "LOG_LEVEL": "INFO",
         "LOG_FILE": str(paths.log),
         "LOG_FILE_APPEND": False,
+        **_components(paths, options),
+    }
+
+
+def _components(paths: CrawlPaths, options: CrawlOptions) -> dict[str, Any]:
+    """Our pipeline, extensions and middlewares, and the settings they read."""
+    return {
         "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
         "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
         # Closest to the downloader: every request, redirect hop and robots.txt passes the

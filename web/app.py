@@ -2,9 +2,10 @@
 
 Design notes
 ------------
-* The store, the accounts and the evidence reader are passed in and kept on
-  ``app.state``; nothing is looked up globally, so tests and ``wildtrace serve`` build the
-  app the same way around real ones.
+* The store, the accounts, the evidence reader and (optionally) the seller graph are
+  passed in and kept on ``app.state``; nothing is looked up globally, so tests and
+  ``wildtrace serve`` build the app the same way around real ones. Without a graph the
+  network pages answer 404 and the nav does not offer them.
 * Every route but ``/healthz``, ``/login`` and ``/static`` needs an account
   (``web.auth``); refusals and bad input become HTML pages on HTML routes and the JSON
   error shape under ``/api/``.
@@ -19,6 +20,7 @@ Design notes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -30,8 +32,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.exceptions import HTTPException
 
 from accounts.base import Accounts
+from alerts.base import GraphStorage
 from index.base import Store
-from web import api, dashboard, evidence, listing_pages, login, pages
+from web import api, dashboard, evidence, listing_pages, login, network_pages, pages
 from web.auth import Refused
 from web.evidence import EvidenceReader
 from web.render import (
@@ -106,19 +109,26 @@ def create_app(
     evidence_reader: EvidenceReader | None = None,
     page_size: int = 50,
     title: str = "wildtrace",
+    networks: GraphStorage | None = None,
+    identify: Callable[[str], list[str]] | None = None,
 ) -> FastAPI:
-    """The web app (pages, JSON API, exports, static files) around ``store``."""
+    """The web app (pages, JSON API, exports, static files) around ``store`` and
+    ``accounts``; when given, the seller graph ``networks`` (network pages) and
+    ``identify``, which turns a typed query ("0903 555 123", "ivy [at] gmail [dot] com")
+    into identifier keys."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     app.state.accounts = accounts
     app.state.evidence = evidence_reader
+    app.state.networks = networks
+    app.state.identify = identify
     app.state.page_size = page_size
     app.state.title = title
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (api, login, pages, listing_pages, evidence, dashboard):
+    for module in (api, login, pages, listing_pages, evidence, dashboard, network_pages):
         app.include_router(module.router)
     _install_error_pages(app)
     app.add_middleware(SecurityHeaders)

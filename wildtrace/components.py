@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from accounts.base import ROLE_ADMIN
@@ -33,6 +33,8 @@ from index.base import Store
 from wildtrace.config import Settings
 from wildtrace.image_stage import ImageStage
 from wildtrace.imaging import build_image_stage
+from wildtrace.ingest import Enrich
+from wildtrace.networks import Networks, identifier_lookup, link_listings, open_networks
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -124,11 +126,16 @@ class Components:
     rules: list[AlertRule]
     batch_size: int = 64
     images: ImageStage | None = None
+    enrich: Enrich | None = None  # entities + seller networks (entities.link_networks)
 
 
 @contextmanager
 def open_components(settings: Settings) -> Iterator[Components]:
-    with store_session(settings) as store:
+    with (
+        store_session(settings) as store,
+        network_session(settings) as networks,
+    ):
+        enrich = partial(link_listings, networks) if networks is not None else None
         images = build_image_stage(settings)
         try:
             yield Components(
@@ -137,15 +144,35 @@ def open_components(settings: Settings) -> Iterator[Components]:
                 build_rules(settings),
                 settings.classifier.batch_size,
                 images,
+                enrich,
             )
         finally:
             if images is not None:
                 images.close()
 
 
-def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastAPI:
-    """The investigator's desk around ``store`` and ``accounts``, as configured, reading
-    captured evidence from ``<data_dir>/evidence``."""
+@contextmanager
+def network_session(settings: Settings) -> Iterator[Networks | None]:
+    """The seller graph beside the store (``None`` when ``entities.link_networks`` is off),
+    closed after the ``with`` body."""
+    if not settings.entities.link_networks:
+        yield None
+        return
+    networks = open_networks(settings)
+    try:
+        yield networks
+    finally:
+        networks.close()
+
+
+def web_app(
+    settings: Settings,
+    store: Store,
+    accounts: SqliteAccounts,
+    networks: Networks | None = None,
+) -> FastAPI:
+    """The investigator's desk around ``store`` and ``accounts`` (and the seller graph,
+    when given), as configured, reading captured evidence from ``<data_dir>/evidence``."""
     from crawlers.evidence import EvidenceStore
     from web.app import create_app
 
@@ -154,6 +181,8 @@ def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastA
         accounts=accounts,
         evidence_reader=EvidenceStore(settings.data_dir / "evidence"),
         page_size=settings.web.page_size,
+        networks=networks.storage if networks else None,
+        identify=identifier_lookup(networks.extractor) if networks else None,
     )
 
 

@@ -114,6 +114,17 @@ class ClassifierSettings:
 
 
 @dataclass(frozen=True)
+class EntitiesSettings:
+    rates_file: str = setting(
+        "",
+        "Dated exchange-rate table (TOML) prices are normalised with; empty = the shipped one.",
+    )
+    link_networks: bool = setting(
+        True, "Extract entities from classified listings and link sellers into networks."
+    )
+
+
+@dataclass(frozen=True)
 class StoreSettings:
     backend: str = setting("sqlite", "Where records go: `sqlite` or `elasticsearch`.")
     sqlite_path: str = setting("", "SQLite database file; empty = <data.dir>/wildtrace.db.")
@@ -164,6 +175,7 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    entities: EntitiesSettings = field(default_factory=EntitiesSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)
