@@ -23,6 +23,9 @@ Design
   term and code-word keys are also indexed with "s"/"es" after the first word.
 * Leetspeak "1" is read as "i" by normalisation; keys containing "l" are also indexed
   with "l"→"i" so "pango1in" still matches "pangolin".
+* Arabic attaches the article and one-letter conjunctions/prepositions to the noun
+  ("والعاج", "بالعاج"): Arabic-script keys are also indexed with those prefixes, so word
+  boundaries stay strict ("عاج" must not match inside "ازعاج", "annoyance").
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ KINDS = ("term", "code_word", "context_word", "rule", "intent")
 _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
 _FUZZY_CACHE_SIZE = 100_000
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC_PREFIXES = ("ال", "و", "ب", "ل", "ف", "ك", "وال", "بال", "فال", "كال", "لل", "ولل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,7 @@ class Matcher:
                 variant = plain.replace("l", "i")
                 table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
             if kind in _EVIDENCE and boundary != "none":
-                for variant in _plural_heads(plain):
+                for variant in _plural_heads(plain) + _arabic_prefixed(plain):
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         for plain, entries in table.items():
             self._automaton.add_word(plain, (len(plain), tuple(entries)))
@@ -171,6 +176,16 @@ def _plural_heads(plain: str) -> tuple[str, ...]:
     if not sep or len(head) < 3 or not head.isascii() or not head.isalpha() or head[-1] == "s":
         return ()
     return (f"{head}s {rest}", f"{head}es {rest}")
+
+
+def _arabic_prefixed(plain: str) -> tuple[str, ...]:
+    """ "عاج" → "العاج", "والعاج", "بالعاج", …; keys that already carry the article get
+    only the conjunction/preposition forms."""
+    if not _ARABIC.match(plain):
+        return ()
+    if plain.startswith("ال"):
+        return tuple(p + plain for p in ("و", "ب", "ف", "ك", "وب"))
+    return tuple(p + plain for p in _ARABIC_PREFIXES)
 
 
 def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
