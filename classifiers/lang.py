@@ -15,8 +15,23 @@ from functools import lru_cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 SUPPORTED = ("en", "zh", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
+# Breadth round: ar, ko, ru, hi, my, km, lo are decided by their scripts; sw and tl (Latin
+# script) by py3langid among the Latin-script languages.
+SUPPORTED_NEW = ("ar", "ko", "sw", "ru", "hi", "my", "km", "lo", "tl")
 MAX_CHARS = 240
 _THAI = re.compile("[\u0e00-\u0e7f]")
+# One script, one language among those supported (Burmese, Khmer, Lao, Hangul, Devanagari,
+# Arabic, Cyrillic): checked in this order; a listing mixing scripts goes to the script
+# with the most letters.
+_SCRIPTS = (
+    ("my", re.compile("[\u1000-\u109f]")),
+    ("km", re.compile("[\u1780-\u17ff]")),
+    ("lo", re.compile("[\u0e80-\u0eff]")),
+    ("ko", re.compile("[\uac00-\ud7af\u1100-\u11ff]")),
+    ("hi", re.compile("[\u0900-\u097f]")),
+    ("ar", re.compile("[\u0600-\u06ff\u0750-\u077f]")),
+    ("ru", re.compile("[\u0400-\u04ff]")),
+)
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -25,7 +40,7 @@ _LETTERS = re.compile(r"[^\W\d_]")
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(SUPPORTED))
+    identifier.set_languages(list(SUPPORTED) + ["sw", "tl"])
     return identifier
 
 
@@ -39,6 +54,11 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     sample = text[:MAX_CHARS]
     if not _LETTERS.search(sample):
         return None
+    letters = len(_LETTERS.findall(sample))
+    counts = [(len(rx.findall(sample)), code) for code, rx in _SCRIPTS]
+    count, code = max(counts)
+    if count * 2 >= letters:  # a script of its own holds half the letters or more
+        return code
     if _THAI.search(sample):
         return "th"
     if _KANA.search(sample):

@@ -72,11 +72,11 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.text.encoders import make_encoder
     from classifiers.text.learned import SHIPPED_DIR, _lexicon
     from classifiers.train.cascade import attach_cascade
-    from classifiers.train.data import load_corpus
+    from classifiers.train.data import load_corpora, load_corpus
     from classifiers.train.feedback import load_feedback
     from classifiers.train.train import save_model, train_model
 
-    rows = load_corpus(args.corpus) if args.corpus else load_corpus()
+    rows = load_corpus(args.corpus) if args.corpus else load_corpora()
     feedback = load_feedback(args.feedback) if args.feedback else []
     lexicon = _lexicon()
     queue = settings.classifier.queue_threshold
@@ -116,11 +116,11 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from classifiers.train.data import load_corpus, select
+    from classifiers.train.data import load_corpora, load_corpus, select
     from classifiers.train.evaluate import evaluate
     from classifiers.train.metrics import format_report
 
-    rows = select(load_corpus(args.corpus) if args.corpus else load_corpus(), args.split)
+    rows = select(load_corpus(args.corpus) if args.corpus else load_corpora(), args.split)
     detector = make_detector(args.detector, settings, args.model_dir, not args.no_cascade)
     report = evaluate(detector, rows, f"{detector.model_tag} on split {args.split!r}")
     print(format_report(report))
