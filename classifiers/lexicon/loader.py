@@ -311,8 +311,12 @@ def _species_terms(table: SpeciesTable, existing: list[Term]) -> list[Term]:
         term = Term(n.name, key, langs, commodity, species, cites, n.weight, "species",
                     _boundary(key, langs))  # fmt: skip
         previous = best.get((commodity, key))
-        if previous is None or term.weight > previous.weight:
-            best[(commodity, key)] = term
+        if previous is not None:  # a taxon's own name names it better than its group's
+            own = term if not n.taxon.startswith("@") else previous
+            weight = max(term.weight, previous.weight)
+            term = Term(term.term, key, term.langs, commodity, own.species, own.cites, weight,
+                        "species", term.boundary)  # fmt: skip
+        best[(commodity, key)] = term
     return list(best.values())
 
 

@@ -91,8 +91,9 @@ class SpeciesTable:
         for taxon in self.taxa.values():
             if name in taxon.synonyms:
                 return taxon
+        bare = name.removesuffix(" spp.")
         for group in self.groups.values():
-            if name in group.taxa:
+            if name in group.taxa or bare in {t.removesuffix(" spp.") for t in group.taxa}:
                 return group
         genus = name[: -len(" spp.")] if name.endswith(" spp.") else None
         if genus:
