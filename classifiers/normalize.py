@@ -72,6 +72,8 @@ _SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 _TO_CYRILLIC_TABLE = str.maketrans(LATIN_TO_CYRILLIC)
+# Latin small capitals and IPA letters ("ᴛɪɢᴇʀ") count as Latin letters of a word.
+_LATIN_EXTRA = re.compile("[\u0250-\u02af\u1d00-\u1d2b\ua730-\ua7ff]")
 
 # An edit replaces current[i:j] by `rep`; `src` (optional) names, per new character, the
 # current index it came from. Without `src` every new character maps to the whole span.
@@ -212,7 +214,7 @@ def _confusables(st: _State) -> None:
     to_latin, to_cyrillic = [], []
     for m in _WORD.finditer(st.text):
         word = m.group()
-        latin = sum(1 for c in word if "a" <= c.lower() <= "z")
+        latin = sum(1 for c in word if "a" <= c.lower() <= "z" or _LATIN_EXTRA.match(c))
         if not latin or not _CONFUSABLE_CHAR.search(word):
             continue
         russian = any("\u0400" <= c <= "\u04ff" and c not in CONFUSABLES for c in word)

@@ -43,6 +43,9 @@ _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
 _FUZZY_CACHE_SIZE = 100_000
 _ARABIC = re.compile("[\u0600-\u06ff]")
+_NO_SPACE_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
 _ARABIC_PREFIXES = ("ال", "و", "ب", "ل", "ف", "ك", "وال", "بال", "فال", "كال", "لل", "ولل")
 
 
@@ -192,16 +195,23 @@ def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
     """End offset of a match that respects its boundary rule (plural-extended), or None."""
     if boundary == "none":
         return end
-    if start > 0 and plain[start - 1].isalnum():
+    if start > 0 and _word_char(plain[start - 1]):
         return None
     if boundary == "start":
         return end
     n = len(plain)
     for suffix in ("", "s", "es"):
         stop = end + len(suffix)
-        if plain[end:stop] == suffix and (stop >= n or not plain[stop].isalnum()):
+        if plain[end:stop] == suffix and (stop >= n or not _word_char(plain[stop])):
             return stop
     return None
+
+
+def _word_char(char: str) -> bool:
+    """A letter or digit that continues a word. Han, kana, Thai, Lao, Khmer and Burmese
+    letters do not continue a Latin or Cyrillic word: "低价出tomato frog", "leopard cat多少钱"
+    end and start words where the script changes."""
+    return char.isalnum() and not _NO_SPACE_SCRIPT.match(char)
 
 
 def _within_one(a: str, b: str) -> bool:

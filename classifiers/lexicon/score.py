@@ -45,7 +45,11 @@ from classifiers.lexicon.matcher import Match
 
 MAX_SIGNAL_HITS = 20
 _DIGIT = re.compile(r"\d")
-_LITERAL = re.compile(r"(?:\\b)?([^\W_]+)")
+# A branch's leading literal: letters with their combining marks (Devanagari, Thai, Lao,
+# Burmese, Khmer vowel signs are marks, not \w).
+_LITERAL = re.compile(
+    r"(?:\\b)?((?:[^\W_]|[\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff])+)"
+)
 _QUANTIFIER = re.compile(r"[?*{]")
 _LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
 _NEWS_FAMILIES = ("news", "awareness")
@@ -74,6 +78,33 @@ def _gate(pattern: str) -> tuple[str, ...] | str | None:
             return "digit" if all("\\d" in b for b in branches) else None
         needles.append(literal)
     return tuple(needles)
+
+
+def _merged_signals(
+    signals: tuple[Signal, ...],
+) -> tuple[list[Signal], list[re.Pattern[str]], list[tuple[str, ...] | str | None]]:
+    """One regex per signal (name, family, weight): the per-language rows of a signal
+    ("price" in 21 currencies) are one pass over the text, not one pass each. The merged
+    gate is the union of the rows' needles; any ungated row ungates the merged one."""
+    groups: dict[tuple[str, str, float], list[Signal]] = {}
+    for sig in signals:
+        groups.setdefault((sig.name, sig.family, sig.weight), []).append(sig)
+    out: tuple[list[Signal], list[re.Pattern[str]], list[tuple[str, ...] | str | None]]
+    out = ([], [], [])
+    for members in groups.values():
+        gates = [_gate(m.regex.pattern) for m in members]
+        gate: tuple[str, ...] | str | None
+        if all(g == "digit" for g in gates):
+            gate = "digit"
+        elif all(isinstance(g, tuple) for g in gates):
+            gate = tuple(n for g in gates for n in g)
+        else:
+            gate = None
+        pattern = "|".join(f"(?:{m.regex.pattern})" for m in members)
+        out[0].append(members[0])
+        out[1].append(re.compile(pattern))
+        out[2].append(gate)
+    return out
 
 
 @dataclass
@@ -108,8 +139,7 @@ class Scorer:
         target_keys: dict[str, list[str]] = defaultdict(list)
         for term in lexicon.terms:
             target_keys[term.commodity].append(term.key)
-        self._lower_regexes = [re.compile(s.regex.pattern) for s in lexicon.signals]
-        self._gates = [_gate(s.regex.pattern) for s in lexicon.signals]
+        self._signal_list, self._lower_regexes, self._gates = _merged_signals(lexicon.signals)
         self._rule_contains_target = [
             any(
                 key in rule.key
@@ -143,7 +173,7 @@ class Scorer:
         fast = len(lowered) == len(original)
         has_digit = _DIGIT.search(lowered) is not None
         for signal, lower_regex, gate in zip(
-            self.lex.signals, self._lower_regexes, self._gates, strict=True
+            self._signal_list, self._lower_regexes, self._gates, strict=True
         ):
             if gate == "digit" and not has_digit:
                 continue

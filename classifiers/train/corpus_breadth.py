@@ -11,8 +11,10 @@ Provenance: templates and phrases in ``corpus_data/breadth/<tag>.json`` were wri
 the project from language knowledge and the styles named in issue 15 (livestream
 captions, chat replies, WTB questions, heirloom/pre-ban offers, emoji for the
 commodity, run-together words, homoglyphs); species phrases come from the lexicon's
-species table (``classifiers/lexicon/data/species_names.tsv``). No native-speaker review.
-Nothing is scraped; one seeded ``random.Random`` drives every choice.
+species table (``classifiers/lexicon/data/species_names.tsv``), frozen in
+``corpus_data/breadth/species_phrases.json`` (``--refresh-species`` rewrites it) so that
+later lexicon edits do not move the pinned rows. No native-speaker review. Nothing is
+scraped; one seeded ``random.Random`` drives every choice.
 
 Rows carry ``style`` (the posting style, or the negative's kind) and, for species-table
 phrases, ``species``. Ordinary-sense negatives keep the project's ``negative_kind``
@@ -42,6 +44,7 @@ from classifiers.train.corpus import DATA_DIR, OUT_DIR, _contact, load_specs, ta
 from classifiers.train.obfuscate import CYRILLIC
 
 BREADTH_DIR = DATA_DIR / "breadth"
+SPECIES_SNAPSHOT = BREADTH_DIR / "species_phrases.json"
 SEED = 20261215
 SHARES = (0.75, 0.10, 0.15)
 HOLD_OUT_FROM = 5  # a style's last template is test-only (and the one before dev-only) from 5 up
@@ -64,6 +67,18 @@ PLAN_BASE = {"listing": 25, "livestream": 15, "chat_sell": 10, "heirloom": 10, "
 SPECIES_SHARE = 0.45  # share of offers whose product is a species-table name
 
 
+def refresh_species(path: Path = SPECIES_SNAPSHOT) -> None:
+    """Freeze the species table's phrases for every language the corpus uses."""
+    langs = sorted({json.loads(p.read_text("utf-8"))["lang"] for p in BREADTH_DIR.glob("??*.json")
+                    if p.name != path.name} - {"zh"} | {"zh-hans", "zh-hant"})  # fmt: skip
+    snapshot = {lang: species_phrases(lang) for lang in langs}
+    path.write_text(json.dumps(snapshot, ensure_ascii=False, indent=0) + "\n", "utf-8")
+
+
+def frozen_species(path: Path = SPECIES_SNAPSHOT) -> dict[str, dict[str, list[list[str]]]]:
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
 def species_phrases(lang: str) -> dict[str, list[tuple[str, str]]]:
     """Matched species-table names per commodity for ``lang`` (plus English names of
     live taxa, which traders everywhere mix in): commodity → [(name, species)]."""
@@ -83,13 +98,20 @@ def species_phrases(lang: str) -> dict[str, list[tuple[str, str]]]:
 class _Lang:
     """Writes the rows of one language."""
 
-    def __init__(self, spec: dict[str, Any], base: dict[str, Any] | None, rng: random.Random):
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        base: dict[str, Any] | None,
+        rng: random.Random,
+        species: dict[str, dict[str, list[list[str]]]],
+    ):
         self.spec, self.rng = spec, rng
         self.lang, self.tag = spec["lang"], tag(spec)
         products = dict((base or {}).get("products", {}))
         products.update(spec.get("products", {}))
         self.products = {c: v for c, v in sorted(products.items()) if v}
-        self.species = species_phrases(spec["lang"] if spec["lang"] != "zh" else self.tag.lower())
+        lang = spec["lang"] if spec["lang"] != "zh" else self.tag.lower()
+        self.species = {c: [(n, sp) for n, sp in v] for c, v in species.get(lang, {}).items()}
         self.currency = spec.get("currency") or (base or {}).get("currency", "{n}")
         self.places = spec.get("places") or (base or {}).get("places", [""])
         self.rows: list[dict[str, Any]] = []
@@ -123,9 +145,18 @@ class _Lang:
         i, template, held = self._template(style, templates)
         text = self._fill(template, phrase)
         self.rows.append(
-            {"text": text, "title": "", "lang": self.lang, "script": self.spec.get("script"),
-             "template": f"{self.tag}:b-{style}:{i}", "held_out": held, "style": style,
-             "obfuscation": None, "species": None, **fields}  # fmt: skip
+            {
+                "text": text,
+                "title": "",
+                "lang": self.lang,
+                "script": self.spec.get("script"),
+                "template": f"{self.tag}:b-{style}:{i}",
+                "held_out": held,
+                "style": style,
+                "obfuscation": None,
+                "species": None,
+                **fields,
+            }  # fmt: skip
         )
 
     def _offer_phrase(self, style: str, k: int) -> tuple[str, str, str | None]:
@@ -163,8 +194,9 @@ class _Lang:
         for ordinary, pool in sorted(self.spec.get("ordinary", {}).items()):
             for _ in range(plan.get("ordinary", 0)):
                 style = rng.choice(("listing", "listing", "livestream", "chat_sell"))
+                kind = ORDINARY_KIND[ordinary]
                 self._add(style, rng.choice(pool), label="clean", commodity=None, intent="sell",
-                          negative_kind=ORDINARY_KIND[ordinary], ordinary_kind=ordinary)  # fmt: skip
+                          negative_kind=kind, ordinary_kind=ordinary)  # fmt: skip
         for _ in range(plan.get("generic", 0)):
             style = rng.choice(("listing", "livestream", "chat_sell", "buy"))
             intent = "buy" if style == "buy" else "sell"
@@ -185,11 +217,14 @@ def generate(seed: int = SEED, breadth_dir: Path = BREADTH_DIR) -> list[dict[str
     """All breadth rows with ids (``<tag>-b<n>``) and splits, duplicates removed."""
     rng = random.Random(seed)
     bases = {tag(s): s for s in load_specs()}
+    species = frozen_species(breadth_dir / SPECIES_SNAPSHOT.name)
     rows: list[dict[str, Any]] = []
     for path in sorted(breadth_dir.glob("*.json")):
+        if path.name == SPECIES_SNAPSHOT.name:
+            continue
         spec = json.loads(path.read_text(encoding="utf-8"))
         base = bases.get(tag(spec))
-        writer = _Lang(spec, base, rng)
+        writer = _Lang(spec, base, rng, species)
         plan = PLAN_BASE if base else PLAN_NEW
         if base is None and spec["lang"] == "ms":  # no base corpus for Malay: styles only
             plan = {**PLAN_BASE, "buy": 10, "news": 10, "awareness": 5, "generic": 10}
@@ -235,4 +270,8 @@ def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if "--refresh-species" in sys.argv:
+        refresh_species()
     print(f"wrote {write(generate())}")

@@ -25,8 +25,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from classifiers.normalize import normalize
 from classifiers.text.encoders import TextEncoder, make_encoder
 from classifiers.train.data import BREADTH_PATH, Row, lang_tag, load_corpus, select, to_docs
