@@ -211,7 +211,8 @@ def _confusables(st: _State) -> None:
     towards Cyrillic."""
     if not _CONFUSABLE_CHAR.search(st.text):
         return
-    to_latin, to_cyrillic = [], []
+    to_latin: list[tuple[int, int]] = []
+    to_cyrillic: list[tuple[int, int]] = []
     for m in _WORD.finditer(st.text):
         word = m.group()
         latin = sum(1 for c in word if "a" <= c.lower() <= "z" or _LATIN_EXTRA.match(c))

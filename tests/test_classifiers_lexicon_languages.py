@@ -56,6 +56,7 @@ def test_offers_in_the_new_languages(
     assert det.is_hit, (text, det.score)
     assert (det.commodity, det.intent, det.lang) == (commodity, intent, lang)
     for reason in det.reasons:  # spans point into the original (RTL marks included)
+        assert reason.span is not None
         assert text[reason.span[0] : reason.span[1]] == reason.matched
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -26,24 +27,24 @@ BREADTH_TEST_SHA = "e45a24acc2760c34f40a3f750ea02ad0f35a0f602165cb62673ab470c4b3
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[dict]:
+def rows() -> list[dict[str, Any]]:
     return load_corpus(BREADTH_PATH)
 
 
-def test_the_breadth_corpus_is_reproduced_byte_for_byte(rows: list[dict]) -> None:
+def test_the_breadth_corpus_is_reproduced_byte_for_byte(rows: list[dict[str, Any]]) -> None:
     generated = generate()
     body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in generated)
     assert body.encode() == BREADTH_PATH.read_bytes()
 
 
-def test_the_breadth_test_split_is_pinned(rows: list[dict]) -> None:
+def test_the_breadth_test_split_is_pinned(rows: list[dict[str, Any]]) -> None:
     test = [r for r in rows if r["split"] == "test"]
     assert len(test) == 970
     body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in test)
     assert hashlib.sha256(body.encode()).hexdigest() == BREADTH_TEST_SHA
 
 
-def test_every_language_has_test_rows_of_both_labels(rows: list[dict]) -> None:
+def test_every_language_has_test_rows_of_both_labels(rows: list[dict[str, Any]]) -> None:
     tags = {lang_tag(r).lower() for r in rows}
     assert tags == set(LANGS)
     test = Counter((lang_tag(r), r["label"]) for r in rows if r["split"] == "test")
@@ -53,7 +54,7 @@ def test_every_language_has_test_rows_of_both_labels(rows: list[dict]) -> None:
     assert all(test[(t, "wildlife")] + test[(t, "clean")] >= 50 for t in new)
 
 
-def test_every_style_and_ordinary_kind_is_in_test(rows: list[dict]) -> None:
+def test_every_style_and_ordinary_kind_is_in_test(rows: list[dict[str, Any]]) -> None:
     test = [r for r in rows if r["split"] == "test"]
     styles = {r["style"] for r in test if r["label"] == "wildlife"}
     assert styles >= {
@@ -68,13 +69,13 @@ def test_every_style_and_ordinary_kind_is_in_test(rows: list[dict]) -> None:
     assert len(live) >= 100 and sum(1 for r in live if r["species"]) >= 40
 
 
-def test_breadth_rows_never_repeat_a_base_test_row(rows: list[dict]) -> None:
+def test_breadth_rows_never_repeat_a_base_test_row(rows: list[dict[str, Any]]) -> None:
     base_test = {(r["title"], r["text"]) for r in load_corpus(CORPUS_PATH) if r["split"] == "test"}
     assert not base_test & {(r["title"], r["text"]) for r in rows}
     assert len({r["id"] for r in load_corpora()}) == len(load_corpora())
 
 
-def test_frozen_species_phrases_are_still_lexicon_terms(rows: list[dict]) -> None:
+def test_frozen_species_phrases_are_still_lexicon_terms(rows: list[dict[str, Any]]) -> None:
     """The snapshot keeps the pinned rows still; this says when the lexicon drifted from it."""
     species_rows = [
         r for r in rows if r["species"] and r["style"] not in ("runtogether", "homoglyph")

@@ -97,7 +97,7 @@ def _merged_signals(
         if all(g == "digit" for g in gates):
             gate = "digit"
         elif all(isinstance(g, tuple) for g in gates):
-            gate = tuple(n for g in gates for n in g)
+            gate = tuple(n for g in gates if isinstance(g, tuple) for n in g)
         else:
             gate = None
         pattern = "|".join(f"(?:{m.regex.pattern})" for m in members)

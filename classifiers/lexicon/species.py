@@ -136,9 +136,9 @@ def load_species(rows: Rows, commodities: set[str]) -> SpeciesTable:
         if r["commodity"] not in commodities:
             raise ValueError(f"{where}: unknown commodity {r['commodity']!r}")
         cites = _choice(where, "cites", r["cites"], APPENDICES)
-        taxa = _split(r["taxa"])
+        labels = _split(r["taxa"])
         groups[r["group"]] = SpeciesGroup(
-            r["group"], r["commodity"], taxa, cites, _number(where, r["weight"])
+            r["group"], r["commodity"], labels, cites, _number(where, r["weight"])
         )
     taxa: dict[str, Taxon] = {}
     for where, r in rows("species.tsv"):
