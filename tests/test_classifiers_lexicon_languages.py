@@ -14,7 +14,7 @@ from classifiers.lang import detect_language
 from classifiers.normalize import normalize
 from classifiers.text.lexicon_detector import LexiconDetector
 
-# (text, language, commodity, intent)
+# Each offer: its text, then the language, commodity and intent it must get.
 OFFERS = [
     ("للبيع سوار عاج أفريقي أصلي، السعر 500 ريال، واتساب ٠٥٠١٢٣٤٥٦٧", "ar", "ivory", "sell"),
     ("مطلوب ببغاء رمادي كاسكو، من عنده؟", "ar", "live_bird", "buy"),
