@@ -92,6 +92,10 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         encoders.append("none")  # the cascade's first stage, in out/stage1
     for name in encoders:
         encoder = None if name == "none" else make_encoder(name)
+        if encoder is not None and args.embed_cache:
+            from classifiers.text.encoder_cache import CachedEncoder
+
+            encoder = CachedEncoder(encoder, args.embed_cache)
         model = train_model(rows, encoder, lexicon, extra_train=feedback)
         where = save_model(model, out if name == args.encoder else out / "stage1", extra)
         dev = model.meta["dev"]
@@ -165,14 +169,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         default=[],
         help="exported triage feedback JSONL to fold in (repeatable)",
     )
-    t.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped one)")
+    t.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped ones)")
+    t.add_argument(
+        "--embed-cache",
+        help="folder of cached training embeddings (python -m classifiers.text.encoder_cache)",
+    )
     t.set_defaults(handler=_train)
 
     e = sub.add_parser("eval-text", help="evaluate a text detector on a corpus split")
-    e.add_argument("--split", choices=("train", "dev", "test"), default="test")
+    e.add_argument("--split", default="test", help="train, dev, test, or a set's own split name")
     e.add_argument("--detector", choices=("learned", "lexicon"), default="learned")
     e.add_argument("--model-dir", help="trained model folder (default: the shipped one)")
-    e.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped one)")
+    e.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped ones)")
     e.add_argument("--json", help="also write the full report as JSON here")
     e.add_argument(
         "--no-cascade", action="store_true", help="learned: run the encoder model on every listing"
