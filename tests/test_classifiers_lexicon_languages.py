@@ -77,6 +77,10 @@ def test_hard_negatives_in_the_new_languages(detector: LexiconDetector, text: st
         ("象🦷手镯 出售 微信 abc123", "ivory", "sell"),
         ("sừng 🦏 giá tốt, zalo 0912345678", "rhino_horn", "sell"),
         ("Anyone know where I can get pangolin scales in Lagos?", "pangolin", "buy"),
+        ("#ivorybangle for sale DM", "ivory", "sell"),  # words run together
+        ("rhinohorn powder 10g for sale", "rhino_horn", "sell"),
+        ("hathi dant ki chudi bechna hai, contact karo", "ivory", "sell"),  # Hinglish
+        ("lil bay3 3aj feel, whatsapp 0501234567", "ivory", "sell"),  # Arabizi
     ],
 )
 def test_posting_styles(detector: LexiconDetector, text: str, commodity: str, intent: str) -> None:

@@ -23,6 +23,8 @@ Design
   term and code-word keys are also indexed with "s"/"es" after the first word.
 * Leetspeak "1" is read as "i" by normalisation; keys containing "l" are also indexed
   with "l"→"i" so "pango1in" still matches "pangolin".
+* Words run together ("#rhinohorn", "ivorybangles"): Latin terms of weight ≥ 1.5 are also
+  indexed without their spaces, and single-word ones followed by a product-form word.
 * Arabic attaches the article and one-letter conjunctions/prepositions to the noun
   ("والعاج", "بالعاج"): Arabic-script keys are also indexed with those prefixes, so word
   boundaries stay strict ("عاج" must not match inside "ازعاج", "annoyance").
@@ -43,6 +45,7 @@ _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
 _FUZZY_CACHE_SIZE = 100_000
 _ARABIC = re.compile("[\u0600-\u06ff]")
+_RUN_TOGETHER_WEIGHT = 1.5
 _NO_SPACE_SCRIPT = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
@@ -89,10 +92,32 @@ class Matcher:
             if kind in _EVIDENCE and boundary != "none":
                 for variant in _plural_heads(plain) + _arabic_prefixed(plain):
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
+        self._run_together(table)
         for plain, entries in table.items():
             self._automaton.add_word(plain, (len(plain), tuple(entries)))
         self._automaton.make_automaton()
         self._build_fuzzy(int(scoring["fuzzy_min_length"]), float(scoring["fuzzy_min_weight"]))
+
+    def _run_together(self, table: dict[str, list[_Entry]]) -> None:
+        """Words run together ("#rhinohorn", "ivorybangle"): strong Latin terms are also
+        indexed without their spaces, and followed directly by a product-form word."""
+        forms = {
+            strip_accents(w.key)
+            for w in self.lexicon.context_words
+            if w.group == "product_form" and w.key.isascii() and w.key.isalpha()
+        }
+        for i, term in enumerate(self.lexicon.terms):
+            plain = strip_accents(term.key)
+            if term.weight < _RUN_TOGETHER_WEIGHT or term.boundary != "word":
+                continue
+            if not plain.replace(" ", "").isalpha() or not plain.isascii():
+                continue
+            variants = {plain.replace(" ", "")} if " " in plain else set()
+            if " " not in plain and len(plain) >= 5:
+                variants |= {plain + form for form in forms}
+            for variant in variants - {plain}:
+                if len(variant) >= 8:
+                    table.setdefault(variant, []).append(_Entry("term", i, term.key, "word", False))
 
     def _keys(self) -> list[tuple[str, int, str, str]]:
         lex = self.lexicon
