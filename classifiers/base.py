@@ -140,14 +140,21 @@ class Detection:
 
 
 class Classifier(ABC):
-    """A text classifier. Subclasses set ``name`` and ``version`` and implement ``classify``.
+    """A text classifier. Subclasses set ``name`` (class-wide) and ``version`` and implement
+    ``classify``.
+
+    ``version`` is per instance: it names the data the instance was built from (a lexicon
+    hash, a model folder), so two instances with different data say so. A class whose
+    version never varies may set it as a class attribute.
 
     ``classify`` must return exactly one ``Detection`` per input, in input order, and must
     not raise for odd text (empty, huge, mixed scripts): hostile input is the normal case.
+    It must be safe to call from several threads at once on one instance (the scheduler
+    shares one detector): no per-call state may live on the instance.
     """
 
     name: ClassVar[str]
-    version: ClassVar[str]
+    version: str
 
     @classmethod
     def get_name(cls) -> str:

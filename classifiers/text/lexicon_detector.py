@@ -15,7 +15,7 @@ head, which calibrates it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -35,49 +35,46 @@ from classifiers.lexicon.loader import Lexicon, default_lexicon
 from classifiers.lexicon.matcher import Matcher
 from classifiers.lexicon.score import Analysis, Scorer
 from classifiers.normalize import normalize
+from classifiers.text.evidence import LexiconBatch, LexiconView
 
 MAX_TEXT = 20_000  # hostile input: nothing past this is read
 MAX_REASONS = 40
 _NEWS_FAMILIES = ("news", "awareness")
 
 
-class _LexiconVersion:
-    """``LexiconDetector.version``: the hash of the lexicon in use (loaded on first use)."""
-
-    def __get__(self, obj: LexiconDetector | None, owner: type) -> str:
-        return (obj.lexicon if obj is not None else default_lexicon()).version
-
-
 class LexiconDetector(Classifier):
-    """Multilingual lexicon + context rules + intent cues, scored 0..1 (see module doc)."""
+    """Multilingual lexicon + context rules + intent cues, scored 0..1 (see module doc).
+
+    Stateless after construction: ``evaluate`` / ``classify`` / ``features`` keep nothing
+    between calls, so one instance can serve several threads.
+    """
 
     name = "lexicon"
-    version: ClassVar[str] = _LexiconVersion()  # type: ignore[assignment]
 
     def __init__(self, lexicon: Lexicon | None = None, threshold: float | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
+        self.version = self.lexicon.version
         self.matcher = Matcher(self.lexicon)
         self.scorer = Scorer(self.lexicon)
         self.threshold = float(
             threshold if threshold is not None else self.lexicon.scoring["threshold"]
         )
         self._names = self._feature_names()
-        self._last: tuple[tuple[TextDoc, ...], list[Analysis]] = ((), [])
 
     # -- Classifier -------------------------------------------------------------------
 
     def classify(self, docs: Sequence[TextDoc]) -> list[Detection]:
-        analyses = self.analyse(docs)
-        return [self._detection(d, a) for d, a in zip(docs, analyses, strict=True)]
+        return [self._detection(d, self._analyse(d)) for d in docs]
+
+    def evaluate(self, docs: Sequence[TextDoc]) -> LexiconBatch:
+        """Detections, fusion facts and feature rows of one batch, from one analysis each."""
+        analyses = [self._analyse(d) for d in docs]
+        views = tuple(self._view(d, a) for d, a in zip(docs, analyses, strict=True))
+        return LexiconBatch(views, self._matrix(analyses))
 
     def analyse(self, docs: Sequence[TextDoc]) -> list[Analysis]:
-        """Score a batch (the last batch is memoised: ``features`` after ``classify`` is free)."""
-        batch = tuple(docs)
-        if batch and batch == self._last[0]:
-            return self._last[1]
-        analyses = [self._analyse(d) for d in batch]
-        self._last = (batch, analyses)
-        return analyses
+        """The scorer's full analysis of each document (for tests and debugging)."""
+        return [self._analyse(d) for d in docs]
 
     def _analyse(self, doc: TextDoc) -> Analysis:
         original = doc.full_text[:MAX_TEXT]
@@ -102,6 +99,30 @@ class LexiconDetector(Classifier):
                 "commodity_scores": {c: round(v, 3) for c, v in a.per_commodity.items()},
             },
         )
+
+    def _view(self, doc: TextDoc, a: Analysis) -> LexiconView:
+        sell = a.intent_sums.get("sell", 0.0) > 0 or a.lead_intent == "sell"
+        buy = a.intent_sums.get("buy", 0.0) > 0 or a.lead_intent == "buy"
+        return LexiconView(
+            detection=self._detection(doc, a),
+            sell_cue=sell,
+            buy_cue=buy,
+            trade_context=bool(a.intents or a.signals),
+            reporting=any(f in a.family_sums for f in _NEWS_FAMILIES),
+            negated=a.negated,
+            contrary=self._contrary(a),
+        )
+
+    def _contrary(self, a: Analysis) -> tuple[str, ...]:
+        """Labels of the context that argues against an offer (see ``LexiconView``)."""
+        out = [f"'{term.term}' cancelled by '{why}'" for _, term, why in a.terms if why]
+        for m in a.rules:
+            rule = self.lexicon.rules[m.index]
+            if rule.weight < 0:
+                out.append(f"{rule.family}: {rule.pattern}")
+        if a.negated:
+            out.append("negated claim")
+        return tuple(dict.fromkeys(out))
 
     def _species(self, a: Analysis) -> tuple[tuple[str, ...], str | None]:
         """Species of the dominant commodity's strongest terms; the strictest appendix."""
@@ -174,7 +195,10 @@ class LexiconDetector(Classifier):
 
     def features(self, docs: Sequence[TextDoc]) -> np.ndarray:
         """One float32 row per document (see ``feature_names``)."""
-        rows = [self._row(a) for a in self.analyse(docs)]
+        return self._matrix([self._analyse(d) for d in docs])
+
+    def _matrix(self, analyses: Sequence[Analysis]) -> np.ndarray:
+        rows = [self._row(a) for a in analyses]
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(self._names))
 
     def _row(self, a: Analysis) -> list[float]:
