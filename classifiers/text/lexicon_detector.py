@@ -101,8 +101,15 @@ class LexiconDetector(Classifier):
         )
 
     def _view(self, doc: TextDoc, a: Analysis) -> LexiconView:
-        sell = a.intent_sums.get("sell", 0.0) > 0 or a.lead_intent == "sell"
-        buy = a.intent_sums.get("buy", 0.0) > 0 or a.lead_intent == "buy"
+        # Explicit cues are the strong ones ("for sale", "WTB", 求购); weaker cues ("price",
+        # "pm me", 私信, "ib") are contact and price words that buyers use too.
+        explicit = float(self.lexicon.scoring.get("explicit_intent_weight", 1.0))
+        kinds = {
+            cue.intent
+            for m in a.intents
+            if (cue := self.lexicon.intents[m.index]).weight >= explicit
+        }
+        sell, buy = "sell" in kinds, "buy" in kinds
         return LexiconView(
             detection=self._detection(doc, a),
             sell_cue=sell,
