@@ -91,7 +91,7 @@ class LexiconDetector(Classifier):
             species=species,
             cites_appendix=cites,
             intent=self._intent(a),
-            lang=detect_language(doc.full_text, doc.lang),
+            lang=detect_language(doc.full_text, doc.lang, self._votes(a)),
             reasons=tuple(self._reasons(doc.full_text, a))[:MAX_REASONS],
             model=self.model_tag,
             extra={
@@ -99,6 +99,18 @@ class LexiconDetector(Classifier):
                 "commodity_scores": {c: round(v, 3) for c, v in a.per_commodity.items()},
             },
         )
+
+    def _votes(self, a: Analysis) -> dict[str, float]:
+        """Lexicon evidence for language ID: each matched entry votes for its languages."""
+        entries = [t.langs for _, t, _ in a.terms] + [c.langs for _, c in a.codes]
+        entries += [self.lexicon.intents[m.index].langs for m in a.intents]
+        entries += [self.lexicon.rules[m.index].langs for m in a.rules]
+        votes: dict[str, float] = {}
+        for langs in entries:
+            codes = {lang.split("-")[0] for lang in langs}
+            for code in codes:
+                votes[code] = votes.get(code, 0.0) + 1.0 / len(codes)
+        return votes
 
     def _view(self, doc: TextDoc, a: Analysis) -> LexiconView:
         # Explicit cues are the strong ones ("for sale", "WTB", 求购); weaker cues ("price",
