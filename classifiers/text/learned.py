@@ -46,6 +46,7 @@ from classifiers.base import (
     Detection,
     TextDoc,
 )
+from classifiers.priority import with_priority
 from classifiers.text.encoders import TextEncoder
 from classifiers.text.evidence import LexiconBatch, LexiconEvidence, LexiconView
 from classifiers.text.features import normalized_texts
@@ -210,7 +211,7 @@ class LearnedDetector(Classifier):
             if lex.commodity == commodity and lex.species:
                 species, appendix = lex.species, lex.cites_appendix or appendix
         detail = f"{self._stage_detail(stage, p1)}: model p(wildlife)={model_p:.3f}"
-        return Detection(
+        det = Detection(
             id=doc.id,
             score=fused.score,
             label=LABEL_WILDLIFE if hit else LABEL_CLEAN,
@@ -227,3 +228,4 @@ class LearnedDetector(Classifier):
                 **({"stage": stage} if self.stage1 else {}),
             },
         )
+        return with_priority(det, doc.full_text)

@@ -35,6 +35,7 @@ from classifiers.lexicon.loader import Lexicon, default_lexicon
 from classifiers.lexicon.matcher import Matcher
 from classifiers.lexicon.score import Analysis, Scorer
 from classifiers.normalize import normalize
+from classifiers.priority import with_priority
 from classifiers.text.evidence import LexiconBatch, LexiconView
 
 MAX_TEXT = 20_000  # hostile input: nothing past this is read
@@ -83,7 +84,7 @@ class LexiconDetector(Classifier):
     def _detection(self, doc: TextDoc, a: Analysis) -> Detection:
         hit = a.score >= self.threshold
         species, cites = self._species(a)
-        return Detection(
+        det = Detection(
             id=doc.id,
             score=a.score,
             label=LABEL_WILDLIFE if hit else LABEL_CLEAN,
@@ -99,6 +100,7 @@ class LexiconDetector(Classifier):
                 "commodity_scores": {c: round(v, 3) for c, v in a.per_commodity.items()},
             },
         )
+        return with_priority(det, doc.full_text)
 
     def _votes(self, a: Analysis) -> dict[str, float]:
         """Lexicon evidence for language ID: each matched entry votes for its languages."""
