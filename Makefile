@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install install-dev lint typecheck bench services-up services-down clean
+.PHONY: run test test-fast check install install-dev lint typecheck graph bench services-up services-down clean
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: install-dev
 	$(MAKE) services-up
 	$(PY) -m pytest -q; status=$$?; $(MAKE) services-down; exit $$status
 
+# The quick loop while editing: everything but the tests marked `slow` (real crawls,
+# model training, whole-pipeline runs). Elasticsearch tests skip if no server answers.
+test-fast: install-dev
+	$(PY) -m pytest -q -m "not slow"
+
+# What CI runs: lint (ruff, import contracts, size limits), mypy, then the whole suite.
+check: lint typecheck test
+
 # The Elasticsearch-API-compatible server (noida-db) the ES contract tests run against.
 services-up: install-dev
 	tools/es-server.sh start
@@ -38,9 +46,15 @@ services-down:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) tools/arch.py check
 
 typecheck: install-dev
 	$(VENV)/bin/mypy
+
+# The import graph in README.md's architecture section, regenerated from the code.
+graph:
+	$(PY) tools/arch.py readme
+	$(PY) tools/arch.py graph
 
 bench: install-dev
 	$(PY) -m benchmarks

@@ -1,1 +1,1 @@
-"""Alerts: rules, the triage queue, takedown feeds, audiences, notifications and the web app."""
+"""Alerts: rules, the triage queue (states and audit), takedown feeds, audiences, notifications."""

@@ -20,7 +20,8 @@ from dataclasses import replace
 
 from alerts.base import Alert, alert_id_for
 from classifiers.base import Detection
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 
 RULE_SEPARATOR = "+"
 

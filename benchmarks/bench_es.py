@@ -83,7 +83,7 @@ def server() -> Iterator[tuple[str, str]]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 - loopback
+            urllib.request.urlopen(url, timeout=1).close()
             break
         except OSError:
             time.sleep(0.1)

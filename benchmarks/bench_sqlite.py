@@ -23,6 +23,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from classifiers.base import Detection
@@ -140,7 +141,7 @@ def bench_search(listings: list[Listing], repeats: int) -> dict[str, tuple[float
             for lst in listings
         )
         for name, query in QUERIES.items():
-            samples = sorted(timed(lambda q=query: store.search(q)) for _ in range(20 * repeats))
+            samples = sorted(timed(partial(store.search, query)) for _ in range(20 * repeats))
             p95 = samples[min(len(samples) - 1, int(0.95 * len(samples)))]
             results[name] = (statistics.median(samples), p95, store.search(query).total)
         store.close()

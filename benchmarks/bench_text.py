@@ -48,7 +48,9 @@ def _rate(fn: Callable[[], object], n: int, repeats: int) -> float:
     return n / statistics.median(times)
 
 
-def _batched(fn: Callable[[Sequence], object], items: Sequence, batch: int) -> Callable[[], None]:
+def _batched(
+    fn: Callable[[Sequence[Any]], object], items: Sequence[Any], batch: int
+) -> Callable[[], None]:
     def run() -> None:
         for i in range(0, len(items), batch):
             fn(items[i : i + batch])

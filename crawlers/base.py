@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
 from typing import Any
 
 MAX_TITLE_CHARS = 500
@@ -28,11 +27,6 @@ MAX_TEXT_CHARS = 20_000
 MAX_IMAGES = 20
 
 KINDS = ("listing", "post")
-
-
-def utc_now() -> str:
-    """The current time as an ISO-8601 UTC string with a ``Z`` suffix."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def content_hash(

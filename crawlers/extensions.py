@@ -17,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.report import CrawlReport
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.parsing import (
     html_to_text,
     normalise_lang,
@@ -77,7 +77,7 @@ def canonical_xml(item: Selector) -> bytes:
     root = item.root
     if not isinstance(root, etree._Element):
         return str(root).encode()
-    return etree.tostring(root, method="c14n", exclusive=True)
+    return bytes(etree.tostring(root, method="c14n", exclusive=True))
 
 
 def _first(values: Values, name: str) -> Any:

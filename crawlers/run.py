@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from crawlers.extensions import write_summary
 from crawlers.profiles import ProfileError, find_profile
 from crawlers.report import failed_summary

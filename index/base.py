@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from alerts.base import Alert, AuditEntry
 from classifiers.base import Detection
@@ -51,6 +51,10 @@ HISTOGRAM_INTERVALS = ("hour", "day", "week", "month")
 
 class StoreUnavailableError(Exception):
     """The store's server cannot answer right now (an outage, not a bad request)."""
+
+
+class UnsupportedOperationError(Exception):
+    """This backend has no such operation (e.g. ``reindex`` on SQLite)."""
 
 
 def check_histogram(field: str, interval: str) -> None:
@@ -128,6 +132,32 @@ class AlertFilter:
     offset: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What ``wildtrace index status`` reports: ``detail`` is the backend's own JSON-able
+    description (printed as-is); ``healthy`` is false when the server is unreachable or
+    writes are still queued locally."""
+
+    backend: str
+    reachable: bool
+    pending_operations: int
+    detail: dict[str, Any]
+
+    @property
+    def healthy(self) -> bool:
+        return self.reachable and not self.pending_operations
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayResult:
+    """Writes a backend queued during an outage: how many were sent now, how many remain."""
+
+    replayed: int
+    operations: int
+    records: int
+    error: str | None = None
+
+
 @runtime_checkable
 class Store(Protocol):
     """Where listings, detections and alerts live. See the module docstring."""
@@ -190,5 +220,15 @@ class Store(Protocol):
 
     def counts(self) -> dict[str, int]:
         """``listings``, ``versions``, ``detections``, ``alerts``, ``removed``."""
+
+    def status(self) -> StoreStatus: ...
+
+    def reindex(self, names: Sequence[str] = (), *, delete_old: bool = False) -> list[Any]:
+        """Rebuild indices from the current mappings (all when ``names`` is empty);
+        ``UnsupportedOperationError`` where there is nothing to rebuild, ``ValueError``
+        for an unknown name."""
+
+    def replay(self) -> ReplayResult:
+        """Send locally queued writes now (``UnsupportedOperationError`` if none can be)."""
 
     def close(self) -> None: ...

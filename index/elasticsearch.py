@@ -27,7 +27,7 @@ Design notes
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -37,18 +37,22 @@ from elasticsearch import Elasticsearch
 
 from alerts.base import STATES, Alert, AuditEntry, ConflictError, UnknownAlertError
 from classifiers.base import Detection
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 from index import es_admin
 from index.base import (
     AlertFilter,
+    ReplayResult,
     SearchQuery,
     SearchResult,
     StoredListing,
+    StoreStatus,
     StoreUnavailableError,
     UpsertResult,
     check_histogram,
 )
 from index.es_bulk import Unavailable
+from index.es_mappings import INDEX_NAMES
 from index.es_outage import OutageSafe
 from index.es_reads import Reader, stored_from_source
 from index.es_spool import Spool
@@ -223,7 +227,7 @@ class ElasticsearchStore(OutageSafe):
 
     # -- operations ----------------------------------------------------------------------
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> StoreStatus:
         """Cluster reachability, per-index state and the spool (for `wildtrace index status`)."""
         ops, records = self.spool.pending()
         out: dict[str, Any] = {
@@ -244,10 +248,26 @@ class ElasticsearchStore(OutageSafe):
             out["indices"] = es_admin.index_status(self.client, self.prefix)
         except (Unavailable, es.TransportError) as exc:
             out["reachable"], out["error"] = False, str(exc)[:500]
-        return out
+        return StoreStatus("elasticsearch", out["reachable"], ops, out)
 
-    def reindex(self, names: Iterable[str], *, delete_old: bool = False) -> list[dict[str, Any]]:
-        return [es_admin.reindex(self.client, self.prefix, n, delete_old=delete_old) for n in names]
+    def reindex(self, names: Sequence[str] = (), *, delete_old: bool = False) -> list[Any]:
+        unknown = [n for n in names if n not in INDEX_NAMES]
+        if unknown:
+            raise ValueError(f"no index named {', '.join(unknown)}; known: {INDEX_NAMES}")
+        return [
+            es_admin.reindex(self.client, self.prefix, n, delete_old=delete_old)
+            for n in (names or INDEX_NAMES)
+        ]
+
+    def replay(self) -> ReplayResult:
+        """Send spooled writes now; if the cluster is (still) down the spool is kept."""
+        error = None
+        try:
+            done = self._replay_spool()
+        except Unavailable as exc:
+            done, error = 0, str(exc)[:500]
+        ops, records = self.spool.pending()
+        return ReplayResult(done, ops, records, error)
 
     def close(self) -> None:
         self.spool.close()

@@ -28,7 +28,7 @@ from typing import Any
 import elasticsearch as es
 from elasticsearch import Elasticsearch
 
-from crawlers.base import utc_now
+from common.clock import utc_now
 from index import es_admin
 from index.base import StoreUnavailableError
 from index.es_bulk import Rejected, Unavailable, classify
@@ -87,7 +87,7 @@ class OutageSafe:
             try:
                 self._ensure_indices()
                 if self.spool.has_pending():
-                    self.replay()
+                    self._replay_spool()
                 result = self._apply(op, payload)
                 self._backoff = 0.0
                 return True, result
@@ -99,7 +99,7 @@ class OutageSafe:
                 )
                 return False, None
 
-    def replay(self) -> int:
+    def _replay_spool(self) -> int:
         """Apply spooled operations in order; return how many. Raises ``Unavailable`` if
         the cluster goes away again (the rest stays spooled)."""
 

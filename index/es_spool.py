@@ -68,7 +68,7 @@ class Spool:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._lock_file = open(self.dir / "spool.lock", "a+b")  # noqa: SIM115 - held open
+        self._lock_file = open(self.dir / "spool.lock", "a+b")  # held open: closed by close()
         self._sealed: set[str] = set()
 
     def close(self) -> None:

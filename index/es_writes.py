@@ -59,7 +59,9 @@ class Writer:
     def alias(self, name: str) -> str:
         return alias_name(self.prefix, name)
 
-    def mget(self, name: str, ids: Sequence[str], fields: list[str] | None = None) -> dict:
+    def mget(
+        self, name: str, ids: Sequence[str], fields: list[str] | None = None
+    ) -> dict[str, Any]:
         """Found documents by id: ``{id: hit}`` (hit has ``_source`` and ``_seq_no``)."""
         if not ids:
             return {}
@@ -201,7 +203,9 @@ class Writer:
         bulk(self.client, actions, self.chunk_size)
         return len(pairs) - len(self.skipped)
 
-    def _known_versions(self, wanted: list[tuple[str, str]], heads: dict[str, Any]) -> set:
+    def _known_versions(
+        self, wanted: list[tuple[str, str]], heads: dict[str, Any]
+    ) -> set[tuple[str, str]]:
         known = {(k, h) for k, h in wanted if k in heads and heads[k]["content_hash"] == h}
         older = [(k, h) for k, h in wanted if (k, h) not in known and k in heads]
         if older:

@@ -23,9 +23,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from alerts.base import Alert, AuditEntry
 from classifiers.base import Detection
@@ -35,10 +36,13 @@ from index import sqlite_listings as listing_ops
 from index import sqlite_search as search_sql
 from index.base import (
     AlertFilter,
+    ReplayResult,
     SearchHit,
     SearchQuery,
     SearchResult,
     StoredListing,
+    StoreStatus,
+    UnsupportedOperationError,
     UpsertResult,
 )
 from index.sqlite_schema import migrate
@@ -103,6 +107,15 @@ class SqliteStore:
         conn = self._conn()
         conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
+
+    def status(self) -> StoreStatus:
+        return StoreStatus("sqlite", True, 0, {"backend": "sqlite", "counts": self.counts()})
+
+    def reindex(self, names: Sequence[str] = (), *, delete_old: bool = False) -> list[Any]:
+        raise UnsupportedOperationError("SQLite has no indices to rebuild")
+
+    def replay(self) -> ReplayResult:
+        raise UnsupportedOperationError("SQLite writes never queue: nothing to replay")
 
     def close(self) -> None:
         with self._lock:

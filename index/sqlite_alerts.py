@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from alerts.base import STATES, Alert, AuditEntry, ConflictError, UnknownAlertError
-from crawlers.base import utc_now
+from common.clock import utc_now
 from index.base import AlertFilter
 
 ACTION_CREATED = "created"

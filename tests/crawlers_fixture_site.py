@@ -185,7 +185,7 @@ class FixtureSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 site.requests.append(self.path)
                 site.user_agents.add(self.headers.get("User-Agent", ""))
                 time.sleep(site.slow.get(self.path, 0.0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,7 @@ def matcher(lexicon: Lexicon) -> Matcher:
 def _found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
     """(kind, lexicon key, original substring) for every match in ``text``."""
     lex = matcher.lexicon
-    tables = {
+    tables: dict[str, Any] = {
         "term": lex.terms, "code_word": lex.code_words, "context_word": lex.context_words,
         "rule": lex.rules, "intent": lex.intents,
     }  # fmt: skip

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -149,7 +150,7 @@ def test_cascade_bounds_route_stage1_mistakes_to_the_encoder() -> None:
     from classifiers.text.model import Prediction
     from classifiers.train.cascade import choose_bounds
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"label": "clean", "negative_kind": "generic", "intent": None},
         {"label": "clean", "negative_kind": "news", "intent": "other"},
         {"label": "wildlife", "negative_kind": None, "intent": "sell"},

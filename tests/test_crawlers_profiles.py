@@ -50,7 +50,9 @@ def test_shipped_profiles_load_with_schedules_and_demo_urls() -> None:
     assert by_name["bazaar"].base_url == "http://127.0.0.1:8101"
     assert by_name["wildfeed"].item_kind == "post"
     assert all(p.interval_minutes and p.interval_minutes > 0 for p in profiles)
-    assert by_name["bazaar"].html.detail_id_regex.search("/item/abc").group(1) == "abc"
+    found = by_name["bazaar"].html.detail_id_regex.search("/item/abc")
+    assert found is not None
+    assert found.group(1) == "abc"
     assert (SHIPPED_DIR / "README.md").is_file()
 
 

@@ -16,7 +16,7 @@ from es_server import NoidaServer, make_es_store
 from store_factories import at, make_alert, make_detection, make_listing
 
 from alerts.base import STATE_ESCALATED, STATE_TRIAGED, ConflictError
-from index import es_writes
+from index import es_bulk, es_writes
 from index.elasticsearch import ElasticsearchStore
 from index.es_admin import drop_all
 from index.es_mappings import TEMPLATE_VERSION, alias_name, doc_id
@@ -175,7 +175,7 @@ def test_outage_mid_ingest_spools_and_replays_exactly_once(
             server.stop()
         return done
 
-    real_bulk = es_writes.bulk
+    real_bulk = es_bulk.bulk
     monkeypatch.setattr(es_writes, "bulk", bulk_then_stop)
     results = []
     for batch in batches:
@@ -185,7 +185,7 @@ def test_outage_mid_ingest_spools_and_replays_exactly_once(
     assert [r.new for r in results[:2]] == [50, 50]
     assert sum(r.spooled for r in results) == 300  # batches 2..7
     assert _count(server, "outage-versions") is None  # really down
-    status = store.status()
+    status = store.status().detail
     assert status["reachable"] is False and status["last_error"]
     assert status["spool"]["operations"] > 0 and status["spool"]["records"] >= 300
     store.close()  # the process ends during the outage: the spool is on disk
@@ -194,7 +194,7 @@ def test_outage_mid_ingest_spools_and_replays_exactly_once(
     assert _count(server, "outage-versions") == 125  # batches 0, 1 and one chunk of batch 2
     revived = ElasticsearchStore(server.url, prefix="outage", chunk_size=25, spool_dir=spool)
     revived.init()
-    assert revived.replay() > 0
+    assert revived.replay().replayed > 0
     # A later write after the replay, and an edit of a listing ingested during the outage.
     revived.upsert_listings([_listing(399, rev=1)])
 
@@ -209,7 +209,7 @@ def test_outage_mid_ingest_spools_and_replays_exactly_once(
     assert sorted(versions) == sorted([*all_keys, _listing(399).key])  # each once (+1 edit)
     audit = [h["_source"]["alert_id"] for h in _scan(revived, "audit")]
     assert len(audit) == len(set(audit)) == 400  # one "created" entry per alert
-    assert revived.status()["spool"] == {"operations": 0, "records": 0, "dead": 0,
+    assert revived.status().detail["spool"] == {"operations": 0, "records": 0, "dead": 0,
                                          "dir": str(spool)}  # fmt: skip
     drop_all(revived.client, "outage")
     revived.close()
@@ -225,11 +225,11 @@ def test_a_refused_spooled_operation_is_set_aside_not_lost(
     store.upsert_listings([good])
     store.put_detections([(never_stored.content_hash, make_detection(never_stored))])
     store.put_detections([(good.content_hash, make_detection(good))])
-    assert store.status()["spool"]["operations"] == 3
+    assert store.status().detail["spool"]["operations"] == 3
     server.start()
-    assert store.replay() == 3
+    assert store.replay().replayed == 3
     assert store.get_detection(good.key) == make_detection(good)
-    spool = store.status()["spool"]
+    spool = store.status().detail["spool"]
     assert (spool["operations"], spool["dead"]) == (0, 1)
     assert "ghost" in (tmp_path / "spool" / "dead.jsonl").read_text()
     store.close()
@@ -264,5 +264,5 @@ def test_writes_during_a_stopped_server_do_not_block(server: NoidaServer, tmp_pa
     for i in range(20):
         store.upsert_listings([_listing(i)])
     assert time.monotonic() - started < 5
-    assert store.status()["spool"]["records"] == 20
+    assert store.status().detail["spool"]["records"] == 20
     store.close()

@@ -36,7 +36,8 @@ def validate() -> ModuleType:
 def rows(validate: ModuleType) -> list[dict[str, object]]:
     loaded, errs = validate.load(FILE)
     assert errs == []
-    return loaded
+    rows: list[dict[str, object]] = loaded
+    return rows
 
 
 def test_every_line_is_a_json_object_with_exactly_the_schema_fields(

@@ -161,9 +161,9 @@ def test_run_during_an_outage_spools_and_replays_exactly_once(
     server.start()
     store = pipeline.open_store(elastic)
     try:
-        assert store.replay() > 0  # type: ignore[attr-defined]
-        assert store.status()["spool"]["operations"] == 0  # type: ignore[attr-defined]
-        assert store.replay() == 0  # type: ignore[attr-defined]  # nothing left to send twice
+        assert store.replay().replayed > 0
+        assert store.status().detail["spool"]["operations"] == 0
+        assert store.replay().replayed == 0  # nothing left to send twice
         on_es = snapshot(store)
         client = store.client  # type: ignore[attr-defined]
         audit = alias_name(elastic.store.es_prefix, "audit")

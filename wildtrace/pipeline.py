@@ -19,7 +19,8 @@ from typing import Any
 
 from alerts.rules import AlertRule, ThresholdRule, apply_rules
 from classifiers.base import Classifier, Detection, TextDoc
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import ItemError, iter_items, run_crawl
 from index.base import Store, StoreUnavailableError
@@ -56,6 +57,16 @@ def open_store(settings: Settings) -> Store:
         raise ValueError(f"unknown store backend {settings.store.backend!r}")
     store.init()
     return store
+
+
+@contextmanager
+def store_session(settings: Settings) -> Iterator[Store]:
+    """The configured backend, open for the ``with`` body and closed after it."""
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @lru_cache(maxsize=4)
@@ -167,7 +178,7 @@ def ingest(
             continue
         try:
             detections = detect(to_classify, comps.classifier)
-        except Exception as exc:  # noqa: BLE001 - a failing model must not stop the crawl
+        except Exception as exc:  # a failing model must not stop the crawl
             log.exception("classifier failed on %d listings of %s", len(to_classify), source)
             report.errors += 1
             if len(report.error_samples) < 20:
@@ -307,7 +318,7 @@ def crawl_sources(
             report = crawl_and_ingest(
                 profile, comps, base_url=urls.get(profile.name), progress=progress
             )
-        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
+        except Exception as exc:  # one broken source must not stop the run
             log.exception("source %s failed", profile.name)
             report = SourceReport(profile.name, errors=1, error_samples=[{"error": repr(exc)}])
         reports.append(report)

@@ -35,7 +35,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameter
 
-from crawlers.base import Listing, utc_now
+from common.clock import utc_now
+from crawlers.base import Listing
 from crawlers.evidence import EvidenceError, EvidenceStore, header_subset
 from crawlers.extract import (
     build_item,

@@ -18,8 +18,6 @@ import json
 import sys
 from typing import Any
 
-from index.es_bulk import Unavailable
-from index.es_mappings import INDEX_NAMES
 from wildtrace import pipeline
 from wildtrace.config import Settings
 
@@ -36,61 +34,43 @@ def _print(data: Any) -> None:
 
 
 def _init(args: argparse.Namespace, settings: Settings) -> int:
-    store = pipeline.open_store(settings)
-    try:
-        if settings.store.backend == "elasticsearch":
-            status = store.status()  # type: ignore[attr-defined]
-            _print(status)
-            return 0 if status["reachable"] else 1
-        _print({"backend": settings.store.backend, "counts": store.counts()})
-        return 0
-    finally:
-        store.close()
+    with pipeline.store_session(settings) as store:
+        status = store.status()
+        _print(status.detail)
+        return 0 if status.reachable else 1
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    store = pipeline.open_store(settings)
-    try:
-        if settings.store.backend != "elasticsearch":
-            _print({"backend": settings.store.backend, "counts": store.counts()})
-            return 0
-        status: dict[str, Any] = store.status()  # type: ignore[attr-defined]
-        if status["reachable"]:
-            status["counts"] = store.counts()
-        _print(status)
-        return 0 if status["reachable"] and not status["spool"]["operations"] else 1
-    finally:
-        store.close()
+    with pipeline.store_session(settings) as store:
+        status = store.status()
+        detail = status.detail
+        if status.reachable and "counts" not in detail:
+            detail = {**detail, "counts": store.counts()}
+        _print(detail)
+        return 0 if status.healthy else 1
 
 
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
     if not _es_only(settings, "reindex"):
         return 2
-    store = pipeline.open_store(settings)
-    try:
-        names = args.index or list(INDEX_NAMES)
-        _print(store.reindex(names, delete_old=args.delete_old))  # type: ignore[attr-defined]
+    with pipeline.store_session(settings) as store:
+        try:
+            _print(store.reindex(args.index or (), delete_old=args.delete_old))
+        except ValueError as exc:
+            print(f"wildtrace index reindex: {exc}", file=sys.stderr)
+            return 2
         return 0
-    finally:
-        store.close()
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     if not _es_only(settings, "replay"):
         return 2
-    store = pipeline.open_store(settings)
-    try:
-        error = None
-        try:
-            done = store.replay()  # type: ignore[attr-defined]
-        except Unavailable as exc:  # the cluster is (still) down: the spool is kept
-            done, error = 0, str(exc)[:500]
-        ops, records = store.spool.pending()  # type: ignore[attr-defined]
-        out = {"replayed": done, "still_spooled": {"operations": ops, "records": records}}
-        _print({**out, "error": error} if error else out)
-        return 0 if not ops else 1
-    finally:
-        store.close()
+    with pipeline.store_session(settings) as store:
+        result = store.replay()
+    still = {"operations": result.operations, "records": result.records}
+    out: dict[str, Any] = {"replayed": result.replayed, "still_spooled": still}
+    _print({**out, "error": result.error} if result.error else out)
+    return 0 if not result.operations else 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -101,7 +81,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     actions.add_parser("status", help="counts, indices, spool (JSON)").set_defaults(handler=_status)
     reindex = actions.add_parser("reindex", help="rebuild ES indices from current templates")
-    reindex.add_argument("--index", action="append", choices=INDEX_NAMES, help="repeatable")
+    reindex.add_argument(
+        "--index", action="append", help="listings, versions, detections, alerts or audit"
+    )
     reindex.add_argument("--delete-old", action="store_true", help="drop the old indices")
     reindex.set_defaults(handler=_reindex)
     actions.add_parser("replay", help="send spooled ES writes now").set_defaults(handler=_replay)

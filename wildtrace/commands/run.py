@@ -85,8 +85,8 @@ def _wait_for_signal() -> None:
 
 
 def run_forever(settings: Settings, sources: list[str] | None, config_path: str | None) -> int:
-    from alerts.web.app import create_app
-    from alerts.web.server import start_in_thread
+    from web.app import create_app
+    from web.server import start_in_thread
 
     with ExitStack() as stack:
         stack.enter_context(demo_sites(settings))

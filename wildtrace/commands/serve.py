@@ -19,8 +19,8 @@ from wildtrace.config import Settings
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    from alerts.web.app import create_app
-    from alerts.web.server import serve
+    from web.app import create_app
+    from web.server import serve
 
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port

@@ -70,7 +70,8 @@ def _classify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.text.encoders import make_encoder
-    from classifiers.text.learned import SHIPPED_DIR, _lexicon
+    from classifiers.text.learned import SHIPPED_DIR
+    from classifiers.text.lexicon_detector import LexiconDetector
     from classifiers.train.cascade import attach_cascade
     from classifiers.train.data import load_corpus
     from classifiers.train.feedback import load_feedback
@@ -78,7 +79,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 
     rows = load_corpus(args.corpus) if args.corpus else load_corpus()
     feedback = load_feedback(args.feedback) if args.feedback else []
-    lexicon = _lexicon()
+    lexicon = LexiconDetector()
     queue = settings.classifier.queue_threshold
     extra = {
         "thresholds": {"queue": queue, "takedown": settings.classifier.takedown_threshold},

@@ -90,7 +90,7 @@ def nice_price(value: float, currency: str, rng: random.Random) -> float:
     rounded = round(value / step) * step
     if _CURRENCY_STYLE.get(currency, ("", "", 2))[2] and rounded < 1000 and rng.random() < 0.3:
         rounded -= 0.01
-    return round(rounded, 2)
+    return float(round(rounded, 2))
 
 
 @dataclass(frozen=True, slots=True)

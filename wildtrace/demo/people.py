@@ -120,7 +120,7 @@ class SellerBook:
         parts = self.world["names"][lang]
         first, last = rng.choice(parts["first"]), rng.choice(parts["last"])
         if lang == "zh":
-            return last + first
+            return str(last + first)
         if lang == "vi":
             return f"{last} {first}"
         return f"{first} {last}"

@@ -19,12 +19,12 @@ from fastapi.testclient import TestClient
 
 from alerts.base import Alert, alert_id_for
 from alerts.rules import ThresholdRule, apply_rules
-from alerts.web.app import create_app
-from alerts.web.render import highlight, safe_href, snippet
-from alerts.web.server import start_in_thread
 from classifiers.base import LABEL_CLEAN, LABEL_WILDLIFE, Detection, Reason, TextDoc
 from crawlers.base import Listing
 from index.sqlite import SqliteStore
+from web.app import create_app
+from web.render import highlight, safe_href, snippet
+from web.server import start_in_thread
 
 XSS_TITLE = '<script>alert(1)</script> ivory "><img src=x onerror=alert(2)>'
 XSS_TEXT = 'Genuine tusk <script>alert(3)</script> =HYPERLINK("http://evil") whatsapp me'

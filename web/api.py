@@ -18,23 +18,23 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from alerts.base import STATES, Alert, ConflictError, UnknownAlertError
-from alerts.export import MAX_EXPORT_ROWS, alerts_to_csv, alerts_to_jsonl
-from alerts.web.params import (
+from index.base import AlertFilter, Store
+from web.export import MAX_EXPORT_ROWS, alerts_to_csv, alerts_to_jsonl
+from web.params import (
     AlertListParams,
     AlertParams,
     HistogramParams,
     SearchListParams,
     SearchParams,
 )
-from alerts.web.queries import (
+from web.queries import (
     BadRequest,
     alert_bundle,
     bundle_to_dict,
     search_to_dict,
     state_counts,
 )
-from alerts.web.security import same_origin
-from index.base import AlertFilter, Store
+from web.security import same_origin
 
 router = APIRouter()
 

@@ -21,10 +21,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from alerts.web import api, pages
-from alerts.web.render import highlight, query_string, safe_href, snippet, span_text
-from alerts.web.security import SecurityHeaders
 from index.base import Store
+from web import api, pages
+from web.render import highlight, query_string, safe_href, snippet, span_text
+from web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
 

@@ -1,6 +1,6 @@
 """The HTML pages: alert queue, alert detail (with *why*), state changes and search.
 
-Pages read through the same helpers as the JSON API (``alerts.web.queries``). The one
+Pages read through the same helpers as the JSON API (``web.queries``). The one
 write (the state form) is a same-origin POST carrying the version the investigator saw;
 if someone else changed the alert meanwhile the store refuses and the page says so
 (409) instead of silently overwriting their decision.
@@ -17,11 +17,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from alerts.base import STATES, ConflictError, UnknownAlertError, alert_id_for
-from alerts.web.params import AlertPageParams, SearchPageParams
-from alerts.web.queries import BadRequest, alert_bundle, seller_counts, state_counts
-from alerts.web.security import same_origin
 from classifiers.base import TextDoc
 from index.base import Store
+from web.params import AlertPageParams, SearchPageParams
+from web.queries import BadRequest, alert_bundle, seller_counts, state_counts
+from web.security import same_origin
 
 router = APIRouter()
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from alerts.base import Alert
-from alerts.export import (
+from web.export import (
     CSV_FIELDS,
     MAX_CELL_CHARS,
     alerts_to_csv,

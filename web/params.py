@@ -7,7 +7,7 @@ route had declared it itself. Routes that add parameters (paging, ``min_score``)
 subclass, so the fields keep the order the routes have always listed them in.
 
 Values arrive raw; ``AlertParams.alert_filter`` and ``SearchParams.search_query`` strip,
-validate and cap them (with ``alerts.web.queries.clean``), so the pages and the JSON API
+validate and cap them (with ``web.queries.clean``), so the pages and the JSON API
 build their store filters the same way.
 
 No ``from __future__ import annotations`` here: FastAPI resolves string annotations
@@ -19,8 +19,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from alerts.web.queries import MAX_API_LIMIT, MAX_FIELD_CHARS, BadRequest, check_state, clean
 from index.base import AlertFilter, SearchQuery
+from web.queries import MAX_API_LIMIT, MAX_FIELD_CHARS, BadRequest, check_state, clean
 
 Str = Annotated[str | None, Query(max_length=MAX_FIELD_CHARS)]
 Limit = Annotated[int, Query(ge=1, le=MAX_API_LIMIT)]

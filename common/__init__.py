@@ -1,0 +1,1 @@
+"""Leaf modules every package may import; they import no project package themselves."""

@@ -1,0 +1,1 @@
+"""Project tools run by make targets (import contracts, size limits)."""
