@@ -10,6 +10,7 @@ import random
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -31,8 +32,9 @@ def detector(lexicon: LexiconDetector) -> LearnedDetector:
     return LearnedDetector(lexicon=lexicon)
 
 
-def _meta(folder: Path) -> dict:
-    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+def _meta(folder: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return meta
 
 
 def test_shipped_artefacts_are_small_and_pickle_free() -> None:

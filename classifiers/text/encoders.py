@@ -21,7 +21,7 @@ import importlib.util
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,8 @@ def default_threads() -> int:
 def _l2(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.maximum(norms, 1e-12)
+    out: np.ndarray = x / np.maximum(norms, 1e-12)
+    return out
 
 
 def _clip(texts: Sequence[str]) -> list[str]:
@@ -98,7 +99,8 @@ class HFEncoder(TextEncoder):
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # stderr belongs to the CLI's own messages
+        quiet: Callable[[], None] = hf_logging.disable_progress_bar
+        quiet()  # stderr belongs to the CLI's own messages
         torch.set_num_threads(self.threads)
         self._tok = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
         self._model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
@@ -157,7 +159,7 @@ class USEEncoder(TextEncoder):
         return _l2(np.concatenate(parts))
 
 
-ENCODERS = {"minilm": HFEncoder, "use": USEEncoder}
+ENCODERS: dict[str, Callable[[], TextEncoder]] = {"minilm": HFEncoder, "use": USEEncoder}
 
 
 def make_encoder(name: str) -> TextEncoder:
