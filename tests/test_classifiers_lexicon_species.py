@@ -155,11 +155,10 @@ def test_bad_species_rows_fail_with_file_and_line(
 
 def test_terms_file_keeps_its_tuned_entries(lexicon: Lexicon) -> None:
     """A key that terms.tsv has for the same commodity is not duplicated by the table."""
-    table_keys = {(t.commodity, t.key) for t in lexicon.terms if t.type == "species"}
-    other = Counter((t.commodity, t.key) for t in lexicon.terms if t.type != "species")
-    species = Counter((t.commodity, t.key) for t in lexicon.terms if t.type == "species")
-    assert max(species.values()) == 1
-    assert not [k for k in table_keys if other[k] and species[k] > 1]
+    table = Counter((t.commodity, t.key) for t in lexicon.terms if t.origin == "species_table")
+    tuned = {(t.commodity, t.key) for t in lexicon.terms if t.origin == "terms"}
+    assert max(table.values()) == 1
+    assert not set(table) & tuned
     tiger = [t for t in lexicon.terms if t.key == "tiger" and t.commodity == "big_cat"]
     assert len(tiger) == 1 and tiger[0].type == "species" and tiger[0].weight == 0.6
     # ... and a taxon's own name beats its group's list: species and appendix are the taxon's.

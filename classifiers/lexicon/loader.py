@@ -94,6 +94,7 @@ class Term:
     boundary: str
     requires: tuple[str, ...] = ()  # code words: context groups, any of which must be near
     window: int = 0  # code words: how near (normalised characters)
+    origin: str = "terms"  # "species_table" for the terms the species table adds
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,13 +310,14 @@ def _species_terms(table: SpeciesTable, existing: list[Term]) -> list[Term]:
         lang = "en" if n.lang == SCIENTIFIC_LANG else n.lang
         langs = _langs(where, lang)
         term = Term(n.name, key, langs, commodity, species, cites, n.weight, "species",
-                    _boundary(key, langs))  # fmt: skip
+                    _boundary(key, langs), origin="species_table")  # fmt: skip
         previous = best.get((commodity, key))
         if previous is not None:  # a taxon's own name names it better than its group's
             own = term if not n.taxon.startswith("@") else previous
             weight = max(term.weight, previous.weight)
-            term = Term(term.term, key, term.langs, commodity, own.species, own.cites, weight,
-                        "species", term.boundary)  # fmt: skip
+            langs = tuple(dict.fromkeys(previous.langs + term.langs))  # "penyu": id and ms
+            term = Term(term.term, key, langs, commodity, own.species, own.cites, weight,
+                        "species", _boundary(key, langs), origin="species_table")  # fmt: skip
         best[(commodity, key)] = term
     return list(best.values())
 

@@ -122,6 +122,7 @@ class Analysis:
     group_counts: dict[str, int] = field(default_factory=dict)
     intent_sums: dict[str, float] = field(default_factory=dict)
     lead_intent: str | None = None
+    negated: bool = False  # an authenticity claim was negated ("not real ivory")
     signal_counts: dict[str, int] = field(default_factory=dict)
     terms: list[tuple[Match, Term, str | None]] = field(default_factory=list)  # (m, t, canceller)
     codes: list[tuple[Match, Term]] = field(default_factory=list)
@@ -228,6 +229,7 @@ class Scorer:
         """A negated claim cancels its commodity's evidence nearby and counts as imitation."""
         if not negated:
             return
+        a.negated = True
         window = int(self.cfg.get("negated_claim_window", 60))
         claims = [m for m in by_kind["term"] if id(m) in negated]
         for m in by_kind["term"] + by_kind["code_word"]:

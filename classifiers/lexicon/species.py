@@ -96,6 +96,8 @@ class SpeciesTable:
             if name in group.taxa or bare in {t.removesuffix(" spp.") for t in group.taxa}:
                 return group
         genus = name[: -len(" spp.")] if name.endswith(" spp.") else None
+        if " " not in name:  # a bare genus ("Cacatua")
+            genus = name
         if genus:
             for taxon in self.taxa.values():
                 if taxon.name.split(" ")[0] == genus:
