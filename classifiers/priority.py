@@ -35,6 +35,9 @@ SEVERITY = {
     "totoaba_maw": 16.0, "hornbill_casque": 16.0, "live_primate": 16.0,
     "bear_bile": 12.0, "turtle_shell": 12.0, "shahtoosh": 12.0,
     "live_bird": 12.0, "live_reptile": 12.0,
+    # Breadth round (species table): the appendix term already carries most of the weight.
+    "live_mammal": 12.0, "wildlife_parts": 12.0, "fish": 10.0, "timber": 10.0,
+    "live_amphibian": 8.0, "invertebrate": 8.0, "plant": 6.0,
 }  # fmt: skip
 INTENT = {"sell": 15.0, "buy": 10.0}
 # Approximate US dollars per unit (late 2026 orders of magnitude), for ranking only.
@@ -42,6 +45,9 @@ USD = {
     "usd": 1.0, "eur": 1.1, "gbp": 1.3, "cny": 0.14, "hkd": 0.13, "twd": 0.031,
     "jpy": 0.0068, "idr": 0.000064, "myr": 0.22, "vnd": 0.00004, "thb": 0.028,
     "brl": 0.19, "mxn": 0.055,
+    # Breadth round: currencies of the new languages' markets.
+    "sar": 0.27, "aed": 0.27, "krw": 0.00073, "kes": 0.0077, "tzs": 0.00038, "rub": 0.011,
+    "inr": 0.012, "mmk": 0.00048, "khr": 0.00025, "lak": 0.000046, "php": 0.017,
 }  # fmt: skip
 _CURRENCY = [
     (r"us\$|usd|\$|dollars?|bucks", "usd"), (r"€|eur|euros?", "eur"), (r"£|gbp", "gbp"),
@@ -49,11 +55,17 @@ _CURRENCY = [
     (r"元|rmb|cny|块|¥(?=\s*\d)", "cny"), (r"円|yen|jpy", "jpy"), (r"rp\.?|idr", "idr"),
     (r"rm|myr", "myr"), (r"đ|vnd|vnđ|dong", "vnd"), (r"฿|บาท|thb", "thb"),
     (r"pesos?|mxn", "mxn"),
+    # Breadth round: Gulf, Korea, East Africa, Russia, India, Myanmar, Cambodia, Laos, Philippines.
+    (r"ريال|sar|ر\.س", "sar"), (r"درهم|aed", "aed"), (r"원|krw|₩", "krw"),
+    (r"ksh|kes", "kes"), (r"tsh|tzs", "tzs"), (r"руб\.?|рублей|₽|rub", "rub"),
+    (r"₹|रुपये|रुपए|inr|rs\.?", "inr"), (r"ကျပ်|kyats?|mmk", "mmk"), (r"៛|រៀល|riel|khr", "khr"),
+    (r"ກີບ|₭|kip|lak", "lak"), (r"₱|php", "php"),
 ]  # fmt: skip
 _SCALE = {"k": 1e3, "rb": 1e3, "ribu": 1e3, "tr": 1e6, "triệu": 1e6, "jt": 1e6,
-          "juta": 1e6, "万": 1e4, "萬": 1e4, "m": 1e6}  # fmt: skip
+          "juta": 1e6, "万": 1e4, "萬": 1e4, "m": 1e6, "만": 1e4, "천": 1e3,
+          "тыс": 1e3, "lakh": 1e5, "लाख": 1e5, "သိန်း": 1e5}  # fmt: skip
 _NUM = r"(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)"
-_SCALES = r"(k|rb|ribu|tr|triệu|jt|juta|万|萬|m)?"
+_SCALES = r"(k|rb|ribu|tr|triệu|jt|juta|万|萬|m|만|천|тыс|lakh|लाख|သိန်း)?"
 _PRICES = (
     [
         (re.compile(rf"(?:{pat})\s*{_NUM}\s*{_SCALES}(?![a-z])", re.I), code, True)

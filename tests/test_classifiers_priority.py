@@ -57,3 +57,12 @@ def test_detectors_fill_priority_and_old_data_loads() -> None:
     assert restored.priority is None and restored.priority_reasons == ()
     with pytest.raises(ValueError, match="priority"):
         Detection(id="x", score=0.5, label="clean", priority=101.0)
+
+
+def test_prices_in_the_new_languages_markets() -> None:
+    from classifiers.priority import advertised_usd
+
+    assert advertised_usd("السعر 500 ريال") == 500 * 0.27
+    assert advertised_usd("웅담 50만원") == 50e4 * 0.00073
+    assert advertised_usd("цена 50000 руб") == 50000 * 0.011
+    assert advertised_usd("₱1500") == 1500 * 0.017
