@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from classifiers.base import Classifier
 from wildtrace import pipeline
@@ -75,17 +75,25 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.train.cascade import attach_cascade
     from classifiers.train.data import load_corpora, load_corpus
     from classifiers.train.feedback import load_feedback
-    from classifiers.train.train import save_model, train_model
+    from classifiers.train.intent import EMPHASIS_GRID
+    from classifiers.train.train import C_GRID, save_model, train_model
 
     rows = load_corpus(args.corpus) if args.corpus else load_corpora()
     feedback = load_feedback(args.feedback) if args.feedback else []
     lexicon = LexiconDetector()
     queue = settings.classifier.queue_threshold
-    extra = {
+    extra: dict[str, Any] = {
         "thresholds": {"queue": queue, "takedown": settings.classifier.takedown_threshold},
         "feedback_rows": len(feedback),
         "lexicon_version": lexicon.version,
     }
+    c_grid: tuple[float, ...] = C_GRID
+    emphasis: tuple[float, ...] = EMPHASIS_GRID
+    if args.fixed_c is not None:  # a loaded machine: the search's earlier choices, no search
+        c_grid, emphasis = (args.fixed_c,), (args.fixed_intent_emphasis,)
+        extra["fixed_hyperparameters"] = {
+            "C": args.fixed_c, "intent_emphasis": args.fixed_intent_emphasis
+        }  # fmt: skip
     out = Path(args.out or SHIPPED_DIR)
     encoders = [args.encoder]
     if args.encoder != "none" and not args.no_cascade:
@@ -96,7 +104,9 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
             from classifiers.text.encoder_cache import CachedEncoder
 
             encoder = CachedEncoder(encoder, args.embed_cache)
-        model = train_model(rows, encoder, lexicon, extra_train=feedback)
+        model = train_model(
+            rows, encoder, lexicon, extra_train=feedback, c_grid=c_grid, intent_emphasis=emphasis
+        )
         where = save_model(model, out if name == args.encoder else out / "stage1", extra)
         dev = model.meta["dev"]
         print(
@@ -170,6 +180,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="exported triage feedback JSONL to fold in (repeatable)",
     )
     t.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped ones)")
+    t.add_argument(
+        "--fixed-c",
+        type=float,
+        help="skip the hyper-parameter search: this C for every head (100 was the earlier choice)",
+    )
+    t.add_argument(
+        "--fixed-intent-emphasis",
+        type=float,
+        default=4.0,
+        help="with --fixed-c: the intent head's lexicon emphasis (default 4, the earlier choice)",
+    )
     t.add_argument(
         "--embed-cache",
         help="folder of cached training embeddings (python -m classifiers.text.encoder_cache)",
