@@ -109,10 +109,11 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         )
         where = save_model(model, out if name == args.encoder else out / "stage1", extra)
         dev = model.meta["dev"]
+        cv = model.meta["intent_selection"].get("grouped_cv_acc", float("nan"))  # nan: fixed
         print(
             f"trained {name} model → {where}: dev F1 {dev['f1_at_0']:.4f}, "
             f"dev ECE {dev['ece_uncalibrated']:.4f} → {dev['ece_calibrated']:.4f} calibrated, "
-            f"intent grouped-CV {model.meta['intent_selection']['grouped_cv_acc']:.4f}, "
+            f"intent grouped-CV {cv:.4f}, "
             f"{len(feedback)} feedback rows"
         )
     if len(encoders) == 2:
