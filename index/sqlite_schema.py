@@ -153,7 +153,10 @@ _V1: tuple[str, ...] = (
     *_immutable("alert_audit"),
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+# v2: the dismissal reason of a state change (``alerts.base.DISMISSAL_REASONS``).
+_V2 = ("ALTER TABLE alert_audit ADD COLUMN reason TEXT",)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
