@@ -32,8 +32,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-# v2: ``audit.reason`` (why an alert was dismissed).
-TEMPLATE_VERSION = 2
+# v2: ``audit.reason`` (why an alert was dismissed). v3: ``alerts.priority`` (queue order).
+TEMPLATE_VERSION = 3
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -136,6 +136,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "version": {"type": "integer"},
         "seller_id": KEYWORD,
         "title": {"type": "text", "fields": {"raw": KEYWORD}},
+        "priority": {"type": "float"},
     },
     "audit": {
         "alert_id": KEYWORD,
