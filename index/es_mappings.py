@@ -32,7 +32,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-TEMPLATE_VERSION = 1
+# v2: ``audit.reason`` (why an alert was dismissed). v3: ``alerts.priority`` (queue order).
+TEMPLATE_VERSION = 3
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -135,6 +136,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "version": {"type": "integer"},
         "seller_id": KEYWORD,
         "title": {"type": "text", "fields": {"raw": KEYWORD}},
+        "priority": {"type": "float"},
     },
     "audit": {
         "alert_id": KEYWORD,
@@ -145,6 +147,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "from_state": KEYWORD,
         "to_state": KEYWORD,
         "note": {"type": "text"},
+        "reason": KEYWORD,
     },
 }
 

@@ -28,11 +28,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.base import FACET_FIELDS, AlertFilter, SearchQuery, check_histogram
+from index.base import FACET_FIELDS, AlertCursor, AlertFilter, SearchQuery, check_histogram
 from index.es_mappings import HL_END, HL_START
 from index.query_terms import NO_SPACE_SCRIPT, query_terms
 
-MAX_LIMIT = 1000
 MAX_FACET_BUCKETS = 100
 HISTOGRAM_AGG = "histogram"
 TEXT_FIELDS = ("title", "text", "seller")
@@ -104,11 +103,10 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown facet fields: {sorted(unknown)}")
     has_text = bool(query.text and query.text.strip())
-    limit = max(0, min(int(query.limit), MAX_LIMIT))
     body: dict[str, Any] = {
         "query": listing_query(query),
-        "size": limit,
-        "from_": max(0, int(query.offset)),
+        "size": query.limit,  # paging is checked by index.rules.StoreRules.search
+        "from_": query.offset,
         "track_total_hits": True,
         "source_excludes": ["title", "text", "seller"],
         "aggs": {
@@ -158,6 +156,64 @@ def facets(response: dict[str, Any]) -> dict[str, dict[str, int]]:
     }
 
 
+def _priority_is(value: float) -> dict[str, Any]:
+    """Alerts whose priority equals ``value`` (a missing priority, from documents written
+    before priorities existed, counts as 0 as in ``ALERT_SORT``)."""
+    same: dict[str, Any] = {"term": {"priority": value}}
+    if value != 0:
+        return same
+    missing = {"bool": {"must_not": {"exists": {"field": "priority"}}}}
+    return {"bool": {"should": [same, missing], "minimum_should_match": 1}}
+
+
+def _priority_below(value: float) -> dict[str, Any]:
+    below: dict[str, Any] = {"range": {"priority": {"lt": value}}}
+    if value <= 0:
+        return below
+    missing = {"bool": {"must_not": {"exists": {"field": "priority"}}}}
+    return {"bool": {"should": [below, missing], "minimum_should_match": 1}}
+
+
+def after_query(after: AlertCursor) -> dict[str, Any]:
+    """Alerts after ``after`` in queue order (``ALERT_SORT``): keyset paging."""
+    return {
+        "bool": {
+            "should": [
+                _priority_below(after.priority),
+                {"bool": {"filter": [_priority_is(after.priority), _after_score(after)]}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _after_score(after: AlertCursor) -> dict[str, Any]:
+    """Within one priority: lower score, then later ``created_at``, then larger id."""
+    same_score = {"term": {"score": after.score}}
+    return {
+        "bool": {
+            "should": [
+                {"range": {"score": {"lt": after.score}}},
+                {
+                    "bool": {
+                        "filter": [same_score, {"range": {"created_at": {"gt": after.created_at}}}]
+                    }
+                },
+                {
+                    "bool": {
+                        "filter": [
+                            same_score,
+                            {"term": {"created_at": after.created_at}},
+                            {"range": {"id": {"gt": after.id}}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
 def alert_query(flt: AlertFilter) -> dict[str, Any]:
     filters: list[dict[str, Any]] = []
     for name in ("state", "source", "commodity", "seller_id"):
@@ -169,8 +225,9 @@ def alert_query(flt: AlertFilter) -> dict[str, Any]:
     return {"bool": {"filter": filters}}
 
 
-# As in SQLite: highest score first, then oldest, then id.
+# As in SQLite: highest priority first (missing = 0), then highest score, oldest, id.
 ALERT_SORT: list[dict[str, Any]] = [
+    {"priority": {"order": "desc", "missing": 0}},
     {"score": {"order": "desc"}},
     {"created_at": {"order": "asc"}},
     {"id": "asc"},

@@ -153,7 +153,16 @@ _V1: tuple[str, ...] = (
     *_immutable("alert_audit"),
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+# v2: the dismissal reason of a state change (``alerts.base.DISMISSAL_REASONS``).
+_V2 = ("ALTER TABLE alert_audit ADD COLUMN reason TEXT",)
+
+# v3: alert priority (``alerts.base.Alert.priority``), the first key of the queue order.
+_V3 = (
+    "ALTER TABLE alerts ADD COLUMN priority REAL NOT NULL DEFAULT 0",
+    "CREATE INDEX alerts_priority ON alerts(state, priority DESC, score DESC)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -41,7 +41,6 @@ from index.base import (
 from index.query_terms import MAX_TERM_CHARS, MAX_TERMS, NO_SPACE_SCRIPT, query_terms
 
 HL_START, HL_END, ELLIPSIS = HIGHLIGHT_START, HIGHLIGHT_END, "…"
-MAX_LIMIT = 1000
 
 _MARKER_SWAP = str.maketrans({HL_START: "‹", HL_END: "›"})
 
@@ -232,8 +231,3 @@ def histogram_sql(sql: SearchSql, field: str, interval: str) -> str:
         f"SELECT b, count(*) FROM (SELECT {bucket} AS b FROM {sql.from_sql} "
         f"WHERE {sql.where_sql}) WHERE b IS NOT NULL GROUP BY b ORDER BY b"
     )
-
-
-def page(query: SearchQuery) -> tuple[int, int]:
-    """``(limit, offset)`` clamped to sane bounds."""
-    return max(0, min(int(query.limit), MAX_LIMIT)), max(0, int(query.offset))

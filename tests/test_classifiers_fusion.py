@@ -19,8 +19,8 @@ CLASSES = ["buy", "other", "sell"]
 
 
 @pytest.fixture(scope="module")
-def detector() -> LearnedDetector:
-    return LearnedDetector()
+def detector(learned_detector: LearnedDetector) -> LearnedDetector:
+    return learned_detector  # the session's (conftest.py)
 
 
 QUOTED = [
@@ -48,6 +48,7 @@ def _view(score: float, trade: bool = True, contrary: tuple[str, ...] = ()) -> L
     return LexiconView(det, sell_cue=True, trade_context=trade, contrary=contrary)
 
 
+@pytest.mark.slow
 def test_explicit_cue_decides_intent_in_every_language(probe_run: Run) -> None:
     """Every listing whose lexicon reading has an explicit sell (buy) cue and no opposite
     cue gets intent sell (buy) — over generated offers and requests in all languages."""
@@ -61,6 +62,7 @@ def test_explicit_cue_decides_intent_in_every_language(probe_run: Run) -> None:
     assert {"en", "de", "es", "pt", "fr", "id", "ms", "vi", "th", "zh", "ja"} <= langs
 
 
+@pytest.mark.slow
 def test_confident_trade_hit_is_never_silently_below_the_queue(
     detector: LearnedDetector, probe_run: Run
 ) -> None:

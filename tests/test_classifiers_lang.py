@@ -15,8 +15,8 @@ from classifiers.train.data import load_corpus, select, to_doc
 
 
 @pytest.fixture(scope="module")
-def lexicon() -> LexiconDetector:
-    return LexiconDetector()
+def lexicon(lexicon_detector: LexiconDetector) -> LexiconDetector:
+    return lexicon_detector  # the session's (conftest.py)
 
 
 def test_every_corpus_language_is_recognised_without_a_hint(lexicon: LexiconDetector) -> None:

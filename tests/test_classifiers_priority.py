@@ -45,8 +45,8 @@ def test_every_part_is_explained_and_orders_hits() -> None:
     assert assess("rhino horn", False, None, None, "other").value == 0.0
 
 
-def test_detectors_fill_priority_and_old_data_loads() -> None:
-    (hit, clean) = LexiconDetector().classify(
+def test_detectors_fill_priority_and_old_data_loads(lexicon_detector: LexiconDetector) -> None:
+    (hit, clean) = lexicon_detector.classify(
         [TextDoc("a", "Selling rhino horn 2kg, $30,000, WhatsApp"), TextDoc("b", "blue sofa")]
     )
     assert hit.priority is not None and hit.priority > 50 and hit.priority_reasons

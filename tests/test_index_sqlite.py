@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from store_factories import at, make_alert, make_detection, make_listing
+from factories import at, make_alert, make_detection, make_listing
 
 from alerts.base import STATE_TRIAGED, ConflictError
 from index.base import SearchQuery
@@ -186,7 +186,8 @@ def test_marker_characters_in_scraped_text_cannot_fake_highlights(store: SqliteS
     listing = make_listing(title="«fake» carved ivory")
     store.upsert_listings([listing])
     (hit,) = store.search(SearchQuery(text="ivory")).hits
-    assert hit.highlights and all("«fake»" not in h for h in hit.highlights)
+    assert hit.highlights
+    assert all("«fake»" not in h for h in hit.highlights)
     assert any("‹fake›" in h and "«ivory»" in h for h in hit.highlights)
     assert hit.stored.listing.title == "«fake» carved ivory"  # evidence kept as captured
 
@@ -214,3 +215,28 @@ def test_mixed_script_queries_and_index_integrity(path: Path, store: SqliteStore
     # The word index matches the latest text after inserts and edits (rank 1: compare the
     # index with the content table; raises "malformed" otherwise).
     raw(path).execute("INSERT INTO listings_fts(listings_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_alerts_stored_before_priorities_migrate_with_priority_zero(tmp_path: Path) -> None:
+    """A v2 database (no ``alerts.priority``) opens, migrates and lists its old alerts."""
+    db = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for number, statements in enumerate(MIGRATIONS[:2], start=1):
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
+    old = make_alert(make_listing(listing_id="old"), score=0.9)
+    columns = [k for k in old.to_dict() if k != "priority"]
+    conn.execute(
+        f"INSERT INTO alerts({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [old.to_dict()[k] for k in columns],
+    )
+    conn.close()
+    store = SqliteStore(db)
+    store.init()
+    try:
+        stored = store.get_alert(old.id)
+        assert stored is not None and stored.priority == 0.0 and stored.score == 0.9
+    finally:
+        store.close()

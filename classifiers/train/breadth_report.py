@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--detector", choices=("learned", "lexicon"), default="learned")
     parser.add_argument("--model-dir", help="trained model folder (default: the shipped one)")
     parser.add_argument("--threshold", type=float, default=0.5, help="the queue threshold")
+    parser.add_argument("--no-cascade", action="store_true", help="stage 2 on every listing")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     detector: Classifier
@@ -123,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from classifiers.text.learned import LearnedDetector
 
-        detector = LearnedDetector(args.model_dir, threshold=args.threshold)
+        detector = LearnedDetector(
+            args.model_dir, threshold=args.threshold, cascade=not args.no_cascade
+        )
     rep = report(detector)
     for section in ("test", "challenge", "challenge2", "newlang"):
         if section in rep:
