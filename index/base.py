@@ -137,15 +137,16 @@ class SearchResult:
 @dataclass(frozen=True, slots=True)
 class AlertCursor:
     """Where one page of the alert queue ended: the queue order's sort key of its last
-    alert (score high to low, then ``created_at``, then ``id``)."""
+    alert (priority high to low, then score high to low, then ``created_at``, then ``id``)."""
 
     score: float
     created_at: str
     id: str
+    priority: float = 0.0
 
     @classmethod
     def after(cls, alert: Alert) -> AlertCursor:
-        return cls(alert.score, alert.created_at, alert.id)
+        return cls(alert.score, alert.created_at, alert.id, alert.priority)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,11 @@ every family in domain.md, news, intent, and evidence spans that point at the or
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
 from classifiers.base import LABEL_WILDLIFE, REASON_CODE_WORD, REASON_TERM, Detection, TextDoc
+from classifiers.lexicon import default_lexicon
 from classifiers.text.lexicon_detector import LexiconDetector
 
 # (text, commodity) — clear offers, one or more per language, with obfuscations.
@@ -139,7 +138,7 @@ def test_loads_with_no_arguments_and_names_itself(detector: LexiconDetector) -> 
     assert LexiconDetector.get_name() == "lexicon"
     assert len(detector.version) == 12
     assert detector.model_tag == f"lexicon@{detector.lexicon.version}"
-    assert LexiconDetector.version == detector.version
+    assert LexiconDetector().version == detector.version == default_lexicon().version
 
 
 def test_clear_offers_score_high_with_commodity(detector: LexiconDetector) -> None:
@@ -232,14 +231,3 @@ def test_hostile_input_never_raises(detector: LexiconDetector) -> None:
     assert [d.id for d in detections] == ["e", "z", "h", "m"]
     assert detections[0].score < 0.1 and detections[0].reasons == ()
     assert all(len(d.reasons) <= 40 for d in detections)
-
-
-def test_throughput(detector: LexiconDetector) -> None:
-    base = [t for t, _ in OFFERS] + HARD_NEGATIVES + NEWS
-    docs = [TextDoc(str(i), (base[i % len(base)] + " ") * 4) for i in range(1500)]
-    started = time.perf_counter()
-    detector.classify(docs)
-    rate = len(docs) / (time.perf_counter() - started)
-    # Target ≥ 3,000 listings/s on one idle core (measured in the report); this bound only
-    # catches an accidental slow path on a busy shared machine.
-    assert rate > 1000
