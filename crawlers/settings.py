@@ -88,6 +88,27 @@ def effective_politeness(profile: Profile, options: CrawlOptions) -> tuple[int, 
     return max(1, concurrency), delay, max(1, max_pages)
 
 
+# The settings no option or profile changes.
+_FIXED_SETTINGS: dict[str, Any] = {
+    "BOT_NAME": "wildtrace",
+    "SPIDER_MODULES": [],
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # Scrapy >= 2.15 opens a control port; we want none
+    "HTTPCACHE_ENABLED": False,
+    "COOKIES_ENABLED": False,
+    "LOG_LEVEL": "INFO",
+    "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
+    "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
+    # Closest to the downloader: every request, redirect hop and robots.txt passes the
+    # egress policy after everything else has shaped it; its responses are checked
+    # (peer address) before anything records them.
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawlers.egress_middleware.EgressMiddleware": 960,
+        "crawlers.warc_middleware.WarcMiddleware": 950,
+    },
+}
+
+
 def build_scrapy_settings(
     profile: Profile, options: CrawlOptions, paths: CrawlPaths, time_limit: float = 0.0
 ) -> dict[str, Any]:
@@ -97,8 +118,7 @@ def build_scrapy_settings(
     written, crawl not complete) before the runner would have to kill it."""
     concurrency, delay, max_pages = effective_politeness(profile, options)
     return {
-        "BOT_NAME": "wildtrace",
-        "SPIDER_MODULES": [],
+        **_FIXED_SETTINGS,
         "USER_AGENT": f"{options.user_agent} ({options.contact})",
         "ROBOTSTXT_OBEY": options.obey_robots,
         "AUTOTHROTTLE_ENABLED": options.autothrottle,
@@ -121,22 +141,8 @@ def build_scrapy_settings(
         "WILDTRACE_MAX_IMAGES": options.max_images,
         "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
         "CLOSESPIDER_TIMEOUT": max(0.0, time_limit),
-        "TELNETCONSOLE_ENABLED": False,
-        "REMOTE_CONTROL_ENABLED": False,  # Scrapy >= 2.15 opens a control port; we want none
-        "HTTPCACHE_ENABLED": False,
-        "COOKIES_ENABLED": False,
-        "LOG_LEVEL": "INFO",
         "LOG_FILE": str(paths.log),
         "LOG_FILE_APPEND": False,
-        "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
-        "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
-        # Closest to the downloader: every request, redirect hop and robots.txt passes the
-        # egress policy after everything else has shaped it; its responses are checked
-        # (peer address) before anything records them.
-        "DOWNLOADER_MIDDLEWARES": {
-            "crawlers.egress_middleware.EgressMiddleware": 960,
-            "crawlers.warc_middleware.WarcMiddleware": 950,
-        },
         "WILDTRACE_ITEMS_PATH": str(paths.items),
         "WILDTRACE_SUMMARY_PATH": str(paths.summary),
         "WILDTRACE_EVIDENCE_DIR": str(paths.evidence_dir),

@@ -136,8 +136,7 @@ class SearchResult:
 
 @dataclass(frozen=True, slots=True)
 class AlertCursor:
-    """Where one page of the alert queue ended: the queue order's sort key of its last
-    alert (priority high to low, then score high to low, then ``created_at``, then ``id``)."""
+    """Where a queue page ended: its last alert's sort key (priority, score, ``created_at``, id)."""
 
     score: float
     created_at: str

@@ -248,8 +248,8 @@ def test_alerts_stored_before_priorities_migrate_with_priority_zero(
         stored = store.get_alert(old.id)
         assert stored is not None and stored.priority == 0.0 and stored.score == 0.9
         assert stored.assignee is None
-        assert raw(db).execute(
-            "SELECT max(version) FROM schema_version"
-        ).fetchone()[0] == len(MIGRATIONS)
+        assert raw(db).execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(
+            MIGRATIONS
+        )
     finally:
         store.close()
