@@ -11,6 +11,7 @@ fields are capped, and messages quote at most a short, escaped excerpt.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -32,8 +33,17 @@ OUTPUT_FIELDS = (
 )
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 class LineError(ValueError):
     """One input line could not be used."""
+
+
+def _no_surrogates(text: str) -> str:
+    """A lone surrogate (a legal ``\\ud800`` escape in JSON, not a character) → U+FFFD,
+    so the text can be encoded, classified and written back out."""
+    return _SURROGATE_RE.sub("\ufffd", text)
 
 
 def parse_line(line: str) -> TextDoc:
@@ -44,6 +54,8 @@ def parse_line(line: str) -> TextDoc:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise LineError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise LineError("nested too deeply to read") from None
     if not isinstance(obj, dict):
         raise LineError("not a JSON object")
     doc_id, text = obj.get("id"), obj.get("text")
@@ -58,9 +70,9 @@ def parse_line(line: str) -> TextDoc:
             raise LineError(f"'{key}' must be a string")
         optional[key] = value[:MAX_FIELD] if isinstance(value, str) else None
     return TextDoc(
-        id=str(doc_id),
-        text=text[:MAX_FIELD],
-        title=optional["title"] or "",
+        id=_no_surrogates(str(doc_id)),
+        text=_no_surrogates(text[:MAX_FIELD]),
+        title=_no_surrogates(optional["title"] or ""),
         lang=optional["lang"] or None,
         source=optional["source"],
     )

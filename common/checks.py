@@ -67,3 +67,16 @@ def check_value(
                 raise ValueError(f"must be >= {minimum:g}, got {value!r}")
             return found
     raise ValueError(f"expected {_name(typ)}, got {value!r}")
+
+
+def check_bounds(value: Any, meta: Any) -> None:
+    """``ValueError`` when ``value`` is outside the ``choices``/range a setting declares."""
+    choices = meta.get("choices") or ()
+    if choices and value not in choices:
+        raise ValueError(f"must be one of {', '.join(choices)}, got {value!r}")
+    low, high = meta.get("minimum"), meta.get("maximum")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if low is not None and value < low:
+            raise ValueError(f"must be >= {low:g}, got {value!r}")
+        if high is not None and value > high:
+            raise ValueError(f"must be <= {high:g}, got {value!r}")

@@ -107,7 +107,7 @@ def run_crawl(
     summary = _read_summary(paths, str(profile_name_or_path), proc.returncode, timed_out)
     return CrawlResult(
         source=str(summary.get("source", profile_name_or_path)), items_path=paths.items,
-        summary=summary, returncode=proc.returncode, log_path=paths.log,
+        summary=summary, returncode=proc.returncode, log_path=existing_log(paths),
         duration=time.monotonic() - started, timed_out=timed_out,
     )  # fmt: skip
 
@@ -138,7 +138,7 @@ def _read_summary(
     try:
         summary: dict[str, Any] = json.loads(paths.summary.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        error = f"crawl exited {returncode} without a summary; see {paths.log}"
+        error = f"crawl exited {returncode} without a summary; see {existing_log(paths)}"
         summary = failed_summary(source, "no_summary", error)
         summary["items"] = _count_lines(paths.items)  # flushed per item: these are usable
     if timed_out:
@@ -148,6 +148,14 @@ def _read_summary(
     summary["timed_out"] = timed_out
     summary["returncode"] = returncode
     return summary
+
+
+def existing_log(paths: CrawlPaths) -> Path:
+    """Scrapy's log if the crawl got that far, else the subprocess's own output (a bad
+    profile or a crash at start-up writes only there): "see X" must name a real file."""
+    if paths.log.is_file() and paths.log.stat().st_size:
+        return paths.log
+    return paths.stderr
 
 
 def _count_lines(path: Path) -> int:

@@ -88,8 +88,9 @@ def effective_politeness(profile: Profile, options: CrawlOptions) -> tuple[int, 
     return max(1, concurrency), delay, max(1, max_pages)
 
 
-# The settings no option or profile changes.
-_FIXED_SETTINGS: dict[str, Any] = {
+# Fixed for every crawl: the bot's name, no spider discovery, no remote consoles, caches
+# or cookies, and the log level.
+_FIXED: dict[str, Any] = {
     "BOT_NAME": "wildtrace",
     "SPIDER_MODULES": [],
     "TELNETCONSOLE_ENABLED": False,
@@ -97,15 +98,6 @@ _FIXED_SETTINGS: dict[str, Any] = {
     "HTTPCACHE_ENABLED": False,
     "COOKIES_ENABLED": False,
     "LOG_LEVEL": "INFO",
-    "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
-    "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
-    # Closest to the downloader: every request, redirect hop and robots.txt passes the
-    # egress policy after everything else has shaped it; its responses are checked
-    # (peer address) before anything records them.
-    "DOWNLOADER_MIDDLEWARES": {
-        "crawlers.egress_middleware.EgressMiddleware": 960,
-        "crawlers.warc_middleware.WarcMiddleware": 950,
-    },
 }
 
 
@@ -118,7 +110,6 @@ def build_scrapy_settings(
     written, crawl not complete) before the runner would have to kill it."""
     concurrency, delay, max_pages = effective_politeness(profile, options)
     return {
-        **_FIXED_SETTINGS,
         "USER_AGENT": f"{options.user_agent} ({options.contact})",
         "ROBOTSTXT_OBEY": options.obey_robots,
         "AUTOTHROTTLE_ENABLED": options.autothrottle,
@@ -135,17 +126,33 @@ def build_scrapy_settings(
         # is synchronous and quick, so 100 (the default) was pure overhead per response.
         "CONCURRENT_ITEMS": 8,
         "DOWNLOAD_DELAY": delay,
-        # Pages only (crawlers.caps); images have their own cap (crawlers.images).
-        "CLOSESPIDER_PAGECOUNT": 0,
-        "WILDTRACE_MAX_PAGES": max_pages,
-        "WILDTRACE_MAX_IMAGES": options.max_images,
-        "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
+        "CLOSESPIDER_PAGECOUNT": 0,  # pages only, by crawlers.caps (images have their own)
         "CLOSESPIDER_TIMEOUT": max(0.0, time_limit),
+        **_FIXED,
         "LOG_FILE": str(paths.log),
         "LOG_FILE_APPEND": False,
+        "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
+        "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
+        # Closest to the downloader: every request, redirect hop and robots.txt passes the
+        # egress policy after everything else has shaped it; its responses are checked
+        # (peer address) before anything records them.
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.egress_middleware.EgressMiddleware": 960,
+            "crawlers.warc_middleware.WarcMiddleware": 950,
+        },
+        **_wildtrace_settings(options, paths, max_pages),
+    }
+
+
+def _wildtrace_settings(options: CrawlOptions, paths: CrawlPaths, max_pages: int) -> dict[str, Any]:
+    """Our own components' settings (``WILDTRACE_*``): outputs, caps, images."""
+    return {
         "WILDTRACE_ITEMS_PATH": str(paths.items),
         "WILDTRACE_SUMMARY_PATH": str(paths.summary),
         "WILDTRACE_EVIDENCE_DIR": str(paths.evidence_dir),
         "WILDTRACE_DOWNLOAD_IMAGES": options.download_images,
         "WILDTRACE_MAX_IMAGE_BYTES": options.max_image_bytes,
+        "WILDTRACE_MAX_PAGES": max_pages,
+        "WILDTRACE_MAX_IMAGES": options.max_images,
+        "WILDTRACE_MAX_LINKS_PER_PAGE": max(1, options.max_links_per_page),
     }

@@ -83,6 +83,7 @@ def _private_off(tmp: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["127.0.0.1", "localhost"])
 def test_a_profile_without_allow_private_never_reaches_loopback(tmp_path: Path, name: str) -> None:
     """A literal address is refused before DNS; a name is refused after resolving it."""

@@ -24,6 +24,8 @@ from test_crawlers_runner import SOURCES, crawl, records
 
 from crawlers.runner import CrawlResult
 
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
+
 
 @pytest.fixture(scope="module")
 def hostile(

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from crawlers_fixture_site import FixtureSite, html_routes
 
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
 ROOT = Path(__file__).resolve().parent.parent
 PARENT = """
 import sys
 from crawlers.runner import run_crawl
+
 settings = {"concurrency": 4, "autothrottle": False, "retries": 0, "timeout": 120,
             "download_images": False}
 run_crawl("bazaar", output_dir=sys.argv[1], base_url=sys.argv[2], crawl_settings=settings,

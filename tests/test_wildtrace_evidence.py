@@ -19,6 +19,8 @@ from index.base import AlertFilter
 from wildtrace import cli, components, pipeline
 from wildtrace.demo import DemoSites, loopback_settings
 
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -22,6 +22,7 @@ from wildtrace.config import Settings
 from wildtrace.demo import DemoSites, loopback_settings
 from wildtrace.ingest import ingest
 
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = """
 import sys
@@ -29,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from wildtrace import pipeline
 from wildtrace.demo import loopback_settings
+
 s = loopback_settings(Path(sys.argv[1]))
 s = replace(s, classifier=replace(s.classifier, kind="lexicon", batch_size=16))
 pipeline.run_sources(s, ["bazaar"], base_urls={"bazaar": sys.argv[2]})

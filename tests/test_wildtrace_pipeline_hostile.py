@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from crawlers_fixture_site import HTML, FixtureSite, cards, detail
 from crawlers_hostile_site import READABLE, UNREADABLE, hostile_html
 
 from alerts.base import alert_id_for
 from wildtrace import components, pipeline
 from wildtrace.demo import loopback_settings
+
+pytestmark = pytest.mark.slow  # real crawls / whole-pipeline runs
 
 IDS = [*UNREADABLE, *READABLE, "gone"]
 

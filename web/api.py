@@ -64,9 +64,19 @@ def _store(request: Request) -> Store:
 ERROR_STATUS = {"not_found": 404, "conflict": 409, "bad_transition": 409, "bad_request": 422}
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` escaped (``\\u003c`` …), as the README promises: a
+    scraped ``</script><script>`` stays inert even if a response is sniffed as HTML or
+    pasted into a page. The JSON value is unchanged."""
+
+    def render(self, content: Any) -> bytes:
+        body = super().render(content)
+        return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
 def error(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
     """The one error shape of the API."""
-    return JSONResponse({"error": kind, "detail": detail, **extra}, status_code=status)
+    return SafeJSONResponse({"error": kind, "detail": detail, **extra}, status_code=status)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

@@ -43,9 +43,11 @@ from web import (
     pages,
     partner_pages,
 )
+from web.api import SafeJSONResponse
 from web.auth import Refused
 from web.evidence import EvidenceReader
 from web.render import (
+    bdi,
     highlight,
     query_string,
     safe_href,
@@ -54,10 +56,11 @@ from web.render import (
     span_text,
     when,
 )
-from web.security import SecurityHeaders
+from web.security import BodyLimit, SecurityHeaders, TrustedHosts
 from web.views import error_page
 
 HERE = Path(__file__).parent
+MAX_BODY_BYTES = 64_000  # a state change is a few hundred bytes
 
 
 def make_templates() -> Jinja2Templates:
@@ -68,6 +71,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["bdi"] = bdi
     env.globals.update(
         safe_href=safe_href,
         query_string=query_string,
@@ -117,11 +121,20 @@ def create_app(
     evidence_reader: EvidenceReader | None = None,
     page_size: int = 50,
     title: str = "wildtrace",
+    allowed_hosts: tuple[str, ...] = (),
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
-    """The web app (pages, JSON API, exports, static files) around ``store``."""
+    """The web app (pages, JSON API, exports, static files) around ``store``.
+
+    ``allowed_hosts``: the names the app answers to (``Host`` header, against DNS
+    rebinding); empty = any (the in-process test client). Bodies over ``max_body_bytes``
+    are refused with 413 before anything reads them."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
-    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title=title, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        default_response_class=SafeJSONResponse,
+    )  # fmt: skip
     app.state.store = store
     app.state.accounts = accounts
     app.state.evidence = evidence_reader
@@ -135,5 +148,8 @@ def create_app(
     for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks):
         app.include_router(extra.router)
     _install_error_pages(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    if allowed_hosts:
+        app.add_middleware(TrustedHosts, allowed=allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # outermost: even a refusal carries the headers
     return app

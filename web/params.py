@@ -19,12 +19,12 @@ from typing import Annotated
 
 from fastapi import Query
 
-from index.base import AlertFilter, SearchQuery
+from index.base import MAX_WINDOW, AlertFilter, SearchQuery
 from web.queries import MAX_API_LIMIT, MAX_FIELD_CHARS, BadRequest, check_state, clean
 
 Str = Annotated[str | None, Query(max_length=MAX_FIELD_CHARS)]
 Limit = Annotated[int, Query(ge=1, le=MAX_API_LIMIT)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_WINDOW)]  # past it: 422, not a 500
 Page = Annotated[int, Query(ge=1, le=100_000)]
 
 

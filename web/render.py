@@ -145,3 +145,10 @@ def score_text(score: float) -> str:
         if digits >= MAX_SCORE_DIGITS or text.rstrip("9") != "0.":
             return text
         digits += 1
+
+
+def bdi(value: object) -> Markup:
+    """Scraped text, escaped, in its own bidirectional island (``<bdi>``): a seller name
+    with U+202E (right-to-left override) or an Arabic title cannot reorder the words
+    around it — "score 0.92 · <name> · confirmed" stays in that order."""
+    return Markup("<bdi>{}</bdi>").format("" if value is None else value)

@@ -83,8 +83,21 @@ def _bound_port(server: uvicorn.Server) -> int:
     raise RuntimeError("uvicorn started without a listening socket")
 
 
+def _check_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise OSError(exc.errno, f"web app cannot listen on {host}:{port}: "
+                          f"{exc.strerror}") from exc  # fmt: skip
+
+
 def start_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
-    """Start uvicorn in a daemon thread; return once it accepts connections."""
+    """Start uvicorn in a daemon thread; return once it accepts connections. A port that
+    is taken raises ``OSError`` (EADDRINUSE) naming the address, before uvicorn starts."""
+    if port:
+        _check_free(host, port)
     server = _ThreadServer(_config(app, host, port))
     thread = threading.Thread(target=server.run, name="wildtrace-web", daemon=True)
     thread.start()

@@ -4,6 +4,7 @@ and exposes ``register(subparsers)``; this module only assembles them."""
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import sys
@@ -59,7 +60,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"wildtrace: configuration error: {exc}", file=sys.stderr)
         return 2
-    result: int = args.handler(args, settings)
+    try:
+        result: int = args.handler(args, settings)
+    except ConfigError as exc:  # found when a command checks what it needs (preflight)
+        print(f"wildtrace: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(f"wildtrace: address already in use: {exc.strerror} "
+              "(another wildtrace, or change the port setting)", file=sys.stderr)  # fmt: skip
+        return 2
     return result
 
 

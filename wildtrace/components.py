@@ -16,6 +16,7 @@ Design notes
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -68,7 +69,21 @@ def open_store(settings: Settings) -> Store:
     else:
         raise ValueError(f"unknown store backend {settings.store.backend!r}")
     store.init()
+    make_private(settings)
     return store
+
+
+def make_private(settings: Settings) -> None:
+    """The data folder 0700 and the database 0600: captured listings, evidence and triage
+    notes are for this account only (the web app is the way to share them)."""
+    data = settings.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    os.chmod(data, 0o700)
+    if settings.store.backend == "sqlite":
+        db = settings.sqlite_path
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            if path.exists():
+                os.chmod(path, 0o600)
 
 
 @contextmanager
@@ -149,12 +164,16 @@ def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastA
     captured evidence from ``<data_dir>/evidence``."""
     from crawlers.evidence import EvidenceStore
     from web.app import create_app
+    from web.security import LOCAL_NAMES
 
+    web = settings.web
     app = create_app(
         store,
         accounts=accounts,
         evidence_reader=EvidenceStore(settings.data_dir / "evidence"),
-        page_size=settings.web.page_size,
+        page_size=web.page_size,
+        allowed_hosts=tuple(web.allowed_hosts) or (*LOCAL_NAMES, web.host),
+        max_body_bytes=web.max_body_bytes,
     )
     attach_feed_services(app, settings)
     return app

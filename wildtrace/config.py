@@ -15,8 +15,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from common.checks import check_value
+from common.checks import check_bounds, check_value
 from crawlers.settings import CrawlOptions
+from wildtrace.config_fields import setting
+from wildtrace.config_sections import AudienceSettings, FeedSettings, ImageSettings
 
 # Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
 DEFAULT_CONFIG_NAME = "wildtrace.toml"
@@ -33,16 +35,13 @@ class ConfigError(ValueError):
     """Malformed configuration: says which file/variable and which key."""
 
 
-def setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best here
-    if isinstance(default, list | dict):
-        return field(default_factory=lambda: default.copy(), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
-
-
 @dataclass(frozen=True)
 class DataSettings:
     dir: str = setting("var", "Directory for all state: database, evidence, crawl output, logs.")
 
+
+_PORT: dict[str, Any] = {"minimum": 0, "maximum": 65535}  # 0: any free port
+_SCORE: dict[str, Any] = {"minimum": 0.0, "maximum": 1.0}
 
 # The crawl defaults live once, in the crawler's own options (``crawlers.settings``).
 _CRAWL = CrawlOptions()
@@ -83,94 +82,78 @@ class CrawlSettings:
         _CRAWL.max_links_per_page,
         "Links taken from one page per selector; more makes the crawl incomplete.",
     )
-    subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this long (s).")
+    subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this (s).", minimum=1)
 
 
 @dataclass(frozen=True)
 class DemoSettings:
     enabled: bool = setting(True, "Start the shipped demo sites with `wildtrace run`.")
     host: str = setting("127.0.0.1", "Address the demo sites bind to.")
-    market_port: int = setting(8101, "Port of the demo HTML marketplace.")
-    api_port: int = setting(8102, "Port of the demo JSON-API marketplace.")
-    social_port: int = setting(8103, "Port of the demo social feed.")
+    market_port: int = setting(8101, "Port of the demo HTML marketplace.", **_PORT)
+    api_port: int = setting(8102, "Port of the demo JSON-API marketplace.", **_PORT)
+    social_port: int = setting(8103, "Port of the demo social feed.", **_PORT)
     epoch_seconds: float = setting(
-        600.0, "The demo sites change (price edits, removals) every this many seconds."
+        600.0,
+        "The demo sites change (price edits, removals) every this many seconds.",
+        minimum=0.001,
     )
 
 
 @dataclass(frozen=True)
 class ClassifierSettings:
-    kind: str = setting("learned", "Text detector: `learned` (lexicon + model) or `lexicon`.")
+    kind: str = setting(
+        "learned",
+        "Text detector: `learned` (lexicon + model) or `lexicon`.",
+        choices=("learned", "lexicon"),
+    )
     cascade: bool = setting(
         True, "Learned detector: a fast first stage settles confident listings alone."
     )
     model_dir: str = setting("", "Folder of the trained text model; empty = the shipped one.")
-    batch_size: int = setting(64, "Listings classified per batch.")
+    batch_size: int = setting(64, "Listings classified per batch.", minimum=1, maximum=100_000)
     queue_threshold: float = setting(
-        0.5, "Score at which a listing enters the investigator queue (recall-leaning)."
+        0.5,
+        "Score at which a listing enters the investigator queue (recall-leaning).",
+        **_SCORE,
     )
     takedown_threshold: float = setting(
-        0.8, "Score at which a listing enters platform takedown feeds (precision-leaning)."
+        0.8,
+        "Score at which a listing enters platform takedown feeds (precision-leaning).",
+        **_SCORE,
     )
 
 
 @dataclass(frozen=True)
 class StoreSettings:
-    backend: str = setting("sqlite", "Where records go: `sqlite` or `elasticsearch`.")
+    backend: str = setting(
+        "sqlite",
+        "Where records go: `sqlite` or `elasticsearch`.",
+        choices=("sqlite", "elasticsearch"),
+    )
     sqlite_path: str = setting("", "SQLite database file; empty = <data.dir>/wildtrace.db.")
     es_url: str = setting("http://127.0.0.1:9200", "Elasticsearch URL (API key from env).")
     es_prefix: str = setting("wildtrace", "Prefix of Elasticsearch index and alias names.")
-    es_timeout: float = setting(30.0, "Elasticsearch request timeout, in seconds.")
-    es_chunk_size: int = setting(500, "Documents per Elasticsearch bulk request.")
+    es_timeout: float = setting(30.0, "Elasticsearch request timeout, in seconds.", minimum=0.001)
+    es_chunk_size: int = setting(500, "Documents per Elasticsearch bulk request.", minimum=1)
 
 
 @dataclass(frozen=True)
 class SchedulerSettings:
     enabled: bool = setting(True, "Run sources on their schedules under `wildtrace run`.")
-    misfire_grace_seconds: int = setting(300, "A job late by less than this still runs.")
+    misfire_grace_seconds: int = setting(300, "A job late by less than this still runs.", minimum=0)
 
 
 @dataclass(frozen=True)
 class WebSettings:
     host: str = setting("127.0.0.1", "Address the web app binds to.")
-    port: int = setting(8000, "Port of the web app.")
-    page_size: int = setting(50, "Alerts per page in the queue.")
-
-
-@dataclass(frozen=True)
-class ImageSettings:
-    enabled: bool = setting(True, "Analyse listing images: safe decoding, PDQ/pHash, concepts.")
-    encoder: str = setting(
-        "efficientnet-lite0",
-        "Image encoder for concept scores and heads: `efficientnet-lite0` or `none` (hashes only).",
+    port: int = setting(8000, "Port of the web app (0: any free port).", **_PORT)
+    page_size: int = setting(50, "Alerts per page in the queue.", minimum=1, maximum=1000)
+    allowed_hosts: list[str] = setting(
+        [], "Host names the web app answers to; empty = web.host and the loopback names."
     )
-    bank_path: str = setting("", "Hash-bank SQLite file; empty = <data.dir>/image_bank.sqlite.")
-    pdq_max_distance: int = setting(31, "A bank match is a PDQ Hamming distance at most this.")
-    pdq_min_quality: int = setting(
-        50, "PDQ hashes of lower quality are neither stored nor matched."
+    max_body_bytes: int = setting(
+        64_000, "Request bodies larger than this are refused (413).", minimum=1
     )
-    linear_scan_below: int = setting(
-        2048, "Banks smaller than this are scanned linearly; larger ones use the MIH index."
-    )
-    max_pixels: int = setting(40_000_000, "Images declaring more pixels are refused as bombs.")
-    thumbnail_size: int = setting(256, "Longest side of desk thumbnails, in pixels.")
-    head_dir: str = setting(
-        "", "Image head trained by `train-image`; empty = <data.dir>/models/image-head."
-    )
-
-
-@dataclass(frozen=True)
-class FeedSettings:
-    auto_sources: list[str] = setting([], "Sources (`*`: all) feeding unconfirmed takedown alerts.")
-    webhook_max_attempts: int = setting(3, "Webhook attempts before an item is a dead letter.")
-    webhook_backoff_seconds: float = setting(30.0, "First webhook retry delay (doubles; jitter).")
-    webhook_timeout: float = setting(10.0, "Webhook request timeout, in seconds.")
-    webhook_allow_private: list[str] = setting([], "Non-public hosts/CIDRs webhooks may reach.")
-
-
-@dataclass(frozen=True)
-class AudienceSettings:
-    min_cell: int = setting(10, "k: audience cells under k listings are suppressed.")
 
 
 @dataclass(frozen=True)
@@ -228,11 +211,17 @@ def _section(settings: Settings, name: str) -> Any:
 def _apply(settings: Settings, section: str, values: dict[str, Any], origin: str) -> Settings:
     current = _section(settings, section)
     hints = get_type_hints(type(current))
+    metas = {f.name: f.metadata for f in fields(current)}
     updates = {}
     for key, value in values.items():
         if key not in hints:
             raise ConfigError(f"{origin}: unknown setting [{section}] {key}")
-        updates[key] = _coerce(value, hints[key], f"{origin}: [{section}] {key}")
+        where = f"{origin}: [{section}] {key}"
+        updates[key] = _coerce(value, hints[key], where)
+        try:
+            check_bounds(updates[key], metas[key])
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
     return replace(settings, **{section: replace(current, **updates)})
 
 

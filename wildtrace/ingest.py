@@ -127,17 +127,19 @@ def _ingest_batch(
     to_classify = [x for x in batch if x.key in fresh]
     if not to_classify:
         return
+    step = "classifier"
     try:
         detections = detect(to_classify, classifier)
         faults.boundary("classify")
         if fuse_images is not None:
             detections = _fused(to_classify, detections, fuse_images)
+        step = "alert/detection write"
         classified, new_alerts = store_and_alert(to_classify, detections, store, rules)
     except Exception as exc:  # a failing model or store write must not stop the crawl
-        log.exception("classify/alert failed on %d listings of %s", len(to_classify), source)
+        log.exception("%s failed on %d listings of %s", step, len(to_classify), source)
         report.errors += 1
         if len(report.error_samples) < MAX_ERROR_SAMPLES:
-            sample = {"error": f"classify/alert: {exc!r}"[:500], "listings": len(to_classify)}
+            sample = {"error": f"{step}: {exc!r}"[:500], "listings": len(to_classify)}
             report.error_samples.append(sample)
         return
     report.classified += classified

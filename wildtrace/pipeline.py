@@ -14,6 +14,7 @@ Design notes
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
@@ -26,7 +27,7 @@ from crawlers.profiles import Profile, load_profiles
 from crawlers.runner import CrawlResult, ItemError, iter_items, run_crawl
 from wildtrace import faults
 from wildtrace.components import Components, open_components
-from wildtrace.config import Settings
+from wildtrace.config import ConfigError, Settings
 from wildtrace.ingest import MAX_ERROR_SAMPLES, ingest
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
@@ -51,6 +52,41 @@ def enabled_profiles(settings: Settings, names: Sequence[str] | None = None) -> 
     if unknown:
         log.error("no site profile named %s", ", ".join(unknown))
     return [by_name[n] for n in wanted if n in by_name]
+
+
+def preflight(settings: Settings, names: Sequence[str] | None = None) -> None:
+    """What must hold before a run touches the store; ``ConfigError`` names the setting.
+
+    A data folder that cannot be written, a ``sources_dir`` that does not exist or a
+    profile name that matches no file would otherwise run "successfully" with nothing
+    crawled (``{"sources": 0, "errors": 0}``) or fail half-way through."""
+    data = settings.data_dir
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"[data] dir {str(data)!r} is not writable: {exc}") from exc
+    folder = settings.crawl.sources_dir
+    if folder and not Path(folder).is_dir():
+        raise ConfigError(f"[crawl] sources_dir {folder!r}: no such folder")
+    wanted = list(names or settings.crawl.enabled)
+    if wanted:
+        profiles, _ = load_profiles(folder or None)
+        unknown = sorted(set(wanted) - {p.name for p in profiles})
+        if unknown:
+            where = "--sources" if names else "[crawl] enabled"
+            raise ConfigError(f"{where}: no usable site profile named {', '.join(unknown)}")
+
+
+def broken_profile_reports(settings: Settings) -> list[SourceReport]:
+    """One report with one error per malformed profile: skipped, but counted."""
+    _, errors = load_profiles(settings.crawl.sources_dir or None)
+    return [
+        SourceReport(f"profile:{Path(e.path).name}", errors=1,
+                     error_samples=[{"url": e.path, "error": str(e)[:500]}])
+        for e in errors
+    ]  # fmt: skip
 
 
 def schedules(settings: Settings, names: Sequence[str] | None = None) -> list[SourceSchedule]:
@@ -154,6 +190,7 @@ def run_sources(
     progress: Progress | None = None,
 ) -> list[SourceReport]:
     """Open the components, crawl and process each enabled source, close them again."""
+    preflight(settings, names)
     with open_components(settings) as comps:
         return crawl_sources(settings, comps, names, base_urls=base_urls, progress=progress)
 
@@ -168,7 +205,7 @@ def crawl_sources(
 ) -> list[SourceReport]:
     """Crawl and process each enabled source in turn; one failing source never stops the rest."""
     urls = demo_base_urls(settings) if base_urls is None else base_urls
-    reports = []
+    reports = broken_profile_reports(settings)
     for profile in enabled_profiles(settings, names):
         try:
             report = crawl_and_ingest(

@@ -42,6 +42,7 @@ def _demo(settings: Settings, progress: Progress) -> Iterator[DemoSites | None]:
 
 def run_once(settings: Settings, sources: list[str] | None, progress: Progress) -> dict[str, Any]:
     """Crawl every enabled source once; the summary's ``line`` is the run's result."""
+    pipeline.preflight(settings, sources)
     with _demo(settings, progress) as sites, components.open_components(settings) as comps:
         reports = pipeline.crawl_sources(settings, comps, sources, progress=progress)
         try:
@@ -72,6 +73,7 @@ def run_forever(
     signal arrives; everything is stopped in reverse order."""
     from web.server import start_in_thread
 
+    pipeline.preflight(settings, sources)
     with ExitStack() as stack:
         stack.enter_context(_demo(settings, progress))
         store = stack.enter_context(components.store_session(settings))

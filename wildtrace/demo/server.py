@@ -65,13 +65,16 @@ class DemoSites:
     def start(self) -> DemoSites:
         if self._servers:
             return self
+        port = 0
         try:
             for site, port in zip(self._sites, self.ports, strict=True):
                 server = QuietServer((self.host, port), make_handler(site))
                 self._servers.append(server)
-        except OSError:
+        except OSError as exc:
             self.stop()
-            raise
+            # Say which address: the bare "[Errno 98] Address already in use" does not.
+            raise OSError(exc.errno, f"demo site cannot listen on {self.host}:{port}: "
+                          f"{exc.strerror}") from exc  # fmt: skip
         for server, site in zip(self._servers, self._sites, strict=True):
             thread = threading.Thread(
                 target=server.serve_forever, name=f"demo-{site.name}", daemon=True

@@ -1,0 +1,47 @@
+"""Settings sections of the image stage, takedown feeds and audiences.
+
+Declared with ``setting`` like every other section and assembled into
+``wildtrace.config.Settings``; kept here so that module stays readable in one sitting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wildtrace.config_fields import setting
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    enabled: bool = setting(True, "Analyse listing images: safe decoding, PDQ/pHash, concepts.")
+    encoder: str = setting(
+        "efficientnet-lite0",
+        "Image encoder for concept scores and heads: `efficientnet-lite0` or `none` (hashes only).",
+    )
+    bank_path: str = setting("", "Hash-bank SQLite file; empty = <data.dir>/image_bank.sqlite.")
+    pdq_max_distance: int = setting(31, "A bank match is a PDQ Hamming distance at most this.")
+    pdq_min_quality: int = setting(
+        50, "PDQ hashes of lower quality are neither stored nor matched."
+    )
+    linear_scan_below: int = setting(
+        2048, "Banks smaller than this are scanned linearly; larger ones use the MIH index."
+    )
+    max_pixels: int = setting(40_000_000, "Images declaring more pixels are refused as bombs.")
+    thumbnail_size: int = setting(256, "Longest side of desk thumbnails, in pixels.")
+    head_dir: str = setting(
+        "", "Image head trained by `train-image`; empty = <data.dir>/models/image-head."
+    )
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    auto_sources: list[str] = setting([], "Sources (`*`: all) feeding unconfirmed takedown alerts.")
+    webhook_max_attempts: int = setting(3, "Webhook attempts before an item is a dead letter.")
+    webhook_backoff_seconds: float = setting(30.0, "First webhook retry delay (doubles; jitter).")
+    webhook_timeout: float = setting(10.0, "Webhook request timeout, in seconds.")
+    webhook_allow_private: list[str] = setting([], "Non-public hosts/CIDRs webhooks may reach.")
+
+
+@dataclass(frozen=True)
+class AudienceSettings:
+    min_cell: int = setting(10, "k: audience cells under k listings are suppressed.")
