@@ -280,3 +280,13 @@ def refresh(current: Alert, newer: Alert) -> tuple[Alert, AuditEntry | None]:
         "; ".join(changes),
     )
     return merged, entry
+
+
+# Seller networks (``alerts/networks/``): the records readers of the alert contract see.
+from alerts.networks.graph import GraphStorage as GraphStorage  # noqa: E402
+from alerts.networks.graph import ListingFacts as ListingFacts  # noqa: E402
+from alerts.networks.graph import Sighting as Sighting  # noqa: E402
+from alerts.networks.links import identifier_key as identifier_key  # noqa: E402
+from alerts.networks.summary import IdentifierSeen as IdentifierSeen  # noqa: E402
+from alerts.networks.summary import Network as Network  # noqa: E402
+from alerts.networks.summary import summarise as summarise  # noqa: E402

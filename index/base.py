@@ -47,6 +47,8 @@ from typing import Any, Protocol, runtime_checkable
 from alerts.base import Alert, Assignment, AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
+from index.status import ReplayResult as ReplayResult
+from index.status import StoreStatus as StoreStatus
 
 FACET_FIELDS = ("source", "commodity", "intent", "lang", "kind")
 # Plain-text markers around matched terms in ``SearchHit.highlights`` (never HTML:
@@ -159,32 +161,6 @@ class AlertFilter:
     offset: int = 0
     # Keyset paging: only alerts after this one in queue order (``offset`` must be 0).
     after: AlertCursor | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoreStatus:
-    """What ``wildtrace index status`` reports: ``detail`` is the backend's own JSON-able
-    description (printed as-is); ``healthy`` is false when the server is unreachable or
-    writes are still queued locally."""
-
-    backend: str
-    reachable: bool
-    pending_operations: int
-    detail: dict[str, Any]
-
-    @property
-    def healthy(self) -> bool:
-        return self.reachable and not self.pending_operations
-
-
-@dataclass(frozen=True, slots=True)
-class ReplayResult:
-    """Writes a backend queued during an outage: how many were sent now, how many remain."""
-
-    replayed: int
-    operations: int
-    records: int
-    error: str | None = None
 
 
 @runtime_checkable

@@ -1,10 +1,14 @@
 """The authorisation matrix: every role (and the anonymous) × every route of the app,
 HTML and API, against the expected allow/deny. A route added without a row here fails
-``test_every_route_is_in_the_matrix``, so nothing becomes reachable by accident."""
+``test_every_route_is_in_the_matrix``, so nothing becomes reachable by accident. The app
+is built with a seller graph holding the listing's network, so the network pages and
+downloads are walked with a real network id, not a 404."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +17,25 @@ from factories import make_detection, make_listing
 from fastapi.testclient import TestClient
 from web_accounts import USERS, make_accounts, sign_in
 
+from accounts.sqlite import SqliteAccounts
 from alerts.base import alert_id_for
+from alerts.networks.graph import NetworkGraph
+from classifiers.entities import EntityExtractor
 from index.sqlite import SqliteStore
+from index.sqlite_graph import SqliteGraphStorage
 from web.app import create_app
+from wildtrace.networks import Networks, link_listings
 
-LISTING = make_listing(listing_id="1", title="Carved ivory bangle")
+LISTING = make_listing(
+    listing_id="1", title="Carved ivory bangle", text="WhatsApp +62 812 5550 7788", lang_hint="id"
+)
 ALERT = alert_id_for(LISTING.key)
 SHA = "0" * 64
 # (method, path template, who may: "desk" | "any" (signed in) | "public")
 MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/healthz", "public"),
+    # The OpenAPI description: the API's shape only, no data (FastAPI serves it unauthenticated).
+    ("GET", "/api/openapi.json", "public"),
     ("GET", "/login", "public"),
     ("POST", "/login", "public"),
     ("POST", "/logout", "any"),
@@ -67,6 +80,10 @@ MATRIX: list[tuple[str, str, str]] = [
     ("POST", "/api/v1/admin/webhooks/dead-letters/{delivery_id}/replay", "admin"),
     ("GET", "/admin/dead-letters", "admin"),
     ("POST", "/admin/dead-letters/{delivery_id}/replay", "admin"),
+    ("GET", "/networks", "desk"),
+    ("GET", "/networks/lookup", "desk"),
+    ("GET", "/networks/{network_id}", "desk"),
+    ("GET", "/networks/{network_id}/export.{fmt}", "desk"),
 ]
 FILL = {
     "{alert_id}": ALERT,
@@ -76,26 +93,47 @@ FILL = {
     "{sha}": SHA,
     "{item_id}": ALERT,
     "{delivery_id}": "1",
+    "{fmt}": "stix",
 }
 ROLES = {"anonymous": None, **{name: USERS[name][0] for name in USERS}}
 
 
-def concrete(path: str) -> str:
-    for hole, value in FILL.items():
+def concrete(path: str, network_id: str) -> str:
+    for hole, value in {**FILL, "{network_id}": network_id}.items():
         path = path.replace(hole, value)
     return path
 
 
+@dataclass
+class Parts:
+    """What the matrix's app is built around: the store, the accounts, the seller graph
+    and the network id of the one listing."""
+
+    store: SqliteStore
+    accounts: SqliteAccounts
+    graph: SqliteGraphStorage
+    network_id: str
+
+    def app(self) -> Any:
+        return create_app(self.store, accounts=self.accounts, networks=self.graph)
+
+
 @pytest.fixture(scope="module")
-def app_parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, object]]:
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Parts]:
     tmp: Path = tmp_path_factory.mktemp("authz")
     store = SqliteStore(tmp / "wildtrace.db")
     store.init()
     store.upsert_listings([LISTING])
-    store.put_detections([(LISTING.content_hash, make_detection(LISTING))])
+    conn = sqlite3.connect(tmp / "graph.db", isolation_level=None, check_same_thread=False)
+    graph = SqliteGraphStorage(conn)
+    networks = Networks(NetworkGraph(graph), graph, EntityExtractor(), graph.transaction,
+                        conn.close)  # fmt: skip
+    (detection,) = link_listings(networks, [LISTING], [make_detection(LISTING, lang="id")])
+    store.put_detections([(LISTING.content_hash, detection)])
     accounts = make_accounts(tmp)
-    yield store, accounts
+    yield Parts(store, accounts, graph, str(detection.extra["network"]))
     accounts.close()
+    conn.close()
     store.close()
 
 
@@ -109,9 +147,8 @@ def _walk(routes: list[Any]) -> Iterator[Any]:
             yield route
 
 
-def test_every_route_is_in_the_matrix(app_parts: tuple[object, object]) -> None:
-    store, accounts = app_parts
-    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+def test_every_route_is_in_the_matrix(parts: Parts) -> None:
+    app = parts.app()
     routes = {
         (method, route.path)
         for route in _walk(app.routes)
@@ -138,9 +175,8 @@ def allowed(rule: str, role: str | None) -> bool:
 
 
 @pytest.mark.parametrize("who", list(ROLES))
-def test_matrix(app_parts: tuple[object, object], who: str) -> None:
-    store, accounts = app_parts
-    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+def test_matrix(parts: Parts, who: str) -> None:
+    app = parts.app()
     role = ROLES[who]
     with TestClient(app) as client:
         if role is not None:
@@ -149,7 +185,7 @@ def test_matrix(app_parts: tuple[object, object], who: str) -> None:
         for method, template, rule in MATRIX:
             if template in ("/logout", "/login") and method == "POST":
                 continue  # signing in/out is exercised by sign_in and the browser test
-            path = concrete(template)
+            path = concrete(template, parts.network_id)
             response = client.request(
                 method,
                 path,
@@ -179,9 +215,8 @@ def test_matrix(app_parts: tuple[object, object], who: str) -> None:
         assert failures == []
 
 
-def test_api_refusals_have_the_json_error_shape(app_parts: tuple[object, object]) -> None:
-    store, accounts = app_parts
-    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
+def test_api_refusals_have_the_json_error_shape(parts: Parts) -> None:
+    app = parts.app()
     with TestClient(app) as client:
         anonymous = client.get("/api/alerts")
         assert anonymous.status_code == 401 and anonymous.json()["error"] == "unauthenticated"
@@ -192,10 +227,10 @@ def test_api_refusals_have_the_json_error_shape(app_parts: tuple[object, object]
         assert page.status_code == 403 and "<title>403" in page.text  # an HTML page
 
 
-def test_tokens_and_disabled_accounts(app_parts: tuple[object, object]) -> None:
-    store, accounts = app_parts
-    app = create_app(store, accounts=accounts)  # type: ignore[arg-type]
-    token = accounts.new_token("ana", "matrix")  # type: ignore[attr-defined]
+def test_tokens_and_disabled_accounts(parts: Parts) -> None:
+    accounts = parts.accounts
+    app = parts.app()
+    token = accounts.new_token("ana", "matrix")
     with TestClient(app) as client:
         auth = {"authorization": f"Bearer {token}"}
         assert client.get("/api/alerts", headers=auth).status_code == 200
@@ -210,8 +245,8 @@ def test_tokens_and_disabled_accounts(app_parts: tuple[object, object]) -> None:
             json={"state": "triaged", "expected_version": 1, "note": "by token"},
         )
         assert moved.status_code in (200, 404, 409)
-        accounts.set_disabled("ana", True)  # type: ignore[attr-defined]
+        accounts.set_disabled("ana", True)
         try:
             assert client.get("/api/alerts", headers=auth).status_code == 401
         finally:
-            accounts.set_disabled("ana", False)  # type: ignore[attr-defined]
+            accounts.set_disabled("ana", False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from factories import make_listing
@@ -21,7 +22,7 @@ from index.base import AlertFilter
 from index.sqlite import SqliteStore
 from wildtrace.components import Components, build_rules
 from wildtrace.config import load_settings
-from wildtrace.ingest import ingest
+from wildtrace.ingest import Enrich, FuseImages, ingest
 from wildtrace.reports import SourceReport
 
 
@@ -115,3 +116,54 @@ def test_failed_batch_is_classified_on_the_next_ingest(
     assert (third.classified, third.new_alerts, third.errors) == (0, 0, 0)
     assert isinstance(comps.classifier, FailsOnFirstCallClassifier)
     assert comps.classifier.calls == 4  # 3 batches, then only the failed one, then none
+
+
+def _ingest_with(
+    comps: Components, fuse_images: FuseImages | None = None, enrich: Enrich | None = None
+) -> SourceReport:
+    return ingest(
+        "bazaar",
+        listings(),
+        store=comps.store,
+        classifier=LexiconDetector(),
+        rules=comps.rules,
+        batch_size=comps.batch_size,
+        complete=True,
+        fuse_images=fuse_images,
+        enrich=enrich,
+    )
+
+
+def test_optional_steps_run_in_order_detect_fuse_enrich(comps: Components) -> None:
+    """Images fuse the text verdicts, then enrichment (entities/networks) adds to the fused
+    ones, and what is stored is the enriched verdict."""
+    seen: list[str] = []
+
+    def fuse(xs: Sequence[Listing], ds: list[Detection]) -> list[Detection]:
+        seen.append("fuse")
+        return [replace(d, extra={**d.extra, "fused": True}) for d in ds]
+
+    def enrich(xs: Sequence[Listing], ds: Sequence[Detection]) -> list[Detection]:
+        seen.append("enrich")
+        assert all(d.extra.get("fused") for d in ds)  # enrichment sees fused verdicts
+        return [replace(d, extra={**d.extra, "network": "N1"}) for d in ds]
+
+    report = _ingest_with(comps, fuse_images=fuse, enrich=enrich)
+    assert (report.classified, report.errors) == (5, 0)
+    assert seen == ["fuse", "enrich"] * 3
+    stored = comps.store.get_detection(listings()[0].key)
+    assert stored is not None and stored.extra["network"] == "N1" and stored.extra["fused"]
+
+
+def test_a_failing_enrich_step_costs_no_verdict(
+    comps: Components, caplog: pytest.LogCaptureFixture
+) -> None:
+    def enrich(xs: Sequence[Listing], ds: Sequence[Detection]) -> list[Detection]:
+        raise RuntimeError("entity extractor broke")
+
+    with caplog.at_level(logging.ERROR, logger="wildtrace.ingest"):
+        report = _ingest_with(comps, enrich=enrich)
+    assert (report.classified, report.new_alerts, report.errors) == (5, 4, 0)
+    assert "enrich step failed on 2 listings" in caplog.text
+    assert all(comps.store.get_detection(x.key) is not None for x in listings())
+    assert alerted(comps) == {x.key for x in listings()[:4]}

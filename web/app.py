@@ -2,9 +2,10 @@
 
 Design notes
 ------------
-* The store, the accounts and the evidence reader are passed in and kept on
-  ``app.state``; nothing is looked up globally, so tests and ``wildtrace serve`` build the
-  app the same way around real ones.
+* The store, the accounts, the evidence reader and (optionally) the seller graph are
+  passed in and kept on ``app.state``; nothing is looked up globally, so tests and
+  ``wildtrace serve`` build the app the same way around real ones. Without a graph the
+  network pages answer 404 and the nav does not offer them.
 * Every route but ``/healthz``, ``/login`` and ``/static`` needs an account
   (``web.auth``); refusals and bad input become HTML pages on HTML routes and the JSON
   error shape under ``/api/``.
@@ -19,6 +20,7 @@ Design notes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -30,6 +32,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.exceptions import HTTPException
 
 from accounts.base import Accounts
+from alerts.base import GraphStorage
 from index.base import Store
 from web import (
     admin_webhooks,
@@ -40,6 +43,7 @@ from web import (
     feeds_api,
     listing_pages,
     login,
+    network_pages,
     pages,
     partner_pages,
 )
@@ -123,8 +127,13 @@ def create_app(
     title: str = "wildtrace",
     allowed_hosts: tuple[str, ...] = (),
     max_body_bytes: int = MAX_BODY_BYTES,
+    networks: GraphStorage | None = None,
+    identify: Callable[[str], list[str]] | None = None,
 ) -> FastAPI:
-    """The web app (pages, JSON API, exports, static files) around ``store``.
+    """The web app (pages, JSON API, exports, static files) around ``store`` and
+    ``accounts``; when given, the seller graph ``networks`` (network pages) and
+    ``identify``, which turns a typed query ("0903 555 123", "ivy [at] gmail [dot] com")
+    into identifier keys.
 
     ``allowed_hosts``: the names the app answers to (``Host`` header, against DNS
     rebinding); empty = any (the in-process test client). Bodies over ``max_body_bytes``
@@ -138,11 +147,13 @@ def create_app(
     app.state.store = store
     app.state.accounts = accounts
     app.state.evidence = evidence_reader
+    app.state.networks = networks
+    app.state.identify = identify
     app.state.page_size = page_size
     app.state.title = title
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (api, login, pages, listing_pages, evidence, dashboard):
+    for module in (api, login, pages, listing_pages, evidence, dashboard, network_pages):
         app.include_router(module.router)
     # The partner, campaigner and admin views (issue 9).
     for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks):

@@ -143,7 +143,7 @@ def seller_page(request: Request, source: str, seller_id: str, me: Desk) -> Resp
 @router.get("/contacts/{key:path}")
 def contact_page(request: Request, key: str, me: Desk) -> Response:
     store = store_of(request)
-    found = listings_with_contact(store, key)
+    found = listings_with_contact(store, key, graph=request.app.state.networks)
     shown = next(
         (c.shown for h in found.hits for c in contacts_of(h.detection) if c.key == key), key
     )

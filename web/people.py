@@ -2,15 +2,22 @@
 
 Design notes
 ------------
-* A contact identifier is what the lexicon's contact signals matched (reasons of kind
-  ``context`` whose detail is ``signal contact: <name>``), made comparable: phone-like
-  contacts (phone, WhatsApp, Zalo, ``wa.me``) become their last ``PHONE_DIGITS`` digits,
-  so ``+44 7700 900123`` and ``07700 900123`` are one number; handles (WeChat,
-  Telegram, LINE) become the lower-cased handle. The key reads ``phone:700900123``.
-* ``listings_with_contact`` is the one query the pages use. Today it pages through the
-  store's classified listings (at most ``MAX_SCAN``, and says when it stopped there)
-  and keeps those whose detection carries the identifier; the entities issue replaces
-  its body with a lookup in the entities store, and the pages stay as they are.
+* A contact identifier comes from the detection. When the pipeline extracted entities
+  (``Detection.extra["entities"]``, issue 11) they are used: every entity that links
+  seller accounts (phone in E.164 whatever the messaging app, e-mail, handle on a named
+  platform, IBAN, bank account, wallet, ``paypal.me``) is a contact, keyed as the seller
+  graph keys it (``alerts.base.identifier_key``: ``phone|+447700900123``).
+* Detections without an ``entities`` entry (stored before the entity stage, or with
+  ``entities.link_networks`` off) fall back to what the lexicon's contact signals
+  matched (reasons of kind ``context``, detail ``signal contact: <name>``), made
+  comparable: phone-like contacts (phone, WhatsApp, Zalo, ``wa.me``) become their last
+  ``PHONE_DIGITS`` digits, handles (WeChat, Telegram, LINE) the lower-cased handle. Those
+  keys read ``phone:700900123``.
+* ``listings_with_contact`` is the one query the pages use. With the seller graph and an
+  entity key it reads the graph's sightings of that identifier (every listing version
+  that showed it, append-only evidence), at most ``MAX_SCAN`` listings. Otherwise it pages
+  through the store's classified listings (at most ``MAX_SCAN``, and says when it stopped
+  there) and keeps those whose detection carries the identifier.
 * Seller ids are per source (a seller's id on one platform means nothing on another),
   so a seller page is ``/sellers/{source}/{seller_id}``; what links a trader across
   platforms is a shared contact.
@@ -21,7 +28,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from alerts.base import GraphStorage, identifier_key
 from classifiers.base import Detection
 from index.base import SearchHit, SearchQuery, Store
 
@@ -56,10 +65,24 @@ def contact_key(kind: str, matched: str) -> str | None:
     return None
 
 
+def _entity_contacts(entities: list[Any]) -> list[Contact]:
+    found: dict[str, Contact] = {}
+    for ent in entities:
+        key = identifier_key(ent) if isinstance(ent, dict) else None
+        if key and key not in found:
+            kind = str(ent.get("channel") or ent.get("type", ""))
+            found[key] = Contact(key, kind, str(ent.get("surface") or ent.get("value", "")))
+    return sorted(found.values())
+
+
 def contacts_of(detection: Detection | None) -> list[Contact]:
-    """The contact identifiers in a detection's reasons, one per key, in key order."""
+    """The contact identifiers of a detection, one per key, in key order: its extracted
+    entities when it has them, else its lexicon contact signals (see module notes)."""
     if detection is None:
         return []
+    entities = detection.extra.get("entities")
+    if isinstance(entities, list):
+        return _entity_contacts(entities)
     found: dict[str, Contact] = {}
     for reason in detection.reasons:
         signal = _SIGNAL.match(reason.detail)
@@ -96,8 +119,24 @@ class Found:
     truncated: bool
 
 
-def listings_with_contact(store: Store, key: str, *, cap: int = MAX_SCAN) -> Found:
-    """Every listing, on any source, whose detection carries the contact ``key``."""
+def _from_graph(store: Store, graph: GraphStorage, key: str, cap: int) -> Found:
+    keys = list(dict.fromkeys(s.listing_key for s in graph.sightings_of([key])))
+    hits = []
+    for listing_key in keys[:cap]:
+        stored = store.get_listing(listing_key)
+        if stored is not None:
+            hits.append(SearchHit(stored, store.get_detection(listing_key)))
+    hits.sort(key=lambda h: (h.stored.listing.source, h.stored.first_seen_at))
+    return Found(hits, min(len(keys), cap), len(keys) > cap)
+
+
+def listings_with_contact(
+    store: Store, key: str, *, cap: int = MAX_SCAN, graph: GraphStorage | None = None
+) -> Found:
+    """Every listing, on any source, whose detection carries the contact ``key`` (from
+    the seller graph's sightings when there is one and ``key`` is an entity key)."""
+    if graph is not None and "|" in key:
+        return _from_graph(store, graph, key, cap)
     kept: list[SearchHit] = []
     scanned = 0
     for hit in _hits(store, SearchQuery(), cap):

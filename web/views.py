@@ -20,6 +20,8 @@ DESK_NAV = (
     ("/search", "Search"),
     ("/dashboard", "Dashboard"),
 )
+# Shown after the desk's sections when the app has a seller graph (``web.network_pages``).
+NETWORKS_NAV = (("/networks", "Networks"),)
 
 
 def store_of(request: Request) -> Store:
@@ -29,10 +31,20 @@ def store_of(request: Request) -> Store:
 
 def section_of(path: str) -> str:
     """Which nav entry a path belongs to (alerts and listings belong to the queue)."""
-    for prefix, section in (("/search", "/search"), ("/dashboard", "/dashboard")):
+    sections = (("/search", "/search"), ("/dashboard", "/dashboard"), ("/networks", "/networks"))
+    for prefix, section in sections:
         if path.startswith(prefix):
             return section
     return "/" if path == "/" or path.startswith("/alerts") else ""
+
+
+def nav_for(request: Request) -> tuple[tuple[str, str], ...]:
+    """The nav entries the signed-in account may use (none for roles without the desk)."""
+    identity = getattr(request.state, "identity", None)
+    if identity is None or not identity.user.desk:
+        return ()
+    has_graph = getattr(request.app.state, "networks", None) is not None
+    return DESK_NAV + NETWORKS_NAV if has_graph else DESK_NAV
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -45,7 +57,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
             "title": request.app.state.title,
             "me": identity.user if identity else None,
             "csrf_token": identity.csrf_token if identity else "",
-            "nav": DESK_NAV if identity and identity.user.desk else (),
+            "nav": nav_for(request),
             "section": section_of(request.url.path),
             **context,
         },

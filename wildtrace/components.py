@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from accounts.base import ROLE_ADMIN
@@ -34,6 +34,8 @@ from index.base import Store
 from wildtrace.config import Settings
 from wildtrace.image_stage import ImageStage
 from wildtrace.imaging import build_image_stage
+from wildtrace.ingest import Enrich
+from wildtrace.networks import Networks, identifier_lookup, link_listings, open_networks
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -140,11 +142,16 @@ class Components:
     rules: list[AlertRule]
     batch_size: int = 64
     images: ImageStage | None = None
+    enrich: Enrich | None = None  # entities + seller networks (entities.link_networks)
 
 
 @contextmanager
 def open_components(settings: Settings) -> Iterator[Components]:
-    with store_session(settings) as store:
+    with (
+        store_session(settings) as store,
+        network_session(settings) as networks,
+    ):
+        enrich = partial(link_listings, networks) if networks is not None else None
         images = build_image_stage(settings)
         try:
             yield Components(
@@ -153,15 +160,35 @@ def open_components(settings: Settings) -> Iterator[Components]:
                 build_rules(settings),
                 settings.classifier.batch_size,
                 images,
+                enrich,
             )
         finally:
             if images is not None:
                 images.close()
 
 
-def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastAPI:
-    """The investigator's desk around ``store`` and ``accounts``, as configured, reading
-    captured evidence from ``<data_dir>/evidence``."""
+@contextmanager
+def network_session(settings: Settings) -> Iterator[Networks | None]:
+    """The seller graph beside the store (``None`` when ``entities.link_networks`` is off),
+    closed after the ``with`` body."""
+    if not settings.entities.link_networks:
+        yield None
+        return
+    networks = open_networks(settings)
+    try:
+        yield networks
+    finally:
+        networks.close()
+
+
+def web_app(
+    settings: Settings,
+    store: Store,
+    accounts: SqliteAccounts,
+    networks: Networks | None = None,
+) -> FastAPI:
+    """The investigator's desk around ``store`` and ``accounts`` (and the seller graph,
+    when given), as configured, reading captured evidence from ``<data_dir>/evidence``."""
     from crawlers.evidence import EvidenceStore
     from web.app import create_app
     from web.security import LOCAL_NAMES
@@ -174,6 +201,8 @@ def web_app(settings: Settings, store: Store, accounts: SqliteAccounts) -> FastA
         page_size=web.page_size,
         allowed_hosts=tuple(web.allowed_hosts) or (*LOCAL_NAMES, web.host),
         max_body_bytes=web.max_body_bytes,
+        networks=networks.storage if networks else None,
+        identify=identifier_lookup(networks.extractor) if networks else None,
     )
     attach_feed_services(app, settings)
     return app

@@ -18,7 +18,12 @@ from typing import Any, get_type_hints
 from common.checks import check_bounds, check_value
 from crawlers.settings import CrawlOptions
 from wildtrace.config_fields import setting
-from wildtrace.config_sections import AudienceSettings, FeedSettings, ImageSettings
+from wildtrace.config_sections import (
+    AudienceSettings,
+    EntitiesSettings,
+    FeedSettings,
+    ImageSettings,
+)
 
 # Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
 DEFAULT_CONFIG_NAME = "wildtrace.toml"
@@ -162,6 +167,7 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    entities: EntitiesSettings = field(default_factory=EntitiesSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)

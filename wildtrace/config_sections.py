@@ -1,4 +1,4 @@
-"""Settings sections of the image stage, takedown feeds and audiences.
+"""Settings sections of entity extraction, the image stage, takedown feeds and audiences.
 
 Declared with ``setting`` like every other section and assembled into
 ``wildtrace.config.Settings``; kept here so that module stays readable in one sitting.
@@ -9,6 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wildtrace.config_fields import setting
+
+
+@dataclass(frozen=True)
+class EntitiesSettings:
+    rates_file: str = setting(
+        "",
+        "Dated exchange-rate table (TOML) prices are normalised with; empty = the shipped one.",
+    )
+    link_networks: bool = setting(
+        True, "Extract entities from classified listings and link sellers into networks."
+    )
 
 
 @dataclass(frozen=True)

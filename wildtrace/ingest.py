@@ -16,6 +16,13 @@ Design notes
 * Images add evidence, never cost a listing: ``fuse_images`` (the image stage, when
   configured) turns the text verdicts into fused ones; if it fails, the text verdicts
   stand and the failure is logged.
+* Then ``enrich`` (entities + seller networks, ``wildtrace.networks.link_listings``, when
+  configured) adds to the fused verdicts before anything is written: each detection
+  carries its extracted entities and seller network (``extra``), stored with it. The same
+  rule holds: if enrichment fails, the verdicts are stored and alerted without it. (The
+  graph being unreachable is already handled inside ``link_listings``: its updates wait
+  and are applied before a later batch.)
+* Order per batch: detect → fuse images → enrich → alerts → detections.
 * Removal is inferred only after a *complete* crawl, never for listings whose pages
   failed for another reason than 404/410 (``unfetched``), and never while the store
   cannot be read (the next complete crawl catches up).
@@ -40,6 +47,8 @@ MAX_ERROR_SAMPLES = 20
 
 # The image stage's entry point: listings and their text verdicts → fused verdicts.
 FuseImages = Callable[[Sequence[Listing], list[Detection]], list[Detection]]
+# Adds to verdicts before they are stored: same length, same order.
+Enrich = Callable[[Sequence[Listing], Sequence[Detection]], list[Detection]]
 
 
 def batches(items: Iterable[Listing], size: int) -> Iterator[list[Listing]]:
@@ -91,6 +100,7 @@ def ingest(
     complete: bool,
     unfetched: Iterable[str] = (),
     fuse_images: FuseImages | None = None,
+    enrich: Enrich | None = None,
 ) -> SourceReport:
     """Store a crawl's listings incrementally, classify what is fresh, raise alerts, and —
     only after a complete crawl — mark listings that were not seen as removed.
@@ -102,7 +112,7 @@ def ingest(
     for batch in batches(listings, batch_size):
         unseen = [x for x in batch if x.key not in seen]
         seen.update(x.key for x in unseen)
-        _ingest_batch(source, unseen, store, classifier, rules, report, fuse_images)
+        _ingest_batch(source, unseen, store, classifier, rules, report, fuse_images, enrich)
     if complete:
         _mark_removed(source, store, seen | {f"{source}:{i}" for i in unfetched}, report)
     return report
@@ -116,6 +126,7 @@ def _ingest_batch(
     rules: Sequence[AlertRule],
     report: SourceReport,
     fuse_images: FuseImages | None = None,
+    enrich: Enrich | None = None,
 ) -> None:
     result = store.upsert_listings(batch)
     faults.boundary("store")
@@ -133,6 +144,8 @@ def _ingest_batch(
         faults.boundary("classify")
         if fuse_images is not None:
             detections = _fused(to_classify, detections, fuse_images)
+        if enrich is not None:
+            detections = _enriched(to_classify, detections, enrich)
         step = "alert/detection write"
         classified, new_alerts = store_and_alert(to_classify, detections, store, rules)
     except Exception as exc:  # a failing model or store write must not stop the crawl
@@ -154,6 +167,20 @@ def _fused(
     except Exception:  # the image stage must not stop the crawl; the text verdicts stand
         log.exception("image stage failed on %d listings; text verdicts kept", len(listings))
         return detections
+
+
+def _enriched(
+    listings: Sequence[Listing], detections: list[Detection], enrich: Enrich
+) -> list[Detection]:
+    try:
+        enriched = enrich(listings, detections)
+    except Exception:  # entities/networks add to a verdict, never cost one
+        log.exception("enrich step failed on %d listings; verdicts kept", len(listings))
+        return detections
+    if len(enriched) != len(detections):
+        log.error("enrich step returned %d verdicts for %d", len(enriched), len(detections))
+        return detections
+    return enriched
 
 
 def _mark_removed(source: str, store: Store, keep: set[str], report: SourceReport) -> None:

@@ -156,6 +156,7 @@ def crawl_and_ingest(
         classifier=comps.classifier,
         rules=comps.rules,
         batch_size=comps.batch_size,
+        enrich=comps.enrich,
         # An unreadable record could be any listing: then nothing may be called removed.
         complete=result.complete and not bad_lines,
         unfetched=summary.get("unfetched_ids") or (),

@@ -78,8 +78,11 @@ def run_forever(
         stack.enter_context(_demo(settings, progress))
         store = stack.enter_context(components.store_session(settings))
         accounts = stack.enter_context(components.accounts_session(settings))
+        graph = stack.enter_context(components.network_session(settings))
         web = start_in_thread(
-            components.web_app(settings, store, accounts), settings.web.host, settings.web.port
+            components.web_app(settings, store, accounts, graph),
+            settings.web.host,
+            settings.web.port,
         )
         stack.callback(web.stop)
         progress(f"alert queue: {web.url}/")
@@ -113,6 +116,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     with (
         components.store_session(settings) as store,
         components.accounts_session(settings) as accounts,
+        components.network_session(settings) as graph,
     ):
         components.ensure_first_admin(accounts, lambda line: print(line, file=sys.stderr))
-        serve_app(components.web_app(settings, store, accounts), host, port)
+        serve_app(components.web_app(settings, store, accounts, graph), host, port)

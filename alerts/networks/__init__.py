@@ -1,0 +1,1 @@
+"""Seller networks: accounts linked by the identifiers their adverts share (see graph.py)."""
