@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.run",
     "wildtrace.commands.serve",
     "wildtrace.commands.text",
+    "wildtrace.commands.worker",
 )
 
 

@@ -108,6 +108,25 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True)
+class FrontierSettings:
+    enabled: bool = setting(
+        False,
+        "Distributed mode: scheduled crawls go to the Redis frontier, where `wildtrace worker` "
+        "processes crawl, classify and store them, instead of running in this process.",
+    )
+    redis_url: str = setting(
+        "redis://127.0.0.1:6379/0",
+        "Redis holding the shared frontier (give a password via WILDTRACE_FRONTIER_REDIS_URL).",
+    )
+    prefix: str = setting("wildtrace", "Prefix of every frontier key in Redis.")
+    visibility_timeout: float = setting(
+        60.0, "Seconds a taken request may stay unacknowledged before another worker redoes it."
+    )
+    max_deliveries: int = setting(5, "A request delivered this often without success is dropped.")
+    poll_interval: float = setting(0.5, "Seconds between a worker's looks for new requests.")
+
+
+@dataclass(frozen=True)
 class WebSettings:
     host: str = setting("127.0.0.1", "Address the web app binds to.")
     port: int = setting(8000, "Port of the web app.")
@@ -122,6 +141,7 @@ class Settings:
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    frontier: FrontierSettings = field(default_factory=FrontierSettings)
     web: WebSettings = field(default_factory=WebSettings)
 
     @property
