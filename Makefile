@@ -36,12 +36,15 @@ test-fast: install-dev
 # What CI runs: lint (ruff, import contracts, size limits), mypy, then the whole suite.
 check: lint typecheck test
 
-# The Elasticsearch-API-compatible server (noida-db) the ES contract tests run against.
+# The Elasticsearch-API-compatible server (noida-db) the ES contract tests run against, and
+# Debian's redis-server (installed when missing) for the distributed-mode tests.
 services-up: install-dev
 	tools/es-server.sh start
+	tools/redis-server.sh start
 
 services-down:
 	tools/es-server.sh stop
+	tools/redis-server.sh stop
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

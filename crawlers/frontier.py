@@ -37,7 +37,9 @@ Invariants
 
 from __future__ import annotations
 
+import os
 import pickle
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -102,7 +104,9 @@ class Frontier:
         self._ack = self.redis.register_script(_ACK)
         self._polite = self.redis.register_script(_POLITE)
         self._start = self.redis.register_script(_START)
-        self.consumer = f"{uuid.uuid4().hex[:12]}"
+        # Host and pid name the consumer, so an operator (or a test) can tell whose
+        # messages are pending; the random tail keeps a restarted pid apart.
+        self.consumer = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
     def key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
@@ -182,11 +186,13 @@ class Frontier:
     def _message(self, source: str, msg_id: bytes, fields: dict[bytes, bytes],
                  *, redelivered: bool) -> Message:  # fmt: skip
         deliveries = 1
+        crawl = fields[b"crawl"].decode()
         if redelivered:
             deliveries = int(self.redis.hincrby(self.key("deliveries", source), msg_id, 1)) + 1
+            self.count(crawl, "redelivered")
         raw = fields.get(b"req") or b""
         return Message(
-            id=msg_id.decode(), source=source, crawl=fields[b"crawl"].decode(),
+            id=msg_id.decode(), source=source, crawl=crawl,
             kind=fields[b"kind"].decode(), request=pickle.loads(raw) if raw else None,
             deliveries=deliveries,
         )  # fmt: skip
@@ -218,6 +224,17 @@ class Frontier:
             return 0.0
         wait_ms = self._polite(keys=[self.key("polite", host)], args=[int(delay_s * 1000)])
         return float(wait_ms) / 1000.0
+
+    def holders(self, source: str) -> dict[str, int]:
+        """Consumer name → messages it holds unacknowledged, for one source."""
+        rows = self.redis.xpending(self.key("q", source), GROUP).get("consumers") or []
+        return {str(r["name"].decode() if isinstance(r["name"], bytes) else r["name"]):
+                int(r["pending"]) for r in rows}  # fmt: skip
+
+    def active(self, source: str) -> str | None:
+        """The id of the crawl of ``source`` still open, if any."""
+        value = self.redis.get(self.key("active", source))
+        return value.decode() if isinstance(value, bytes) else None
 
     def pending(self, source: str) -> int:
         """Messages queued or in flight for a source (for status and tests)."""

@@ -1,0 +1,173 @@
+"""Distributed mode end to end: three ``wildtrace worker`` processes crawl the demo sources
+through a real Redis frontier into the Elasticsearch-compatible server; one is killed
+with SIGKILL while it holds requests. Every listing must still be stored exactly once,
+with the same alerts as a single-process run of the same sources.
+
+Needs Redis (``tools/redis-server.sh``) and the ES-compatible server
+(``tools/es-server.sh``); both are started by ``make test``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from es_server import answers, es_url
+from redis_server import drop_prefix, require_redis, unique_prefix
+
+from crawlers.frontier import Frontier
+from index.base import AlertFilter, Store
+from index.es_admin import drop_all
+from wildtrace import pipeline
+from wildtrace.config import Settings, load_settings
+from wildtrace.demo import DemoSites, loopback_settings
+from wildtrace.worker import enqueue_crawl
+
+SOURCES = ("bazaar", "tradepost", "wildfeed")
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def _reference(tmp: Path, sites: DemoSites) -> dict[str, Any]:
+    """What one process crawling the same sources stores (SQLite, lexicon detector)."""
+    base = loopback_settings(tmp / "single")
+    settings = replace(base, classifier=replace(base.classifier, kind="lexicon"))
+    pipeline.run_sources(settings, base_urls=sites.urls)
+    with pipeline.store_session(settings) as store:
+        return _snapshot(store)
+
+
+def _snapshot(store: Store) -> dict[str, Any]:
+    keys = sorted(k for s in SOURCES for k in store.active_keys(s))
+    alerts = {a.listing_key: (a.commodity, a.intent, round(a.score, 4), a.rule)
+              for a in store.list_alerts(AlertFilter(limit=10_000))}  # fmt: skip
+    return {"keys": keys, "alerts": alerts, "counts": store.counts()}
+
+
+def _config(tmp: Path, redis_url: str, prefix: str) -> Path:
+    path = tmp / "worker.toml"
+    path.write_text(
+        f"""
+[data]
+dir = "{tmp / "dist"}"
+[store]
+backend = "elasticsearch"
+es_url = "{es_url()}"
+es_prefix = "{prefix}"
+[classifier]
+kind = "lexicon"
+[demo]
+enabled = false
+[crawl]
+autothrottle = false
+concurrency = 4
+[frontier]
+enabled = true
+redis_url = "{redis_url}"
+prefix = "{prefix}"
+visibility_timeout = 3.0
+poll_interval = 0.2
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[tuple[Settings, Path, Frontier]]:
+    if not answers(es_url()):
+        message = f"no Elasticsearch-compatible server at {es_url()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    url, prefix = require_redis(), unique_prefix()
+    config = _config(tmp_path, url, prefix)
+    settings = load_settings(str(config), env={})
+    yield settings, config, Frontier(url, prefix=prefix)
+    drop_prefix(url, prefix)
+    with pipeline.store_session(settings) as store:
+        drop_all(store.client, prefix)  # type: ignore[attr-defined]
+
+
+def _start_workers(config: Path, sites: DemoSites, count: int, log_dir: Path) -> list[Any]:
+    urls = [f"--base-url={name}={url}" for name, url in sites.urls.items()]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = []
+    for i in range(count):
+        with (log_dir / f"worker-{i}.log").open("wb") as log:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "wildtrace.cli", "--config", str(config), "worker", *urls],
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO,
+            ))  # fmt: skip
+    return procs
+
+
+def _kill_a_holder(frontier: Frontier, procs: list[Any], timeout: float = 120.0) -> int:
+    """SIGKILL the first worker seen holding unacknowledged requests; return its pid."""
+    pids = {p.pid: p for p in procs}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        crawls = [frontier.active(s) for s in SOURCES]
+        stored = sum(int(frontier.crawl_info(c).get("items", 0)) for c in crawls if c)
+        if stored < 20:  # mid-crawl: some listings stored, more to come
+            time.sleep(0.02)
+            continue
+        for source in SOURCES:
+            for consumer, held in frontier.holders(source).items():
+                pid = int(consumer.split("-")[-2])
+                if held and pid in pids:
+                    os.kill(pid, signal.SIGKILL)
+                    pids[pid].wait(10)
+                    return pid
+        time.sleep(0.02)
+    raise AssertionError("no worker took any request")
+
+
+def _wait_done(frontier: Frontier, crawls: dict[str, str], timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(frontier.active(s) is None for s in crawls):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"crawls still open: {[frontier.crawl_info(c) for c in crawls.values()]}")
+
+
+def test_three_workers_one_killed_store_every_listing_once(
+    tmp_path: Path, workers: tuple[Settings, Path, Frontier]
+) -> None:
+    settings, config, frontier = workers
+    with DemoSites(host="127.0.0.1", ports=(0, 0, 0)) as sites:
+        sites.set_epoch(0)
+        expected = _reference(tmp_path, sites)
+        procs = _start_workers(config, sites, 3, tmp_path)
+        try:
+            crawls = {s: enqueue_crawl(settings, s)[0] for s in SOURCES}
+            killed = _kill_a_holder(frontier, procs)
+            _wait_done(frontier, crawls)
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    infos = {s: frontier.crawl_info(c) for s, c in crawls.items()}
+    with pipeline.store_session(settings) as store:
+        got = _snapshot(store)
+    assert killed in {p.pid for p in procs}
+    assert sum(int(i.get("redelivered", 0)) for i in infos.values()) >= 1, infos
+    assert got["keys"] == expected["keys"]
+    assert got["counts"]["listings"] == len(expected["keys"])
+    assert got["counts"]["versions"] == len(expected["keys"]), "a listing stored twice"
+    assert got["alerts"] == expected["alerts"]
+    assert got["counts"]["alerts"] == len(expected["alerts"])
