@@ -56,6 +56,7 @@ return 1
 """
 _ACK = """
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return -1 end
+redis.call('HINCRBY', KEYS[2], 'acked', 1)
 return redis.call('HINCRBY', KEYS[2], 'open', -1)
 """
 # Reserve the next slot for a host: returns how many ms to wait before starting.
@@ -230,6 +231,15 @@ class Frontier:
         rows = self.redis.xpending(self.key("q", source), GROUP).get("consumers") or []
         return {str(r["name"].decode() if isinstance(r["name"], bytes) else r["name"]):
                 int(r["pending"]) for r in rows}  # fmt: skip
+
+    def announce(self, source: str) -> None:
+        """Say this worker is alive and reading ``source`` (see ``workers``)."""
+        self.redis.hset(self.key("workers", source), self.consumer, str(time.time()))
+
+    def workers(self, source: str, within_s: float = 30.0) -> int:
+        """How many workers announced themselves on ``source`` in the last ``within_s``."""
+        seen = cast(dict[bytes, bytes], self.redis.hgetall(self.key("workers", source)))
+        return sum(1 for at in seen.values() if time.time() - float(at) < within_s)
 
     def active(self, source: str) -> str | None:
         """The id of the crawl of ``source`` still open, if any."""

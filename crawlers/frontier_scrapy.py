@@ -139,6 +139,7 @@ class FrontierScheduler(BaseScheduler):
     def open(self, spider: Spider) -> None:
         self.spider = spider
         self.frontier.ensure_group(self.source)
+        self.frontier.announce(self.source)
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
         keep = max(0.5, self.frontier.visibility_ms / 3000)
         for interval, fn in ((self.poll_s, self._poll), (keep, self._keep_alive)):
@@ -184,6 +185,7 @@ class FrontierScheduler(BaseScheduler):
         self.crawler.engine.crawl(first)  # wakes the engine up; comes back via enqueue
 
     def _keep_alive(self) -> None:
+        self.frontier.announce(self.source)
         if self.held:
             self.frontier.keep_alive(list(self.held.values()))
 
