@@ -95,8 +95,10 @@ def distributed(sites: DemoSites, tmp: Path, count: int) -> tuple[float, int, in
             proc.wait(60)
         for key in frontier.redis.scan_iter(match=f"{prefix}:*"):
             frontier.redis.delete(key)
-    return elapsed, sum(int(i.get("items", 0)) for i in infos), sum(
-        int(i.get("acked", 0)) for i in infos
+    return (
+        elapsed,
+        sum(int(i.get("items", 0)) for i in infos),
+        sum(int(i.get("acked", 0)) for i in infos),
     )
 
 

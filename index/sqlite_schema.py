@@ -153,7 +153,20 @@ _V1: tuple[str, ...] = (
     *_immutable("alert_audit"),
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+# Scale (issue 13): what the queue, seller and dashboard reads need at a million listings,
+# and fewer full-text index merges during ingest (FTS5 ``automerge``: merge 8 segments of a
+# level at a time instead of 4 — less write work, still few segments for a query).
+_V_SCALE: tuple[str, ...] = (
+    "CREATE INDEX alerts_seller ON alerts(seller_id, score DESC)",
+    "CREATE INDEX alerts_rank ON alerts(score DESC, created_at, id)",
+    "CREATE INDEX alerts_source ON alerts(source, state, score DESC)",
+    "CREATE INDEX alerts_commodity ON alerts(commodity, state, score DESC)",
+    "CREATE INDEX listings_first_seen ON listings(first_seen_at)",
+    "INSERT INTO listings_fts(listings_fts, rank) VALUES ('automerge', 8)",
+    "INSERT INTO listings_tri(listings_tri, rank) VALUES ('automerge', 8)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V_SCALE]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -20,9 +20,10 @@ Design notes
   to itself (no ANALYZE statistics) the planner may drive from a filter index and run the
   full-text query once per row — 30× slower.
 * Column names in SQL come from fixed mappings here, never from the query.
-* Date histograms group the filtered set by ``strftime`` of the stored ISO timestamp
-  (UTC; SQLite truncates fractional seconds, as Elasticsearch does); weeks start on
-  Monday (``-6 days, weekday 1``). Unparseable or missing dates are not counted.
+* Date histograms group the filtered set by hour or day first — as text for stored UTC
+  timestamps ("…Z"), by ``strftime`` otherwise — then map each group to its bucket
+  (weeks start on Monday: ``-6 days, weekday 1``). Unparseable or missing dates are not
+  counted. No date is parsed per row, only per group.
 """
 
 from __future__ import annotations
@@ -198,28 +199,52 @@ def scan_highlight(text: str, term: str, context: int = 30) -> str | None:
 
 
 def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
-    """One statement returning ``(facet, value, count)`` rows; the ``(NULL, NULL, total)``
-    row carries the total. The filtered set is materialised once for all of them."""
+    """One statement returning ``(value of each facet…, count)`` rows: the filtered set
+    grouped once by every facet together (one pass over it, not one per facet), for
+    ``facet_counts`` to fold. With no facets it is one row, the total."""
     facets = tuple(dict.fromkeys(facets))
     unknown = set(facets) - set(FACET_COLUMNS)
     if unknown:
         raise ValueError(f"unknown facet fields: {sorted(unknown)}")
-    columns = ", ".join(f"{FACET_COLUMNS[f]} AS {f}" for f in facets) or "1 AS one"
-    parts = ["SELECT NULL, NULL, count(*) FROM m"]
-    parts += [
-        f"SELECT '{f}', {f}, count(*) FROM m WHERE {f} IS NOT NULL GROUP BY {f}" for f in facets
-    ]
-    return (
-        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {sql.from_sql} WHERE {sql.where_sql}) "
-        + " UNION ALL ".join(parts)
-    )
+    if not facets:
+        return f"SELECT count(*) FROM {sql.from_sql} WHERE {sql.where_sql}"
+    columns = ", ".join(FACET_COLUMNS[f] for f in facets)
+    places = ", ".join(str(i) for i in range(1, len(facets) + 1))
+    return f"SELECT {columns}, count(*) FROM {sql.from_sql} WHERE {sql.where_sql} GROUP BY {places}"
 
 
+def facet_counts(
+    rows: list[tuple[object, ...]], facets: tuple[str, ...]
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """``(total, {facet: {value: count}})`` from ``facet_sql`` rows (NULL values uncounted)."""
+    names = tuple(dict.fromkeys(facets))
+    out: dict[str, dict[str, int]] = {name: {} for name in names}
+    total = 0
+    for row in rows:
+        count = int(row[-1])  # type: ignore[call-overload]
+        total += count
+        for name, value in zip(names, row[:-1], strict=True):
+            if value is not None:
+                bucket = out[name]
+                bucket[str(value)] = bucket.get(str(value), 0) + count
+    return total, out
+
+
+# Buckets in two steps: first group by the hour (or day) as text — taken straight from
+# the stored ISO timestamp when it ends in "Z" (UTC already: no date parsing per row), else
+# from ``strftime`` (which converts offsets to UTC) — then compute each interval's bucket
+# once per group. A key that is not a date gives NULL there and is not counted.
+_KEY_SQL = {
+    13: "CASE WHEN substr({col}, -1) = 'Z' THEN substr({col}, 1, 13) "
+    "ELSE strftime('%Y-%m-%dT%H', {col}) END",
+    10: "CASE WHEN substr({col}, -1) = 'Z' THEN substr({col}, 1, 10) "
+    "ELSE strftime('%Y-%m-%d', {col}) END",
+}
 _BUCKET_SQL = {
-    "hour": "strftime('%Y-%m-%dT%H:00:00Z', {col})",
-    "day": "strftime('%Y-%m-%dT00:00:00Z', {col})",
-    "week": "strftime('%Y-%m-%dT00:00:00Z', {col}, '-6 days', 'weekday 1')",
-    "month": "strftime('%Y-%m-01T00:00:00Z', {col})",
+    "hour": (13, "strftime('%Y-%m-%dT%H:00:00Z', k || ':00:00Z')"),
+    "day": (10, "strftime('%Y-%m-%dT00:00:00Z', k)"),
+    "week": (10, "strftime('%Y-%m-%dT00:00:00Z', k, '-6 days', 'weekday 1')"),
+    "month": (10, "strftime('%Y-%m-01T00:00:00Z', k)"),
 }
 _HISTOGRAM_COLUMNS = {name: f"l.{name}" for name in HISTOGRAM_FIELDS}
 
@@ -227,10 +252,12 @@ _HISTOGRAM_COLUMNS = {name: f"l.{name}" for name in HISTOGRAM_FIELDS}
 def histogram_sql(sql: SearchSql, field: str, interval: str) -> str:
     """``(bucket, count)`` rows for the filtered set, oldest first, empty buckets absent."""
     check_histogram(field, interval)
-    bucket = _BUCKET_SQL[interval].format(col=_HISTOGRAM_COLUMNS[field])
+    width, bucket = _BUCKET_SQL[interval]
+    key = _KEY_SQL[width].format(col=_HISTOGRAM_COLUMNS[field])
     return (
-        f"SELECT b, count(*) FROM (SELECT {bucket} AS b FROM {sql.from_sql} "
-        f"WHERE {sql.where_sql}) WHERE b IS NOT NULL GROUP BY b ORDER BY b"
+        f"SELECT {bucket} AS b, sum(n) FROM (SELECT {key} AS k, count(*) AS n "
+        f"FROM {sql.from_sql} WHERE {sql.where_sql} GROUP BY k) "
+        "WHERE b IS NOT NULL GROUP BY b ORDER BY b"
     )
 
 
