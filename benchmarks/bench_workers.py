@@ -64,6 +64,20 @@ poll_interval = 0.2\n""", encoding="utf-8")  # fmt: skip
     return path
 
 
+PEAK_RSS_MIB: list[float] = []
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """A live process's peak resident set (``VmHWM``), in MiB; 0 if unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def distributed(sites: DemoSites, tmp: Path, count: int) -> tuple[float, int, int]:
     """(seconds, listings stored, messages acknowledged) for ``count`` workers."""
     prefix = f"bench-{os.getpid()}-{count}-{int(time.time())}"
@@ -88,6 +102,7 @@ def distributed(sites: DemoSites, tmp: Path, count: int) -> tuple[float, int, in
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
         infos = [frontier.crawl_info(c) for c in crawls]
+        PEAK_RSS_MIB.extend(_peak_rss_mib(p.pid) for p in procs)
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -131,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{rate / single_rate:>14.2f}")  # fmt: skip
         result["workers"][n] = {"listings_per_s": round(rate, 2),
                                 "messages_per_s": round(messages / secs, 2)}  # fmt: skip
+    if PEAK_RSS_MIB:
+        result["worker_peak_rss_mib"] = round(max(PEAK_RSS_MIB))
+        print(f"peak RSS of one worker (lexicon detector, 3 sources): {max(PEAK_RSS_MIB):.0f} MiB")
     print(f"JSON {result}")
     return 0
 
