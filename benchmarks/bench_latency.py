@@ -74,7 +74,8 @@ def _new_planted(sites: DemoSites, before: set[str]) -> dict[str, list[str]]:
 def _epochs_with_news(count: int) -> list[int]:
     """The first ``count`` demo epochs (after 0) that publish new planted text listings,
     each one later than the one before (the demo moves forward only)."""
-    out, epoch, previous = [], 0, {i.key for i in snapshot(0).all_items()}
+    out: list[int] = []
+    epoch, previous = 0, {i.key for i in snapshot(0).all_items()}
     while len(out) < count:
         epoch += 1
         items = snapshot(epoch).all_items()
@@ -109,7 +110,7 @@ def measure(interval: float, epochs: int) -> dict[str, Any]:
         def submitted(event: JobSubmissionEvent) -> None:
             starts[event.job_id.removeprefix(JOB_PREFIX)].append(time.time())
 
-        scheduler.add_listener(submitted, EVENT_JOB_SUBMITTED)  # type: ignore[arg-type]
+        scheduler.add_listener(submitted, EVENT_JOB_SUBMITTED)
         scheduler.start()
         sync_jobs(scheduler, pipeline.schedules(settings), str(config))
         with pipeline.store_session(settings) as store:

@@ -21,6 +21,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from index.base import AlertFilter, SearchQuery, Store
@@ -98,7 +99,7 @@ def measure_reads(store: Store, *, samples: int, budget_s: float) -> dict[str, A
     """Every read operation above, timed; plus the hit totals (so runs can be compared)."""
     out: dict[str, Any] = {"search": {}, "queue": {}, "dashboard": {}, "seller": {}}
     for name, query in SEARCHES.items():
-        lat = sample(lambda q=query: store.search(q), samples=samples, budget_s=budget_s)
+        lat = sample(partial(store.search, query), samples=samples, budget_s=budget_s)
         out["search"][name] = {**lat.as_dict(), "total": store.search(query).total}
     queues = {
         "new alerts": AlertFilter(state="new", limit=QUEUE_PAGE),
@@ -107,7 +108,7 @@ def measure_reads(store: Store, *, samples: int, budget_s: float) -> dict[str, A
         "all, page 20": AlertFilter(limit=QUEUE_PAGE, offset=19 * QUEUE_PAGE),
     }  # fmt: skip
     for name, flt in queues.items():
-        lat = sample(lambda f=flt: queue_page(store, f), samples=samples, budget_s=budget_s)
+        lat = sample(partial(queue_page, store, flt), samples=samples, budget_s=budget_s)
         out["queue"][name] = {**lat.as_dict(), "total": store.count_alerts(flt)}
     lat = sample(lambda: dashboard(store), samples=max(5, samples // 2), budget_s=budget_s)
     out["dashboard"]["day + week histograms, counts"] = lat.as_dict()

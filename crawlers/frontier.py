@@ -177,10 +177,12 @@ class Frontier:
             if fields:  # a message deleted meanwhile comes back empty
                 out.append(self._message(source, msg_id, fields, redelivered=True))
         if len(out) < count:
-            for _, entries in (
+            streams = cast(
+                list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]],
                 self.redis.xreadgroup(GROUP, self.consumer, {stream: ">"}, count=count - len(out))
-                or []
-            ):
+                or [],
+            )
+            for _, entries in streams:
                 out += [self._message(source, i, f, redelivered=False) for i, f in entries]
         return out
 
@@ -217,7 +219,9 @@ class Frontier:
         for m in messages:
             by_source.setdefault(m.source, []).append(m.id)
         for source, ids in by_source.items():
-            self.redis.xclaim(self.key("q", source), GROUP, self.consumer, 0, ids, justid=True)
+            self.redis.xclaim(
+                self.key("q", source), GROUP, self.consumer, 0, list[Any](ids), justid=True
+            )
 
     def polite_wait(self, host: str, delay_s: float) -> float:
         """Seconds to wait before the next request to ``host``, shared by every worker."""

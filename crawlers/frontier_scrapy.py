@@ -27,7 +27,7 @@ import asyncio
 import logging
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -91,11 +91,11 @@ def _drain_start(spider: Spider) -> list[Request]:
     await anything) or ``start_requests()``."""
     start = getattr(spider, "start", None)
     if start is None:
-        return list(spider.start_requests())
+        return list(getattr(spider, "start_requests")())  # noqa: B009 - older spiders
     agen: AsyncIterator[Any] = start()
     out = []
     while True:
-        step = agen.__anext__()
+        step: Coroutine[Any, Any, Any] = agen.__anext__()  # type: ignore[assignment]
         try:
             step.send(None)
         except StopIteration as done:
@@ -217,7 +217,7 @@ class FrontierScheduler(BaseScheduler):
         request.meta["wt_msg"] = msg
         original = request.errback
         request.meta["wt_errback"] = getattr(original, "__name__", None)
-        request.errback = lambda failure: self._errback(failure, original)  # type: ignore[assignment]
+        request.errback = lambda failure: self._errback(failure, original)
         return request
 
     def _errback(self, failure: Failure, original: Any) -> list[Any]:
@@ -230,9 +230,10 @@ class FrontierScheduler(BaseScheduler):
 
     def _record_failure(self, msg: Message, request: Request, failure: Failure) -> None:
         role = request.meta.get("role")
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        error = failure.value
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
             return  # robots.txt or off-site: skipped on purpose
-        status = failure.value.response.status if failure.check(HttpError) else None
+        status = error.response.status if isinstance(error, HttpError) else None
         if role == "detail" and status in (404, 410):
             return  # gone from the site: may be called removed
         self.frontier.count(msg.crawl, "errors")
