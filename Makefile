@@ -50,6 +50,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) tools/arch.py check
+	$(PY) tools/sizes.py
 
 typecheck: install-dev
 	$(VENV)/bin/mypy

@@ -34,6 +34,7 @@ from alerts.base import alert_id_for
 from crawlers.profiles import load_profiles
 from index.base import Store
 from wildtrace import pipeline
+from wildtrace.components import store_session
 from wildtrace.config import load_settings
 from wildtrace.demo import DemoSites, snapshot
 from wildtrace.scheduler import JOB_PREFIX, make_scheduler, sync_jobs
@@ -113,7 +114,7 @@ def measure(interval: float, epochs: int) -> dict[str, Any]:
         scheduler.add_listener(submitted, EVENT_JOB_SUBMITTED)
         scheduler.start()
         sync_jobs(scheduler, pipeline.schedules(settings), str(config))
-        with pipeline.store_session(settings) as store:
+        with store_session(settings) as store:
             chosen = _epochs_with_news(epochs + 1)
             for epoch in chosen[:-1]:
                 before = {i.key for i in sites.snapshot().all_items()}

@@ -8,13 +8,13 @@ components in its settings (``frontier_settings``):
   fresh while it holds them. A ``start`` message becomes the spider's start requests,
   pushed back as ordinary messages of that crawl. Redirects and retries of a held
   request replace its message (pushed first, then the old one acknowledged).
-* ``FrontierSpiderMiddleware`` (outermost spider middleware): instead of handing a
+* ``FrontierSpiderMiddleware`` (``crawlers.frontier_middlewares``; outermost): instead of handing a
   callback's output to Scrapy, it pushes every new request to the frontier (de-duplicated
   per crawl across all workers), passes the items to the worker's ``ItemSink`` (classify
   and store) *synchronously*, and only then acknowledges the message. Errbacks are
   wrapped the same way by the scheduler. So an acknowledged message has left everything
   it produced in Redis or in the store; an unacknowledged one is redone elsewhere.
-* ``FrontierPoliteness`` (downloader middleware): before each download, reserves the
+* ``FrontierPoliteness`` (same module, downloader middleware): before each download, reserves the
   host's next slot in Redis, so the profile's delay holds across every worker together.
 
 The crawl stage knows nothing of classifiers or stores: the sink is an object the
@@ -23,19 +23,17 @@ composition root puts in the settings (``WILDTRACE_ITEM_SINK``).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from scrapy import Spider, signals
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.request import fingerprint, request_from_dict
 from twisted.internet import task
@@ -76,8 +74,8 @@ def frontier_settings(url: str, *, prefix: str, visibility_s: float, sink: ItemS
     """The Scrapy settings that make a crawler a frontier worker."""
     return {
         "SCHEDULER": "crawlers.frontier_scrapy.FrontierScheduler",
-        "SPIDER_MIDDLEWARES": {"crawlers.frontier_scrapy.FrontierSpiderMiddleware": 1},
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.frontier_scrapy.FrontierPoliteness": 1},
+        "SPIDER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierSpiderMiddleware": 1},
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierPoliteness": 1},
         "ITEM_PIPELINES": {}, "EXTENSIONS": {}, "DOWNLOAD_DELAY": 0.0,
         "CLOSESPIDER_PAGECOUNT": 0, "CLOSESPIDER_TIMEOUT": 0,
         "WILDTRACE_REDIS_URL": url, "WILDTRACE_FRONTIER_PREFIX": prefix,
@@ -287,68 +285,9 @@ class FrontierScheduler(BaseScheduler):
         self.frontier.finish_crawl(msg.source, msg.crawl)
 
 
-class FrontierSpiderMiddleware:
-    """Routes a frontier request's callback output to the frontier and the sink."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FrontierSpiderMiddleware:
-        return cls(crawler)
-
-    def process_spider_output(
-        self, response: Response, result: Iterable[Any], spider: Spider
-    ) -> Iterator[Any]:
-        msg: Message | None = response.meta.get("wt_msg")
-        session = _SESSIONS.get(self.crawler)
-        if msg is None or session is None:
-            yield from result
-            return
-        session.absorb(msg, result)
-
-    async def process_spider_output_async(
-        self, response: Response, result: AsyncIterator[Any], spider: Spider
-    ) -> AsyncIterator[Any]:
-        msg: Message | None = response.meta.get("wt_msg")
-        session = _SESSIONS.get(self.crawler)
-        if msg is None or session is None:
-            async for out in result:
-                yield out
-            return
-        session.absorb(msg, [out async for out in result])
-
-    def process_spider_exception(
-        self, response: Response, exception: Exception, spider: Spider
-    ) -> None:
-        msg: Message | None = response.meta.get("wt_msg")
-        session = _SESSIONS.get(self.crawler)
-        if msg is not None and session is not None:
-            session.frontier.count(msg.crawl, "errors")
-            if response.meta.get("role") == "list":
-                session.frontier.count(msg.crawl, "list_failures")
-            session.finish(msg, [])
+def session_for(crawler: Crawler) -> FrontierScheduler | None:
+    """The frontier scheduler of ``crawler`` (for the frontier middlewares)."""
+    return _SESSIONS.get(crawler)
 
 
-class FrontierPoliteness:
-    """Waits for the host's next free slot, reserved in Redis across all workers."""
-
-    def __init__(self, crawler: Crawler, delay: float) -> None:
-        self.crawler = crawler
-        self.delay = delay
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FrontierPoliteness:
-        return cls(crawler, crawler.settings.getfloat("WILDTRACE_POLITE_DELAY", 0.0))
-
-    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        session = _SESSIONS.get(self.crawler)
-        host = urlsplit(request.url).hostname or ""
-        if session is None or self.delay <= 0 or not host:
-            return
-        wait = session.frontier.polite_wait(host, self.delay)
-        if wait > 0:
-            await asyncio.sleep(wait)
-
-
-__all__ = ["FrontierScheduler", "ItemSink", "frontier_settings"]
+__all__ = ["FrontierScheduler", "ItemSink", "frontier_settings", "session_for"]

@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from common.checks import check_value
 from crawlers.profile_model import (
     FIELD_NAMES,
     ITEM_KINDS,
@@ -44,14 +45,18 @@ _CRON_RE = re.compile(r"^\S+(\s+\S+){4}$")
 def _get(
     data: dict[str, Any], key: str, typ: type | tuple[type, ...], path: Path, where: str = ""
 ) -> Any:
+    """``data[key]`` checked by ``common.checks.check_value`` (the settings' checker too)."""
     value = data.get(key)
     if value is None:
         return None
-    if not isinstance(value, typ) or (isinstance(value, bool) and typ is not bool):
-        raise ProfileError(
-            path, where + key, f"expected {getattr(typ, '__name__', typ)}, got {value!r}"
-        )
-    return value
+    if typ is dict:  # a TOML table: nothing to convert
+        if isinstance(value, dict):
+            return value
+        raise ProfileError(path, where + key, f"expected dict, got {value!r}")
+    try:
+        return check_value(value, typ)
+    except ValueError as exc:
+        raise ProfileError(path, where + key, str(exc)) from exc
 
 
 def _regex(pattern: Any, path: Path, key: str) -> re.Pattern[str]:

@@ -2,16 +2,20 @@
 
 ``crawlers`` never imports ``wildtrace.config``: the composition root passes
 ``dataclasses.asdict(settings.crawl)`` (a plain dict) and ``CrawlOptions.from_dict`` keeps
-the keys it knows. A profile may only make a crawl *politer* than the global options:
-concurrency and page cap are the minimum of both, the delay the maximum.
+the keys it knows. ``CrawlOptions`` is the one source of the crawl defaults (the
+``[crawl]`` settings take theirs from it) and ``from_dict`` the one validator of crawl
+options (``wildtrace.config`` runs it when settings load). A profile may only make a
+crawl *politer* than the global options: concurrency and page cap are the minimum of
+both, the delay the maximum.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
+from common.checks import check_value
 from crawlers.profiles import Profile
 
 
@@ -36,22 +40,17 @@ class CrawlOptions:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> CrawlOptions:
-        """Known keys only (others, such as ``enabled``, are ignored); types are checked."""
+        """Known keys only (others, such as ``enabled``, are ignored); types are checked
+        and numbers must not be negative."""
+        hints = get_type_hints(cls)
         values: dict[str, Any] = {}
         for f in fields(cls):
             if data is None or f.name not in data:
                 continue
-            value, default = data[f.name], f.default
-            if isinstance(default, bool):
-                ok = isinstance(value, bool)
-            elif isinstance(default, int | float):
-                ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-                value = type(default)(value) if ok else value
-            else:
-                ok = isinstance(value, str)
-            if not ok:
-                raise ValueError(f"crawl setting {f.name!r}: bad value {value!r}")
-            values[f.name] = value
+            try:
+                values[f.name] = check_value(data[f.name], hints[f.name], minimum=0)
+            except ValueError as exc:
+                raise ValueError(f"crawl setting {f.name!r}: {exc}") from exc
         return cls(**values)
 
 

@@ -18,20 +18,29 @@ Design notes
 * Detections are keyed by ``(listing_key, content_hash)`` so each version keeps the
   verdict it got; ``get_detection`` returns the one for the latest version.
 * Alerts: one per listing (see ``alerts.base``), state changes with optimistic
-  concurrency and an append-only audit log.
+  concurrency, the transition rules of ``alerts.base`` and an append-only audit log.
+* Paging is explicit and the same on every backend: one page holds at most
+  ``MAX_PAGE`` records and ``offset + limit`` may not pass ``MAX_WINDOW``; asking for
+  more raises ``ValueError`` instead of coming back silently short. To read *every*
+  matching alert, ``iter_alerts`` walks the queue order with a keyset cursor
+  (``AlertFilter.after``, ``search_after``-style), however long it is.
 * Search returns hit sets, totals and facet counts; relevance scores are backend-specific
   and never part of the contract.
 * ``date_histogram`` counts the listings a ``SearchQuery`` matches per UTC calendar
   bucket of one listing date (for dashboards). Only non-empty buckets are returned.
 * A backend that depends on a server raises ``StoreUnavailableError`` from reads it cannot
   answer during an outage; its writes may queue locally instead (see the backend).
+* The protocol is four narrow ones combined: ``ListingStore``, ``AlertStore``,
+  ``SearchStore`` and ``AdminStore``; a caller names the one it needs.
+* The rules every backend obeys (the upsert plan, alert upserts and transitions,
+  paging limits) are written once in ``index.rules``; backends supply narrow primitives.
 
 Both backends pass the same contract suite (``tests/test_index_contract.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -47,6 +56,10 @@ HIGHLIGHT_START, HIGHLIGHT_END = "«", "»"
 # (weeks start on Monday, as ISO 8601 and Elasticsearch's ``calendar_interval`` have it).
 HISTOGRAM_FIELDS = ("first_seen_at", "last_seen_at", "removed_at")
 HISTOGRAM_INTERVALS = ("hour", "day", "week", "month")
+# Paging: records per page, and how deep offset paging may go (Elasticsearch's default
+# ``max_result_window``); deeper reads use the ``iter_alerts`` cursor.
+MAX_PAGE = 1000
+MAX_WINDOW = 10_000
 
 
 class StoreUnavailableError(Exception):
@@ -122,6 +135,20 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertCursor:
+    """Where one page of the alert queue ended: the queue order's sort key of its last
+    alert (score high to low, then ``created_at``, then ``id``)."""
+
+    score: float
+    created_at: str
+    id: str
+
+    @classmethod
+    def after(cls, alert: Alert) -> AlertCursor:
+        return cls(alert.score, alert.created_at, alert.id)
+
+
+@dataclass(frozen=True, slots=True)
 class AlertFilter:
     state: str | None = None
     source: str | None = None
@@ -130,6 +157,8 @@ class AlertFilter:
     min_score: float | None = None
     limit: int = 100
     offset: int = 0
+    # Keyset paging: only alerts after this one in queue order (``offset`` must be 0).
+    after: AlertCursor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +188,8 @@ class ReplayResult:
 
 
 @runtime_checkable
-class Store(Protocol):
-    """Where listings, detections and alerts live. See the module docstring."""
-
-    def init(self) -> None:
-        """Create tables/indices if missing. Idempotent."""
+class ListingStore(Protocol):
+    """Listings (versioned), removals and detections."""
 
     def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
         """Store new versions of changed listings; touch ``last_seen_at`` of unchanged.
@@ -180,11 +206,56 @@ class Store(Protocol):
     def listing_versions(self, key: str) -> list[Listing]:
         """Every captured version, oldest first."""
 
+    def iter_listings(self, source: str | None = None) -> Iterator[StoredListing]:
+        """Every stored listing (of ``source``), by key, read page by page with a cursor."""
+
     def put_detections(self, detections: Iterable[tuple[str, Detection]]) -> int:
         """Store ``(content_hash, detection)`` pairs; ``detection.id`` is the listing key."""
 
     def get_detection(self, key: str) -> Detection | None:
         """The detection for the latest version of the listing, if classified."""
+
+
+@runtime_checkable
+class AlertStore(Protocol):
+    """The alert queue: one alert per listing, triage with audit."""
+
+    def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
+        """Create alerts, or refresh ``alerts.base.REFRESHED_FIELDS`` of existing ones
+        (state, version and created_at are kept). Returns how many were *new*."""
+
+    def get_alert(self, alert_id: str) -> Alert | None: ...
+
+    def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+        """One page of alerts matching the filter, highest score first (see "Paging")."""
+
+    def iter_alerts(self, flt: AlertFilter, *, page_size: int = 500) -> Iterator[Alert]:
+        """Every alert matching the filter in queue order (``limit``/``offset`` ignored),
+        read page by page with a cursor."""
+
+    def count_alerts(self, flt: AlertFilter) -> int: ...
+
+    def set_alert_state(
+        self,
+        alert_id: str,
+        state: str,
+        *,
+        actor: str,
+        expected_version: int,
+        note: str = "",
+        reason: str | None = None,
+    ) -> Alert:
+        """Change state under ``alerts.base``'s rules: ``InvalidChangeError`` (bad request),
+        ``UnknownAlertError``, ``ConflictError`` (the version moved on) or
+        ``TransitionError`` (not allowed from the current state)."""
+
+    def alert_history(self, alert_id: str) -> list[AuditEntry]:
+        """The audit log for one alert, oldest first."""
+
+
+@runtime_checkable
+class SearchStore(Protocol):
+    """Full-text search with filters and facets, and date histograms."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 
@@ -198,25 +269,13 @@ class Store(Protocol):
         ``ValueError`` for a field or interval not in ``HISTOGRAM_FIELDS`` /
         ``HISTOGRAM_INTERVALS``."""
 
-    def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
-        """Create alerts, or refresh score/commodity/intent/title of existing ones
-        (state, version and created_at are kept). Returns how many were *new*."""
 
-    def get_alert(self, alert_id: str) -> Alert | None: ...
+@runtime_checkable
+class AdminStore(Protocol):
+    """Looking after the store itself (``wildtrace index ...``)."""
 
-    def list_alerts(self, flt: AlertFilter) -> list[Alert]:
-        """Alerts matching the filter, highest score first."""
-
-    def count_alerts(self, flt: AlertFilter) -> int: ...
-
-    def set_alert_state(
-        self, alert_id: str, state: str, *, actor: str, expected_version: int, note: str = ""
-    ) -> Alert:
-        """Change state; raise ``ConflictError`` if the version moved on,
-        ``UnknownAlertError`` if there is no such alert."""
-
-    def alert_history(self, alert_id: str) -> list[AuditEntry]:
-        """The audit log for one alert, oldest first."""
+    def init(self) -> None:
+        """Create tables/indices if missing. Idempotent."""
 
     def counts(self) -> dict[str, int]:
         """``listings``, ``versions``, ``detections``, ``alerts``, ``removed``."""
@@ -232,3 +291,8 @@ class Store(Protocol):
         """Send locally queued writes now (``UnsupportedOperationError`` if none can be)."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Store(ListingStore, AlertStore, SearchStore, AdminStore, Protocol):
+    """Where listings, detections and alerts live. See the module docstring."""

@@ -27,17 +27,15 @@ Design notes
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import elasticsearch as es
 from elasticsearch import Elasticsearch
 
-from alerts.base import STATES, Alert, AuditEntry, ConflictError, UnknownAlertError
+from alerts.base import Alert, AuditEntry, ConflictError, UnknownAlertError
 from classifiers.base import Detection
-from common.clock import utc_now
 from crawlers.base import Listing
 from index import es_admin
 from index.base import (
@@ -49,21 +47,22 @@ from index.base import (
     StoreStatus,
     StoreUnavailableError,
     UpsertResult,
-    check_histogram,
 )
 from index.es_bulk import Unavailable
+from index.es_docs import audit_doc
 from index.es_mappings import INDEX_NAMES
 from index.es_outage import OutageSafe
 from index.es_reads import Reader, stored_from_source
 from index.es_spool import Spool
 from index.es_writes import Writer
+from index.rules import Decide, StoreRules
 
 __all__ = ["ElasticsearchStore", "StoreUnavailableError", "stored_from_source"]
 
 log = logging.getLogger(__name__)
 
 
-class ElasticsearchStore(OutageSafe):
+class ElasticsearchStore(OutageSafe, StoreRules):
     """See the module docstring."""
 
     def __init__(
@@ -103,17 +102,11 @@ class ElasticsearchStore(OutageSafe):
             self._outage(exc)
             log.warning("elasticsearch unavailable at init, writes will spool: %s", exc)
 
-    def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
+    def _upsert_listings(self, listings: list[Listing]) -> UpsertResult:
         new = changed = unchanged = spooled = 0
         fresh: list[str] = []
-        batch: list[Listing] = []
-        for listing in [*listings, None]:
-            if listing is not None:
-                batch.append(listing)
-                if len(batch) < self.chunk_size:
-                    continue
-            if not batch:
-                break
+        for start in range(0, len(listings), self.chunk_size):
+            batch = listings[start : start + self.chunk_size]
             applied, res = self._write("upsert_listings", [x.to_dict() for x in batch], len(batch))
             if applied:
                 new, changed, unchanged = (
@@ -125,16 +118,14 @@ class ElasticsearchStore(OutageSafe):
             else:
                 spooled += len(batch)
                 fresh.extend(x.key for x in batch)
-            batch = []
         return UpsertResult(new, changed, unchanged, tuple(dict.fromkeys(fresh)), spooled)
 
-    def mark_removed(self, keys: Iterable[str], at: str) -> int:
-        keys = list(keys)
+    def _mark_removed(self, keys: list[str], at: str) -> int:
         applied, count = self._write("mark_removed", {"keys": keys, "at": at}, len(keys))
         return int(count) if applied else 0
 
-    def put_detections(self, detections: Iterable[tuple[str, Detection]]) -> int:
-        payload = [[h, d.to_dict()] for h, d in detections]
+    def _put_detections(self, pairs: list[tuple[str, Detection]]) -> int:
+        payload = [[h, d.to_dict()] for h, d in pairs]
         total = 0
         for start in range(0, len(payload), self.chunk_size):
             chunk = payload[start : start + self.chunk_size]
@@ -142,24 +133,17 @@ class ElasticsearchStore(OutageSafe):
             total += int(count) if applied else len(chunk)
         return total
 
-    def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
-        payload = [a.to_dict() for a in alerts]
-        applied, new = self._write("upsert_alerts", payload, len(payload)) if payload else (True, 0)
+    def _upsert_alerts(self, batch: list[Alert]) -> int:
+        payload = [a.to_dict() for a in batch]
+        applied, new = self._write("upsert_alerts", payload, len(payload))
         return int(new) if applied else 0
 
-    def set_alert_state(
-        self, alert_id: str, state: str, *, actor: str, expected_version: int, note: str = ""
-    ) -> Alert:
-        if state not in STATES:
-            raise ValueError(f"state must be one of {STATES}, not {state!r}")
+    def _change_alert(self, alert_id: str, decide: Decide) -> Alert:
         with self._reading():
             hit = self.writer.mget("alerts", [alert_id]).get(alert_id)
             if hit is None:
                 raise UnknownAlertError(alert_id)
-            alert = Alert.from_dict(hit["_source"])
-            if alert.version != expected_version:
-                raise ConflictError(f"alert {alert_id} is at version {alert.version}")
-            changed = replace(alert, state=state, version=alert.version + 1, updated_at=utc_now())
+            changed, entry = decide(Alert.from_dict(hit["_source"]))
             try:
                 self.client.index(
                     index=hit["_index"],
@@ -171,8 +155,7 @@ class ElasticsearchStore(OutageSafe):
             except es.ConflictError as exc:
                 raise ConflictError(f"alert {alert_id} changed concurrently") from exc
         self._dirty = True
-        entry = AuditEntry(alert_id, changed.updated_at, actor, "state", alert.state, state, note)
-        self._write("audit", [{**entry.to_dict(), "seq": changed.version}], 1)
+        self._write("audit", [audit_doc(entry, changed.version)], 1)
         return changed
 
     # -- Store protocol: reads (need the cluster) ---------------------------------------
@@ -185,6 +168,10 @@ class ElasticsearchStore(OutageSafe):
         with self._reading():
             return self.reader.get_listing(key)
 
+    def _listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        with self._reading(refresh=True):
+            return self.reader.listing_page(source, after, size)
+
     def listing_versions(self, key: str) -> list[Listing]:
         with self._reading(refresh=True):
             return self.reader.listing_versions(key)
@@ -193,14 +180,13 @@ class ElasticsearchStore(OutageSafe):
         with self._reading():
             return self.reader.get_detection(key)
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def _search(self, query: SearchQuery) -> SearchResult:
         with self._reading(refresh=True):
             return self.reader.search(query)
 
-    def date_histogram(
-        self, query: SearchQuery, *, field: str = "first_seen_at", interval: str = "day"
+    def _date_histogram(
+        self, query: SearchQuery, field: str, interval: str
     ) -> list[tuple[str, int]]:
-        check_histogram(field, interval)
         with self._reading(refresh=True):
             return self.reader.date_histogram(query, field, interval)
 
@@ -209,7 +195,7 @@ class ElasticsearchStore(OutageSafe):
             hit = self.writer.mget("alerts", [alert_id]).get(alert_id)
         return Alert.from_dict(hit["_source"]) if hit else None
 
-    def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+    def _list_alerts(self, flt: AlertFilter) -> list[Alert]:
         with self._reading(refresh=True):
             return self.reader.list_alerts(flt)
 

@@ -25,6 +25,7 @@ from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 from index.es_bulk import outage_guard
 from index.es_mappings import (
     INDEX_NAMES,
+    PROPERTIES,
     TEMPLATE_VERSION,
     alias_name,
     concrete_name,
@@ -40,6 +41,9 @@ def ensure_indices(client: Elasticsearch, prefix: str) -> None:
             client.indices.put_index_template(**template_body(prefix, name))
             alias = alias_name(prefix, name)
             if client.indices.exists_alias(name=alias):
+                # Fields added by a newer template reach existing indices too (adding a
+                # field is always allowed); anything else needs `wildtrace index reindex`.
+                client.indices.put_mapping(index=alias, properties=PROPERTIES[name])
                 continue
             try:
                 client.indices.create(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerts.base import Alert, AuditEntry
+from alerts.base import AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.es_mappings import index_text
@@ -98,8 +98,10 @@ def detection_summary(det: dict[str, Any], lang_hint: str | None) -> dict[str, A
     }
 
 
-def created_entry(alert: Alert) -> dict[str, Any]:
-    entry = AuditEntry(
-        alert.id, alert.created_at, f"rule:{alert.rule}", "created", None, alert.state, ""
-    )
-    return {**entry.to_dict(), "seq": alert.version}
+def audit_doc(entry: AuditEntry, seq: int) -> dict[str, Any]:
+    """An audit document: the entry plus its sequence number (the alert version it made).
+    A missing reason is left out, so indices from template v1 still take the entry."""
+    doc = {**entry.to_dict(), "seq": seq}
+    if doc["reason"] is None:
+        del doc["reason"]
+    return doc

@@ -32,7 +32,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-TEMPLATE_VERSION = 1
+# v2: ``audit.reason`` (why an alert was dismissed).
+TEMPLATE_VERSION = 2
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -145,6 +146,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "from_state": KEYWORD,
         "to_state": KEYWORD,
         "note": {"type": "text"},
+        "reason": KEYWORD,
     },
 }
 

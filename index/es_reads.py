@@ -72,6 +72,20 @@ class Reader:
         hit = self.writer.mget("listings", [doc_id(key)]).get(doc_id(key))
         return stored_from_source(hit["_source"]) if hit else None
 
+    def listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        """Up to ``size`` listings (of ``source``) with keys after ``after``, by key
+        (``search_after`` on the ``key`` keyword)."""
+        query = {"bool": {"filter": [{"term": {"source": source}}] if source else []}}
+        resp = self.client.search(
+            index=self.alias("listings"),
+            query=query,
+            sort=[{"key": "asc"}],
+            size=size,
+            search_after=[after] if after else None,
+            source_excludes=["title", "text", "seller"],
+        )
+        return [stored_from_source(h["_source"]) for h in resp["hits"]["hits"]]
+
     def listing_versions(self, key: str) -> list[Listing]:
         hits = helpers.scan(
             self.client,
@@ -126,12 +140,15 @@ class Reader:
         ]
 
     def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+        query = es_search.alert_query(flt)
+        if flt.after is not None:
+            query["bool"]["filter"].append(es_search.after_query(flt.after))
         resp = self.client.search(
             index=self.alias("alerts"),
-            query=es_search.alert_query(flt),
+            query=query,
             sort=es_search.ALERT_SORT,
-            size=max(0, min(flt.limit, es_search.MAX_LIMIT)),
-            from_=max(0, flt.offset),
+            size=flt.limit,  # paging is checked by index.rules.StoreRules.list_alerts
+            from_=flt.offset,
         )
         return [Alert.from_dict(h["_source"]) for h in resp["hits"]["hits"]]
 

@@ -28,11 +28,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.base import FACET_FIELDS, AlertFilter, SearchQuery, check_histogram
+from index.base import FACET_FIELDS, AlertCursor, AlertFilter, SearchQuery, check_histogram
 from index.es_mappings import HL_END, HL_START
 from index.query_terms import NO_SPACE_SCRIPT, query_terms
 
-MAX_LIMIT = 1000
 MAX_FACET_BUCKETS = 100
 HISTOGRAM_AGG = "histogram"
 TEXT_FIELDS = ("title", "text", "seller")
@@ -104,11 +103,10 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown facet fields: {sorted(unknown)}")
     has_text = bool(query.text and query.text.strip())
-    limit = max(0, min(int(query.limit), MAX_LIMIT))
     body: dict[str, Any] = {
         "query": listing_query(query),
-        "size": limit,
-        "from_": max(0, int(query.offset)),
+        "size": query.limit,  # paging is checked by index.rules.StoreRules.search
+        "from_": query.offset,
         "track_total_hits": True,
         "source_excludes": ["title", "text", "seller"],
         "aggs": {
@@ -155,6 +153,33 @@ def facets(response: dict[str, Any]) -> dict[str, dict[str, int]]:
     return {
         name: {str(b["key"]): int(b["doc_count"]) for b in agg.get("buckets", [])}
         for name, agg in aggs.items()
+    }
+
+
+def after_query(after: AlertCursor) -> dict[str, Any]:
+    """Alerts after ``after`` in queue order (``ALERT_SORT``): keyset paging."""
+    same_score = {"term": {"score": after.score}}
+    return {
+        "bool": {
+            "should": [
+                {"range": {"score": {"lt": after.score}}},
+                {
+                    "bool": {
+                        "filter": [same_score, {"range": {"created_at": {"gt": after.created_at}}}]
+                    }
+                },
+                {
+                    "bool": {
+                        "filter": [
+                            same_score,
+                            {"term": {"created_at": after.created_at}},
+                            {"range": {"id": {"gt": after.id}}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
     }
 
 

@@ -14,11 +14,12 @@ Design notes
   label, language) so search filters and facets need no join; a new version drops it
   until the new version is classified, exactly like the SQLite store. The documents
   themselves are built in ``index/es_docs.py``.
-* An unchanged listing is still *fresh* (needs classifying) while its latest version has
-  no detection document: a classifier failure after the upsert must not leave it
-  unclassified for good. One ``mget`` of the detection ids ``(key, content_hash)`` of a
-  chunk's unchanged listings answers that (the detection document is the truth; the
-  summary on the listing document is written after it and may lag).
+* What an upsert writes is planned by ``index.rules.plan_upsert`` (the same rules as the
+  SQLite store) from the chunk's stored heads: one ``mget`` of the listing documents and
+  one of the detection ids ``(key, content_hash)`` of their latest versions. An
+  unchanged listing is still *fresh* (needs classifying) while that detection document
+  is missing (it is the truth; the summary on the listing document is written after it
+  and may lag), so a classifier failure never leaves a listing unclassified for good.
 """
 
 from __future__ import annotations
@@ -29,20 +30,21 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from alerts.base import Alert
+from alerts.base import Alert, created_entry
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.base import UpsertResult
 from index.es_bulk import bulk, outage_guard
 from index.es_docs import (
     LISTING_STATE,
-    created_entry,
+    audit_doc,
     detection_doc,
     detection_summary,
     listing_doc,
     version_doc,
 )
 from index.es_mappings import alias_name, doc_id
+from index.rules import Head, plan_alert_upsert, plan_upsert, refreshed_fields
 
 # Re-exported: the document builders lived here first (benchmarks import them).
 __all__ = ["Writer", "listing_doc", "version_doc"]
@@ -72,62 +74,51 @@ class Writer:
         return {d["_id"]: d for d in resp["docs"] if d.get("found")}
 
     def upsert_listings(self, payload: list[dict[str, Any]]) -> UpsertResult:
+        """Write the ``index.rules.plan_upsert`` plan for one chunk (see the docstring)."""
         listings = [Listing.from_dict(d) for d in payload]
-        state = {
-            hit["_source"]["key"]: hit["_source"]
-            for hit in self.mget(
-                "listings", [doc_id(x.key) for x in listings], LISTING_STATE
-            ).values()
-        }
-        versions: list[dict[str, Any]] = []
+        plan = plan_upsert(listings, self._heads(list(dict.fromkeys(x.key for x in listings))))
+        versions = [
+            {
+                "_op_type": "create",
+                "_index": self.alias("versions"),
+                "_id": doc_id(item.key, str(version)),
+                "_source": version_doc(item, version),
+            }
+            for item, version in plan.versions
+        ]
         heads: list[dict[str, Any]] = []
-        new = changed = unchanged = 0
-        fresh: list[str] = []
-        for item in listings:
-            cur = state.get(item.key)
-            _id = doc_id(item.key)
-            if cur is not None and cur["content_hash"] == item.content_hash:
-                unchanged += 1
-                last = max(cur["last_seen_at"], item.fetched_at)
-                cur.update(last_seen_at=last, removed_at=None)
-                doc = {"last_seen_at": last, "removed_at": None}
-                heads.append(
-                    {"_op_type": "update", "_index": self.alias("listings"), "_id": _id, "doc": doc}
-                )
-                continue
-            version = 1 if cur is None else int(cur["version"]) + 1
-            first = item.fetched_at if cur is None else cur["first_seen_at"]
-            last = item.fetched_at if cur is None else max(cur["last_seen_at"], item.fetched_at)
-            new, changed = (new + 1, changed) if cur is None else (new, changed + 1)
-            fresh.append(item.key)
-            doc = listing_doc(item, version, first, last)
-            state[item.key] = {k: doc[k] for k in LISTING_STATE}
-            versions.append(
-                {
-                    "_op_type": "create",
-                    "_index": self.alias("versions"),
-                    "_id": doc_id(item.key, str(version)),
-                    "_source": version_doc(item, version),
-                }
-            )
-            heads.append(
-                {"_op_type": "index", "_index": self.alias("listings"), "_id": _id, "_source": doc}
-            )
-        changed_keys = set(fresh)
-        fresh.extend(
-            self._unclassified(
-                [(x.key, x.content_hash) for x in listings if x.key not in changed_keys]
-            )
-        )
+        for key, head in plan.heads.items():
+            item = plan.latest.get(key)
+            if item is None:  # unchanged: seen now, and no longer removed
+                doc = {"last_seen_at": head.last_seen_at, "removed_at": None}
+                action = {"_op_type": "update", "doc": doc}
+            else:
+                doc = listing_doc(item, head.version, head.first_seen_at, head.last_seen_at)
+                action = {"_op_type": "index", "_source": doc}
+            heads.append({**action, "_index": self.alias("listings"), "_id": doc_id(key)})
         self._restore_detections(heads)
         bulk(self.client, versions, self.chunk_size)
         bulk(self.client, heads, self.chunk_size)
-        return UpsertResult(new, changed, unchanged, tuple(dict.fromkeys(fresh)))
+        return plan.result
 
-    def _unclassified(self, pairs: list[tuple[str, str]]) -> list[str]:
-        """The keys among unchanged ``(key, content_hash)`` pairs with no detection."""
-        found = self.mget("detections", [doc_id(k, h) for k, h in pairs], ["key"])
-        return [k for k, h in pairs if doc_id(k, h) not in found]
+    def _heads(self, keys: list[str]) -> dict[str, Head]:
+        """The stored heads among ``keys``; classified = a detection document exists for
+        the head's version (the truth; the listing's summary is written after it)."""
+        found = self.mget("listings", [doc_id(k) for k in keys], LISTING_STATE)
+        state = {hit["_source"]["key"]: hit["_source"] for hit in found.values()}
+        detections = self.mget(
+            "detections", [doc_id(k, s["content_hash"]) for k, s in state.items()], ["key"]
+        )
+        return {
+            key: Head(
+                int(s["version"]),
+                s["content_hash"],
+                s["first_seen_at"],
+                s["last_seen_at"],
+                doc_id(key, s["content_hash"]) in detections,
+            )
+            for key, s in state.items()
+        }
 
     def _restore_detections(self, heads: list[dict[str, Any]]) -> None:
         """A version that was classified before (A→B→A) brings its verdict back."""
@@ -237,41 +228,24 @@ class Writer:
         return known
 
     def upsert_alerts(self, payload: list[dict[str, Any]]) -> int:
-        alerts = {a.id: a for a in (Alert.from_dict(d) for d in payload)}
-        existing = self.mget("alerts", list(alerts), ["id"])
-        actions: list[dict[str, Any]] = []
-        for alert in alerts.values():
-            if alert.id in existing:
-                doc = {
-                    "score": alert.score,
-                    "commodity": alert.commodity,
-                    "intent": alert.intent,
-                    "title": alert.title,
-                    "updated_at": alert.updated_at,
-                }
-                actions.append(
-                    {
-                        "_op_type": "update",
-                        "_index": self.alias("alerts"),
-                        "_id": alert.id,
-                        "doc": doc,
-                    }
-                )
-            else:
-                actions.append(
-                    {
-                        "_op_type": "create",
-                        "_index": self.alias("alerts"),
-                        "_id": alert.id,
-                        "_source": alert.to_dict(),
-                    }
-                )
+        """Write the ``index.rules.plan_alert_upsert`` plan for a batch of alerts."""
+        alerts = list({a.id: a for a in (Alert.from_dict(d) for d in payload)}.values())
+        plan = plan_alert_upsert(alerts, self.mget("alerts", [a.id for a in alerts], ["id"]))
+        index = self.alias("alerts")
+        actions: list[dict[str, Any]] = [
+            {"_op_type": "create", "_index": index, "_id": a.id, "_source": a.to_dict()}
+            for a in plan.created
+        ]
+        actions += [
+            {"_op_type": "update", "_index": index, "_id": a.id, "doc": refreshed_fields(a)}
+            for a in plan.refreshed
+        ]
         bulk(self.client, actions, self.chunk_size)
         # The "created" entry is emitted for every alert of the batch: create-only with id
         # ``<alert>-<version at creation>``, it is a no-op (409) for alerts that already have
         # it, and it completes a batch that an outage cut between the two bulk requests.
-        self.audit([created_entry(a) for a in alerts.values()])
-        return len(alerts) - len(existing)
+        self.audit([audit_doc(created_entry(a), a.version) for a in alerts])
+        return len(plan.created)
 
     def audit(self, payload: list[dict[str, Any]]) -> int:
         actions = [

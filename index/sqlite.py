@@ -14,7 +14,8 @@ Design notes
 * Evidence is never rewritten: schema triggers refuse UPDATE/DELETE on
   ``listing_versions`` and ``alert_audit``, and a detection can only be stored for a
   version that was captured (otherwise ``put_detections`` raises ``ValueError``).
-* The operations live in small modules (``sqlite_listings``, ``sqlite_alerts``,
+* The rules (upsert plan, alert transitions, paging) are ``index.rules.StoreRules``'s;
+  the operations live in small modules (``sqlite_listings``, ``sqlite_alerts``,
   ``sqlite_search``); this class owns connections and transactions only.
 """
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from index.base import (
     UnsupportedOperationError,
     UpsertResult,
 )
+from index.rules import Decide, StoreRules
 from index.sqlite_schema import migrate
 
 CACHE_KIB = 65_536  # per connection
@@ -55,7 +57,7 @@ _HIT_COLUMNS = (
 )
 
 
-class SqliteStore:
+class SqliteStore(StoreRules):
     """A ``Store`` in one SQLite file. See the module docstring for the design."""
 
     def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
@@ -134,29 +136,30 @@ class SqliteStore:
 
     # -- listings and detections ------------------------------------------------------
 
-    def upsert_listings(self, listings: Iterable[Listing]) -> UpsertResult:
-        batch = list(listings)
-        if not batch:
-            return UpsertResult()
+    def _upsert_listings(self, batch: list[Listing]) -> UpsertResult:
         with self._write() as conn:
             return listing_ops.upsert(conn, batch)
 
     def active_keys(self, source: str) -> set[str]:
         return listing_ops.active_keys(self._conn(), source)
 
-    def mark_removed(self, keys: Iterable[str], at: str) -> int:
+    def _mark_removed(self, keys: list[str], at: str) -> int:
         with self._write() as conn:
             return listing_ops.mark_removed(conn, keys, at)
 
     def get_listing(self, key: str) -> StoredListing | None:
         return listing_ops.get(self._conn(), key)
 
+    def _listing_page(self, source: str | None, after: str, size: int) -> list[StoredListing]:
+        with self._read() as conn:
+            return listing_ops.page(conn, source, after, size)
+
     def listing_versions(self, key: str) -> list[Listing]:
         return listing_ops.versions(self._conn(), key)
 
-    def put_detections(self, detections: Iterable[tuple[str, Detection]]) -> int:
+    def _put_detections(self, pairs: list[tuple[str, Detection]]) -> int:
         with self._write() as conn:
-            return listing_ops.put_detections(conn, detections)
+            return listing_ops.put_detections(conn, pairs)
 
     def get_detection(self, key: str) -> Detection | None:
         return listing_ops.get_detection(self._conn(), key)
@@ -167,9 +170,8 @@ class SqliteStore:
 
     # -- search -----------------------------------------------------------------------
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def _search(self, query: SearchQuery) -> SearchResult:
         sql = search_sql.build(query)
-        limit, offset = search_sql.page(query)
         facets = tuple(query.facets)
         with self._read() as conn:
             facet_rows = conn.execute(search_sql.facet_sql(sql, facets), sql.params).fetchall()
@@ -178,7 +180,7 @@ class SqliteStore:
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
                 "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
                 f"WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?",
-                [*sql.params, limit, offset],
+                [*sql.params, query.limit, query.offset],
             ).fetchall()
         if facets:
             total, counted = search_sql.facet_counts([tuple(r) for r in facet_rows], facets)
@@ -188,8 +190,8 @@ class SqliteStore:
             total=total, hits=tuple(self._hit(r, sql) for r in rows), facets=counted
         )
 
-    def date_histogram(
-        self, query: SearchQuery, *, field: str = "first_seen_at", interval: str = "day"
+    def _date_histogram(
+        self, query: SearchQuery, field: str, interval: str
     ) -> list[tuple[str, int]]:
         sql = search_sql.build(query)
         statement = search_sql.histogram_sql(sql, field, interval)
@@ -211,26 +213,22 @@ class SqliteStore:
 
     # -- alerts -----------------------------------------------------------------------
 
-    def upsert_alerts(self, alerts: Iterable[Alert]) -> int:
+    def _upsert_alerts(self, batch: list[Alert]) -> int:
         with self._write() as conn:
-            return alerts_ops.upsert(conn, alerts)
+            return alerts_ops.upsert(conn, batch)
 
     def get_alert(self, alert_id: str) -> Alert | None:
         return alerts_ops.get(self._conn(), alert_id)
 
-    def list_alerts(self, flt: AlertFilter) -> list[Alert]:
+    def _list_alerts(self, flt: AlertFilter) -> list[Alert]:
         return alerts_ops.list_(self._conn(), flt)
 
     def count_alerts(self, flt: AlertFilter) -> int:
         return alerts_ops.count(self._conn(), flt)
 
-    def set_alert_state(
-        self, alert_id: str, state: str, *, actor: str, expected_version: int, note: str = ""
-    ) -> Alert:
+    def _change_alert(self, alert_id: str, decide: Decide) -> Alert:
         with self._write() as conn:
-            return alerts_ops.set_state(
-                conn, alert_id, state, actor=actor, expected_version=expected_version, note=note
-            )
+            return alerts_ops.change(conn, alert_id, decide)
 
     def alert_history(self, alert_id: str) -> list[AuditEntry]:
         return alerts_ops.history(self._conn(), alert_id)

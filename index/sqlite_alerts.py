@@ -2,71 +2,60 @@
 
 The caller (``SqliteStore``) owns transactions; every function here runs inside one,
 so an alert row and its audit entry are written together or not at all. Audit rows are
-append-only (schema triggers refuse UPDATE/DELETE) and ordered by ``seq``.
+append-only (schema triggers refuse UPDATE/DELETE) and ordered by ``seq``. What is
+written is decided by ``index.rules`` (upsert plan) and ``alerts.base`` (transitions).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Sequence
 
-from alerts.base import STATES, Alert, AuditEntry, ConflictError, UnknownAlertError
-from common.clock import utc_now
+from alerts.base import REFRESHED_FIELDS, Alert, AuditEntry, ConflictError, UnknownAlertError
 from index.base import AlertFilter
-
-ACTION_CREATED = "created"
-ACTION_STATE = "state"
+from index.rules import Decide, plan_alert_upsert
 
 _ALERT_COLUMNS = (
     "id, listing_key, source, rule, score, commodity, intent, created_at, updated_at, "
     "state, version, seller_id, title"
 )
-_AUDIT_INSERT = (
-    "INSERT INTO alert_audit(alert_id, at, actor, action, from_state, to_state, note) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+_AUDIT_COLUMNS = "alert_id, at, actor, action, from_state, to_state, note, reason"
+_AUDIT_INSERT = f"INSERT INTO alert_audit({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_REFRESH = ", ".join(f"{name} = ?" for name in REFRESHED_FIELDS)
 
 
 def _alert(row: sqlite3.Row) -> Alert:
     return Alert(**{k: row[k] for k in row.keys()})
 
 
-def upsert(conn: sqlite3.Connection, alerts: Iterable[Alert]) -> int:
-    """Create new alerts (with a "created" audit entry) or refresh existing ones."""
-    batch: dict[str, Alert] = {}
-    for alert in alerts:
-        batch[alert.id] = alert  # the last word on an id within one batch wins
-    if not batch:
-        return 0
-    ids = list(batch)
-    existing: set[str] = set()
+def _audit_row(entry: AuditEntry) -> tuple[object, ...]:
+    return tuple(entry.to_dict().values())
+
+
+def _existing(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        existing.update(
+        found.update(
             r[0] for r in conn.execute(f"SELECT id FROM alerts WHERE id IN ({marks})", chunk)
         )
-    new = [a for a in batch.values() if a.id not in existing]
-    old = [a for a in batch.values() if a.id in existing]
+    return found
+
+
+def upsert(conn: sqlite3.Connection, batch: Sequence[Alert]) -> int:
+    """Create new alerts (with a "created" audit entry) or refresh existing ones."""
+    plan = plan_alert_upsert(batch, _existing(conn, [a.id for a in batch]))
     conn.executemany(
         f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 13)})",
-        [
-            (a.id, a.listing_key, a.source, a.rule, a.score, a.commodity, a.intent)
-            + (a.created_at, a.updated_at, a.state, a.version, a.seller_id, a.title)
-            for a in new
-        ],
+        [tuple(a.to_dict().values()) for a in plan.created],
     )
+    conn.executemany(_AUDIT_INSERT, [_audit_row(e) for e in plan.entries])
     conn.executemany(
-        _AUDIT_INSERT,
-        [(a.id, a.created_at, f"rule:{a.rule}", ACTION_CREATED, None, a.state, "") for a in new],
+        f"UPDATE alerts SET {_REFRESH} WHERE id = ?",
+        [(*(getattr(a, f) for f in REFRESHED_FIELDS), a.id) for a in plan.refreshed],
     )
-    conn.executemany(
-        "UPDATE alerts SET score = ?, commodity = ?, intent = ?, title = ?, updated_at = ? "
-        "WHERE id = ?",
-        [(a.score, a.commodity, a.intent, a.title, a.updated_at, a.id) for a in old],
-    )
-    return len(new)
+    return len(plan.created)
 
 
 def get(conn: sqlite3.Connection, alert_id: str) -> Alert | None:
@@ -89,12 +78,18 @@ def _where(flt: AlertFilter) -> tuple[str, list[object]]:
 
 
 def list_(conn: sqlite3.Connection, flt: AlertFilter) -> list[Alert]:
+    """One page in queue order; ``flt.after`` continues after that alert (keyset)."""
     where, params = _where(flt)
-    limit, offset = max(0, min(int(flt.limit), 10_000)), max(0, int(flt.offset))
+    if flt.after is not None:
+        c = flt.after
+        where += (
+            " AND (score < ? OR (score = ? AND (created_at > ? OR (created_at = ? AND id > ?))))"
+        )
+        params += [c.score, c.score, c.created_at, c.created_at, c.id]
     rows = conn.execute(
         f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE {where} "
         "ORDER BY score DESC, created_at, id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        [*params, flt.limit, flt.offset],
     )
     return [_alert(r) for r in rows]
 
@@ -104,39 +99,25 @@ def count(conn: sqlite3.Connection, flt: AlertFilter) -> int:
     return int(conn.execute(f"SELECT count(*) FROM alerts WHERE {where}", params).fetchone()[0])
 
 
-def set_state(
-    conn: sqlite3.Connection,
-    alert_id: str,
-    state: str,
-    *,
-    actor: str,
-    expected_version: int,
-    note: str,
-) -> Alert:
-    """Compare-and-set the state; append the audit entry. Run inside a write transaction."""
-    if state not in STATES:
-        raise ValueError(f"state must be one of {STATES}, not {state!r}")
+def change(conn: sqlite3.Connection, alert_id: str, decide: Decide) -> Alert:
+    """Read, decide and write one state change with its audit entry (in a write
+    transaction, so nobody changes the alert in between)."""
     current = get(conn, alert_id)
     if current is None:
         raise UnknownAlertError(alert_id)
-    if current.version != expected_version:
-        raise ConflictError(
-            f"alert {alert_id} is at version {current.version}, not {expected_version}"
-        )
-    now = utc_now()
-    conn.execute(
-        "UPDATE alerts SET state = ?, version = version + 1, updated_at = ? "
-        "WHERE id = ? AND version = ?",
-        (state, now, alert_id, expected_version),
+    changed, entry = decide(current)
+    cursor = conn.execute(
+        "UPDATE alerts SET state = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?",
+        (changed.state, changed.version, changed.updated_at, alert_id, current.version),
     )
-    conn.execute(_AUDIT_INSERT, (alert_id, now, actor, ACTION_STATE, current.state, state, note))
-    return replace(current, state=state, version=current.version + 1, updated_at=now)
+    if cursor.rowcount != 1:
+        raise ConflictError(f"alert {alert_id} changed concurrently")
+    conn.execute(_AUDIT_INSERT, _audit_row(entry))
+    return changed
 
 
 def history(conn: sqlite3.Connection, alert_id: str) -> list[AuditEntry]:
     rows = conn.execute(
-        "SELECT alert_id, at, actor, action, from_state, to_state, note FROM alert_audit "
-        "WHERE alert_id = ? ORDER BY seq",
-        (alert_id,),
+        f"SELECT {_AUDIT_COLUMNS} FROM alert_audit WHERE alert_id = ? ORDER BY seq", (alert_id,)
     )
     return [AuditEntry(*r) for r in rows]

@@ -2,10 +2,10 @@
 
 Plain functions over a connection; the caller (``SqliteStore``) owns the transaction.
 
-Upserting a batch is planned in Python first (one ``SELECT`` for the current state of
-the batch's keys, then each record compared with the *latest* version, in batch order,
-so A→B→A is three versions even within one batch) and then written with a handful of
-``executemany`` calls. Only the latest version's text lives in ``listings`` (and so in
+Upserting a batch: one ``SELECT`` for the stored heads of the batch's keys, the plan of
+``index.rules.plan_upsert`` (each record compared with the *latest* version, in batch
+order, so A→B→A is three versions even within one batch), then a handful of
+``executemany`` calls that write it. Only the latest version's text lives in ``listings`` (and so in
 the FTS indexes, via ``listing_text``); every version's full record is kept in
 ``listing_versions``.
 
@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.base import StoredListing, UpsertResult
+from index.rules import Head, UpsertPlan, plan_upsert
 from index.sqlite_search import index_text, needs_trigrams
 
 _CHUNK = 500
@@ -40,57 +40,21 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _current(
-    conn: sqlite3.Connection, keys: Sequence[str]
-) -> tuple[dict[str, tuple[int, str]], set[str]]:
-    """``key → (latest version, its content hash)`` for the stored ones among ``keys``, and
-    the keys among those whose latest version has no detection yet."""
-    found: dict[str, tuple[int, str]] = {}
-    unclassified: set[str] = set()
+def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
+    """The stored heads among ``keys``, with whether their latest version is classified
+    (one primary-key probe of ``detections`` per stored row)."""
+    found: dict[str, Head] = {}
     for chunk in _chunks(keys):
         marks = ",".join("?" * len(chunk))
         sql = (
-            "SELECT l.key, l.version, l.content_hash, EXISTS (SELECT 1 FROM detections d "
+            "SELECT l.key, l.version, l.content_hash, l.first_seen_at, l.last_seen_at, "
+            "EXISTS (SELECT 1 FROM detections d "
             " WHERE d.key = l.key AND d.content_hash = l.content_hash) "
             f"FROM listings l WHERE l.key IN ({marks})"
         )
-        for key, version, digest, classified in conn.execute(sql, chunk):
-            found[key] = (version, digest)
-            if not classified:
-                unclassified.add(key)
-    return found, unclassified
-
-
-@dataclass
-class _Plan:
-    """What one upsert batch will write, decided before writing anything."""
-
-    current: dict[str, tuple[int, str]]
-    unclassified: set[str]  # stored keys whose latest version has no detection
-    new_keys: dict[str, str] = field(default_factory=dict)  # key → first fetched_at
-    latest: dict[str, Listing] = field(default_factory=dict)  # key → newest content
-    seen: dict[str, str] = field(default_factory=dict)  # key → latest fetched_at
-    versions: list[tuple[str, int, str, str, str]] = field(default_factory=list)
-    fresh: dict[str, None] = field(default_factory=dict)  # ordered set
-    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0})
-
-    def add(self, listing: Listing) -> None:
-        key, digest = listing.key, listing.content_hash
-        self.seen[key] = max(self.seen.get(key, listing.fetched_at), listing.fetched_at)
-        state = self.current.get(key)
-        if state is not None and state[1] == digest:
-            if key in self.unclassified:
-                self.fresh[key] = None
-            return
-        kind = "new" if state is None else "changed"
-        if state is None:
-            self.new_keys[key] = listing.fetched_at
-        version = 1 if state is None else state[0] + 1
-        self.current[key] = (version, digest)
-        self.counts[kind] += 1
-        self.latest[key] = listing
-        self.fresh[key] = None
-        self.versions.append((key, version, digest, listing.fetched_at, _json(listing.to_dict())))
+        for key, version, digest, first, last, classified in conn.execute(sql, chunk):
+            found[key] = Head(version, digest, first, last, bool(classified))
+    return found
 
 
 def _text(listing: Listing) -> tuple[object, ...]:
@@ -100,38 +64,36 @@ def _text(listing: Listing) -> tuple[object, ...]:
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
-    plan = _Plan(*_current(conn, list(dict.fromkeys(lst.key for lst in batch))))
-    for listing in batch:
-        plan.add(listing)
+    """Write the plan ``index.rules.plan_upsert`` makes for ``batch``."""
+    plan = plan_upsert(batch, heads(conn, list(dict.fromkeys(x.key for x in batch))))
     _write_new(conn, plan)
     conn.executemany(
         "INSERT INTO listing_versions(key, version, content_hash, fetched_at, data) "
         "VALUES (?, ?, ?, ?, ?)",
-        plan.versions,
+        [
+            (x.key, version, x.content_hash, x.fetched_at, _json(x.to_dict()))
+            for x, version in plan.versions
+        ],
     )
     _write_changed(conn, plan)
+    new = set(plan.new_keys)
+    # Every key seen is seen now and no longer removed (un-removal).
     conn.executemany(
         "UPDATE listings SET last_seen_at = max(last_seen_at, ?), removed_at = NULL WHERE key = ?",
-        [(seen, key) for key, seen in plan.seen.items() if key not in plan.new_keys],
+        [(head.last_seen_at, key) for key, head in plan.heads.items() if key not in new],
     )
-    new, changed = plan.counts["new"], plan.counts["changed"]
-    return UpsertResult(
-        new=new,
-        changed=changed,
-        unchanged=len(batch) - new - changed,
-        fresh_keys=tuple(plan.fresh),
-    )
+    return plan.result
 
 
-def _write_new(conn: sqlite3.Connection, plan: _Plan) -> None:
-    rows = [(key, plan.latest[key], first) for key, first in plan.new_keys.items()]
+def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
+    rows = [(key, plan.latest[key], plan.heads[key]) for key in plan.new_keys]
     conn.executemany(
         "INSERT INTO listings(key, source, listing_id, version, content_hash, first_seen_at, "
         "last_seen_at, seller_id, kind, lang_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (key, lst.source, lst.listing_id, *plan.current[key], first, plan.seen[key])
-            + (lst.seller_id, lst.kind, lst.lang_hint)
-            for key, lst, first in rows
+            (key, lst.source, lst.listing_id, head.version, head.content_hash)
+            + (head.first_seen_at, head.last_seen_at, lst.seller_id, lst.kind, lst.lang_hint)
+            for key, lst, head in rows
         ],
     )
     conn.executemany(
@@ -141,21 +103,24 @@ def _write_new(conn: sqlite3.Connection, plan: _Plan) -> None:
     )
 
 
-def _write_changed(conn: sqlite3.Connection, plan: _Plan) -> None:
+def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
     """New latest content for listings that existed before this batch, and the verdict
     of the new latest version (it may already exist: A→B→A brings A's verdict back)."""
-    changed = [(key, lst) for key, lst in plan.latest.items() if key not in plan.new_keys]
+    changed = [(key, plan.latest[key], plan.heads[key]) for key in plan.changed_keys]
     conn.executemany(
         "UPDATE listings SET version = ?1, content_hash = ?2, seller_id = ?3, kind = ?4, "
         f"lang_hint = ?5, {_DETECTION_COLUMNS} = "
         "(SELECT score, commodity, intent, label, lang FROM detections "
         " WHERE key = ?6 AND content_hash = ?2) WHERE key = ?6",
-        [(*plan.current[key], lst.seller_id, lst.kind, lst.lang_hint, key) for key, lst in changed],
+        [
+            (head.version, head.content_hash, lst.seller_id, lst.kind, lst.lang_hint, key)
+            for key, lst, head in changed
+        ],
     )
     conn.executemany(
         "UPDATE listing_text SET cjk = ?, title = ?, text = ?, seller = ? "
         "WHERE id = (SELECT id FROM listings WHERE key = ?)",
-        [(*_text(lst), key) for key, lst in changed],
+        [(*_text(lst), key) for key, lst, _ in changed],
     )
 
 
@@ -191,6 +156,22 @@ def get(conn: sqlite3.Connection, key: str) -> StoredListing | None:
         (key,),
     ).fetchone()
     return stored_listing(row) if row else None
+
+
+def page(
+    conn: sqlite3.Connection, source: str | None, after: str, size: int
+) -> list[StoredListing]:
+    """Up to ``size`` listings (of ``source``) with keys after ``after``, by key."""
+    where, params = "l.key > ?", [after]
+    if source is not None:
+        where, params = where + " AND l.source = ?", [after, source]
+    rows = conn.execute(
+        "SELECT l.version, l.first_seen_at, l.last_seen_at, l.removed_at, v.data "
+        "FROM listings l JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+        f"WHERE {where} ORDER BY l.key LIMIT ?",
+        [*params, size],
+    )
+    return [stored_listing(r) for r in rows]
 
 
 def versions(conn: sqlite3.Connection, key: str) -> list[Listing]:

@@ -153,10 +153,13 @@ _V1: tuple[str, ...] = (
     *_immutable("alert_audit"),
 )
 
+# v2: the dismissal reason of a state change (``alerts.base.DISMISSAL_REASONS``).
+_V2 = ("ALTER TABLE alert_audit ADD COLUMN reason TEXT",)
+
 # Scale (issue 13): what the queue, seller and dashboard reads need at a million listings,
 # and fewer full-text index merges during ingest (FTS5 ``automerge``: merge 8 segments of a
 # level at a time instead of 4 — less write work, still few segments for a query).
-_V_SCALE: tuple[str, ...] = (
+_V3: tuple[str, ...] = (
     "CREATE INDEX alerts_seller ON alerts(seller_id, score DESC)",
     "CREATE INDEX alerts_rank ON alerts(score DESC, created_at, id)",
     "CREATE INDEX alerts_source ON alerts(source, state, score DESC)",
@@ -166,7 +169,7 @@ _V_SCALE: tuple[str, ...] = (
     "INSERT INTO listings_tri(listings_tri, rank) VALUES ('automerge', 8)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V_SCALE]
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

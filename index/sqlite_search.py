@@ -42,7 +42,6 @@ from index.base import (
 from index.query_terms import MAX_TERM_CHARS, MAX_TERMS, NO_SPACE_SCRIPT, query_terms
 
 HL_START, HL_END, ELLIPSIS = HIGHLIGHT_START, HIGHLIGHT_END, "…"
-MAX_LIMIT = 1000
 
 _MARKER_SWAP = str.maketrans({HL_START: "‹", HL_END: "›"})
 
@@ -259,8 +258,3 @@ def histogram_sql(sql: SearchSql, field: str, interval: str) -> str:
         f"FROM {sql.from_sql} WHERE {sql.where_sql} GROUP BY k) "
         "WHERE b IS NOT NULL GROUP BY b ORDER BY b"
     )
-
-
-def page(query: SearchQuery) -> tuple[int, int]:
-    """``(limit, offset)`` clamped to sane bounds."""
-    return max(0, min(int(query.limit), MAX_LIMIT)), max(0, int(query.offset))

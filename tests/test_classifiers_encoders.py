@@ -7,6 +7,8 @@ import pytest
 
 from classifiers.text.encoders import HFEncoder, USEEncoder, make_encoder, minilm_path
 
+pytestmark = pytest.mark.slow
+
 PAIRS = [
     (
         "Selling a carved ivory bangle, message me on WhatsApp",

@@ -20,13 +20,13 @@ from classifiers.train.train import INTENT_PREFIXES
 
 
 @pytest.fixture(scope="module")
-def lexicon() -> LexiconDetector:
-    return LexiconDetector()
+def lexicon(lexicon_detector: LexiconDetector) -> LexiconDetector:
+    return lexicon_detector  # the session's (conftest.py)
 
 
 @pytest.fixture(scope="module")
-def detector(lexicon: LexiconDetector) -> LearnedDetector:
-    return LearnedDetector(lexicon=lexicon)
+def detector(learned_detector: LearnedDetector) -> LearnedDetector:
+    return learned_detector  # the session's (conftest.py)
 
 
 def _meta(folder: Path) -> dict:

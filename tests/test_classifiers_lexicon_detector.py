@@ -127,8 +127,8 @@ NEWS = [
 
 
 @pytest.fixture(scope="module")
-def detector() -> LexiconDetector:
-    return LexiconDetector()
+def detector(lexicon_detector: LexiconDetector) -> LexiconDetector:
+    return lexicon_detector  # the session's (conftest.py)
 
 
 def _run(detector: LexiconDetector, texts: list[str]) -> list[Detection]:

@@ -112,8 +112,8 @@ OFFERS = [
 
 
 @pytest.fixture(scope="module")
-def detector() -> LexiconDetector:
-    return LexiconDetector()
+def detector(lexicon_detector: LexiconDetector) -> LexiconDetector:
+    return lexicon_detector  # the session's (conftest.py)
 
 
 def _run(detector: LexiconDetector, texts: list[str]) -> list[Detection]:

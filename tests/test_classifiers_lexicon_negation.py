@@ -32,8 +32,8 @@ CLAIMED = [
 
 
 @pytest.fixture(scope="module")
-def detector() -> LexiconDetector:
-    return LexiconDetector()
+def detector(lexicon_detector: LexiconDetector) -> LexiconDetector:
+    return lexicon_detector  # the session's (conftest.py)
 
 
 @pytest.mark.parametrize("text", NEGATED)

@@ -16,6 +16,8 @@ from classifiers.train.data import CORPUS_PATH, lang_tag, load_corpus, select
 from classifiers.train.feedback import load_feedback
 from classifiers.train.metrics import hard_negative_fpr, prf, reliability
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:

@@ -106,7 +106,8 @@ def test_validation_errors_name_file_and_key(
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     assert caught.value.key == key
-    assert str(path) in str(caught.value) and f"[{key}]" in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert f"[{key}]" in str(caught.value)
     assert message in str(caught.value)
 
 
@@ -131,7 +132,8 @@ def test_malformed_profiles_are_reported_and_skipped_others_load(tmp_path: Path)
     assert [p.name for p in profiles] == ["mini"]
     # Files load in name order, so dupe.toml claims "mini" first and good.toml is the duplicate.
     assert [Path(e.path).name for e in errors] == ["broken.toml", "good.toml"]
-    assert any(e.key == "toml" for e in errors) and any("duplicate" in e.problem for e in errors)
+    assert any(e.key == "toml" for e in errors)
+    assert any("duplicate" in e.problem for e in errors)
 
 
 def test_readme_documents_every_key_and_field() -> None:

@@ -16,6 +16,8 @@ from crawlers.evidence import EvidenceStore
 from crawlers.extract import canonical_json
 from crawlers.runner import CrawlResult, ItemError, iter_items, run_crawl
 
+pytestmark = pytest.mark.slow
+
 FAST = {
     "concurrency": 16,
     "delay": 0,

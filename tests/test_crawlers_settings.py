@@ -20,12 +20,15 @@ def test_settings_follow_options_and_profile(tmp_path: Path) -> None:
     )  # fmt: skip
     paths = CrawlPaths(tmp_path, tmp_path / "ev")
     s = build_scrapy_settings(profile, options, paths, time_limit=30)
-    assert s["USER_AGENT"] == "wt/9 (me@x.test)" and s["ROBOTSTXT_OBEY"] is True
+    assert s["USER_AGENT"] == "wt/9 (me@x.test)"
+    assert s["ROBOTSTXT_OBEY"] is True
     assert (s["CONCURRENT_REQUESTS_PER_DOMAIN"], s["DOWNLOAD_DELAY"]) == (2, 1.5)
     assert (s["CLOSESPIDER_PAGECOUNT"], s["CLOSESPIDER_TIMEOUT"]) == (50, 30)
     assert (s["RETRY_TIMES"], s["DOWNLOAD_TIMEOUT"], s["DOWNLOAD_MAXSIZE"]) == (3, 7.0, 1000)
-    assert s["DOWNLOAD_WARNSIZE"] == 500 and s["AUTOTHROTTLE_ENABLED"] is False
-    assert s["TELNETCONSOLE_ENABLED"] is False and s["HTTPCACHE_ENABLED"] is False
+    assert s["DOWNLOAD_WARNSIZE"] == 500
+    assert s["AUTOTHROTTLE_ENABLED"] is False
+    assert s["TELNETCONSOLE_ENABLED"] is False
+    assert s["HTTPCACHE_ENABLED"] is False
     assert (s["LOG_LEVEL"], s["LOG_FILE"]) == ("INFO", str(tmp_path / "crawl.log"))
     assert s["WILDTRACE_ITEMS_PATH"] == str(tmp_path / "items.jsonl")
 

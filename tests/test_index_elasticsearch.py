@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from es_server import NoidaServer, make_es_store
-from store_factories import at, make_alert, make_detection, make_listing
+from factories import at, make_alert, make_detection, make_listing
 
 from alerts.base import STATE_ESCALATED, STATE_TRIAGED, ConflictError
+from crawlers.base import Listing
 from index import es_bulk, es_writes
 from index.elasticsearch import ElasticsearchStore
 from index.es_admin import drop_all
@@ -37,13 +38,16 @@ def test_templates_mappings_and_write_aliases(store: ElasticsearchStore) -> None
     assert template["index_template"]["version"] == TEMPLATE_VERSION
     aliases = client.indices.get_alias(name=listings).body
     ((index, data),) = aliases.items()
-    assert index == f"{listings}-000001" and data["aliases"][listings]["is_write_index"] is True
+    assert index == f"{listings}-000001"
+    assert data["aliases"][listings]["is_write_index"] is True
     mapping = client.indices.get_mapping(index=index).body[index]["mappings"]
     assert mapping["dynamic"] == "strict"
     assert mapping["_meta"]["wildtrace_template"] == TEMPLATE_VERSION
     props = mapping["properties"]
-    assert props["source"]["type"] == "keyword" and props["price"]["type"] == "double"
-    assert props["fetched_at"]["type"] == "date" and props["score"]["type"] == "float"
+    assert props["source"]["type"] == "keyword"
+    assert props["price"]["type"] == "double"
+    assert props["fetched_at"]["type"] == "date"
+    assert props["score"]["type"] == "float"
     assert set(props["title"]["fields"]) == {"cjk", "thai", "grams"}
     assert props["listing"]["enabled"] is False
     assert (
@@ -60,7 +64,8 @@ def test_hostile_posted_at_does_not_fail_the_batch(store: ElasticsearchStore) ->
     odd = make_listing(listing_id="odd", posted_at="yesterday, around noon")
     assert store.upsert_listings([odd, make_listing(listing_id="ok")]).new == 2
     stored = store.get_listing(odd.key)
-    assert stored is not None and stored.listing.posted_at == "yesterday, around noon"
+    assert stored is not None
+    assert stored.listing.posted_at == "yesterday, around noon"
 
 
 def test_reindex_keeps_documents_and_swaps_the_alias(store: ElasticsearchStore) -> None:
@@ -112,7 +117,8 @@ def test_concurrent_state_changes_let_exactly_one_win(store: ElasticsearchStore)
         t.join()
     assert sorted(outcomes) == ["conflict"] * 5 + ["ok"]
     current = store.get_alert(alert.id)
-    assert current is not None and (current.version, current.state) == (2, STATE_TRIAGED)
+    assert current is not None
+    assert (current.version, current.state) == (2, STATE_TRIAGED)
     assert [e.action for e in store.alert_history(alert.id)] == ["created", "state"]
 
 
@@ -133,7 +139,8 @@ def test_stale_seq_no_is_a_conflict_even_when_versions_match(store: Elasticsearc
         )  # fmt: skip
     assert getattr(info.value, "status_code", None) == 409 or "409" in str(info.value)
     moved = store.set_alert_state(alert.id, STATE_ESCALATED, actor="a", expected_version=1)
-    assert moved.version == 2 and moved.score == 0.95
+    assert moved.version == 2
+    assert moved.score == 0.95
 
 
 # -- outage safety -----------------------------------------------------------------------
@@ -145,7 +152,7 @@ def server(tmp_path: Path) -> Iterator[NoidaServer]:
         yield srv
 
 
-def _listing(i: int, rev: int = 0):  # type: ignore[no-untyped-def]
+def _listing(i: int, rev: int = 0) -> Listing:
     return make_listing(listing_id=f"L{i:04d}", title=f"ivory item {i} rev {rev}",
                         fetched_at=at(rev))  # fmt: skip
 
@@ -186,8 +193,10 @@ def test_outage_mid_ingest_spools_and_replays_exactly_once(
     assert sum(r.spooled for r in results) == 300  # batches 2..7
     assert _count(server, "outage-versions") is None  # really down
     status = store.status().detail
-    assert status["reachable"] is False and status["last_error"]
-    assert status["spool"]["operations"] > 0 and status["spool"]["records"] >= 300
+    assert status["reachable"] is False
+    assert status["last_error"]
+    assert status["spool"]["operations"] > 0
+    assert status["spool"]["records"] >= 300
     store.close()  # the process ends during the outage: the spool is on disk
 
     server.start()

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from store_factories import at, make_alert, make_detection, make_listing
+from factories import at, make_alert, make_detection, make_listing
 
 from alerts.base import STATE_TRIAGED, ConflictError
 from index.base import SearchQuery
@@ -186,7 +186,8 @@ def test_marker_characters_in_scraped_text_cannot_fake_highlights(store: SqliteS
     listing = make_listing(title="«fake» carved ivory")
     store.upsert_listings([listing])
     (hit,) = store.search(SearchQuery(text="ivory")).hits
-    assert hit.highlights and all("«fake»" not in h for h in hit.highlights)
+    assert hit.highlights
+    assert all("«fake»" not in h for h in hit.highlights)
     assert any("‹fake›" in h and "«ivory»" in h for h in hit.highlights)
     assert hit.stored.listing.title == "«fake» carved ivory"  # evidence kept as captured
 

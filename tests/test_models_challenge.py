@@ -21,7 +21,8 @@ FILE = DIR / "challenge.jsonl"
 def _module(name: str) -> ModuleType:
     # models/ is data, not a package: load the two scripts by path.
     spec = importlib.util.spec_from_file_location(f"challenge_{name}", DIR / f"{name}.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -61,7 +62,8 @@ def test_validator_rejects_broken_rows(validate: ModuleType, tmp_path: Path) -> 
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(good) + "\n{oops\n" + json.dumps(good) + "\n", encoding="utf-8")
     _, errs = validate.load(bad)
-    assert any("not JSON" in e for e in errs) and any("duplicate id" in e for e in errs)
+    assert any("not JSON" in e for e in errs)
+    assert any("duplicate id" in e for e in errs)
 
 
 def test_minimum_counts(rows: list[dict[str, object]], validate: ModuleType) -> None:
@@ -69,7 +71,8 @@ def test_minimum_counts(rows: list[dict[str, object]], validate: ModuleType) -> 
     per_lang = Counter(r["lang"] for r in rows)
     assert all(per_lang[lang] >= 25 for lang in validate.LANGS), per_lang
     scripts = Counter(r["script"] for r in rows if r["lang"] == "zh")
-    assert scripts["Hans"] >= 10 and scripts["Hant"] >= 10
+    assert scripts["Hans"] >= 10
+    assert scripts["Hant"] >= 10
     wild = [r for r in rows if r["label"] == "wildlife"]
     assert 0.30 <= len(wild) / len(rows) <= 0.40
     assert 0.15 <= sum(r["intent"] == "buy" for r in wild) / len(wild) <= 0.25

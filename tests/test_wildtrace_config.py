@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from crawlers.settings import CrawlOptions
 from wildtrace.config import (
     SECRET_ENV,
     ConfigError,
+    Settings,
     iter_settings,
     load_settings,
     render_defaults,
@@ -93,3 +96,18 @@ def test_bad_environment_value_names_the_variable() -> None:
 def test_secrets_are_not_settings() -> None:
     names = {name for _, name, _, _ in iter_settings()}
     assert not names & set(SECRET_ENV)
+
+
+def test_crawl_defaults_have_one_source() -> None:
+    crawl, options = Settings().crawl, CrawlOptions()
+    shared = {f.name for f in dataclasses.fields(options)} & {
+        f.name for f in dataclasses.fields(crawl)
+    }
+    assert len(shared) == 13
+    for name in shared:
+        assert getattr(crawl, name) == getattr(options, name), name
+
+
+def test_crawl_settings_are_checked_by_the_crawlers_validator_at_load() -> None:
+    with pytest.raises(ConfigError, match=r"\[crawl\] crawl setting 'concurrency'"):
+        load_settings(env={"WILDTRACE_CRAWL_CONCURRENCY": "-1"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from store_factories import make_alert, make_detection, make_listing, make_sqlite_store
+from factories import make_alert, make_detection, make_listing, make_sqlite_store
 
 from alerts.base import STATE_CONFIRMED, STATE_DISMISSED, STATE_TRIAGED
 from classifiers.train.feedback import load_feedback
@@ -27,7 +27,8 @@ def _triaged_store(tmp_path: Path) -> None:
         state = decisions[listing.listing_id]
         if state:
             alert = make_alert(listing)
-            store.set_alert_state(alert.id, state, actor="ana", expected_version=1)
+            reason = "not_wildlife" if state == STATE_DISMISSED else None
+            store.set_alert_state(alert.id, state, actor="ana", expected_version=1, reason=reason)
     store.close()
 
 
@@ -44,7 +45,8 @@ def test_confirmed_and_dismissed_alerts_become_labelled_examples(tmp_path: Path)
     confirmed, dismissed = examples["bazaar:1"], examples["bazaar:2"]
     assert confirmed["label"] == "wildlife"
     assert (confirmed["commodity"], confirmed["intent"]) == ("rhino_horn", "buy")
-    assert confirmed["text"] == "text of 1" and confirmed["title"] == "Listing 1"
+    assert confirmed["text"] == "text of 1"
+    assert confirmed["title"] == "Listing 1"
     assert dismissed["label"] == "clean"
     assert (dismissed["commodity"], dismissed["intent"]) == (None, "other")
 

@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from es_server import free_port
 
-from index.base import AlertFilter, SearchQuery
-from wildtrace import pipeline
+from index.base import AlertFilter
+from wildtrace import components, pipeline
 from wildtrace.demo import DemoSites, demo_truth, loopback_settings
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,8 +53,8 @@ def test_every_source_is_crawled_completely(first_pass) -> None:  # type: ignore
 def test_alerts_find_planted_listings_and_spare_negatives(first_pass) -> None:  # type: ignore[no-untyped-def]
     settings, _ = first_pass
     truth = {f"{t['source']}:{t['listing_id']}": t for t in demo_truth(0)}
-    with pipeline.open_components(settings) as comps:
-        alerts = comps.store.list_alerts(AlertFilter(limit=10_000))
+    with components.open_components(settings) as comps:
+        alerts = list(comps.store.iter_alerts(AlertFilter()))
     alerted = {a.listing_key for a in alerts}
     assert len(alerted) == len(alerts), "one alert per listing"
     planted = {k for k, t in truth.items() if t["planted"] and not t["image_only"]}
@@ -64,9 +67,8 @@ def test_alerts_find_planted_listings_and_spare_negatives(first_pass) -> None:  
 
 def test_robots_txt_disallowed_pages_are_never_stored(first_pass) -> None:  # type: ignore[no-untyped-def]
     settings, _ = first_pass
-    with pipeline.open_components(settings) as comps:
-        result = comps.store.search(SearchQuery(limit=1000))
-    urls = [hit.stored.listing.url for hit in result.hits]
+    with components.open_components(settings) as comps:
+        urls = [stored.listing.url for stored in comps.store.iter_listings()]
     assert urls
     assert not [u for u in urls if "/private/" in u or "/internal/" in u or "/drafts/" in u]
 
@@ -88,10 +90,11 @@ def test_second_crawl_is_incremental(sites: DemoSites, tmp_path: Path) -> None:
     assert second.changed > 0
     assert second.unchanged == len(before & after) - second.changed
     assert second.classified == second.new + second.changed
-    with pipeline.open_components(settings) as comps:
+    with components.open_components(settings) as comps:
         gone = sorted(before - after)[0]
         stored = comps.store.get_listing(f"bazaar:{gone}")
-        assert stored is not None and stored.removed_at is not None
+        assert stored is not None
+        assert stored.removed_at is not None
         changed = [
             k
             for k in (f"bazaar:{i}" for i in before & after)
@@ -104,9 +107,10 @@ def test_run_once_prints_summary_as_last_line(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "WILDTRACE_DATA_DIR": str(tmp_path / "var"),
-        "WILDTRACE_DEMO_MARKET_PORT": "18101",
-        "WILDTRACE_DEMO_API_PORT": "18102",
-        "WILDTRACE_DEMO_SOCIAL_PORT": "18103",
+        # Free ports, so parallel runs of the suite do not collide.
+        "WILDTRACE_DEMO_MARKET_PORT": str(free_port()),
+        "WILDTRACE_DEMO_API_PORT": str(free_port()),
+        "WILDTRACE_DEMO_SOCIAL_PORT": str(free_port()),
         "WILDTRACE_CRAWL_AUTOTHROTTLE": "false",
         "WILDTRACE_CRAWL_CONCURRENCY": "16",
     }

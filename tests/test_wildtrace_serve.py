@@ -15,6 +15,8 @@ import pytest
 
 from wildtrace.cli import build_parser
 
+pytestmark = pytest.mark.slow
+
 
 def test_serve_is_a_registered_command_with_host_and_port() -> None:
     args = build_parser().parse_args(["serve", "--host", "127.0.0.1", "--port", "0"])

@@ -27,6 +27,7 @@ from crawlers.frontier import Frontier
 from index.base import AlertFilter, Store
 from index.es_admin import drop_all
 from wildtrace import pipeline
+from wildtrace.components import store_session
 from wildtrace.config import Settings, load_settings
 from wildtrace.demo import DemoSites, loopback_settings
 from wildtrace.worker import enqueue_crawl
@@ -41,7 +42,7 @@ def _reference(tmp: Path, sites: DemoSites) -> dict[str, Any]:
     base = loopback_settings(tmp / "single")
     settings = replace(base, classifier=replace(base.classifier, kind="lexicon"))
     pipeline.run_sources(settings, base_urls=sites.urls)
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         return _snapshot(store)
 
 
@@ -93,7 +94,7 @@ def workers(tmp_path: Path) -> Iterator[tuple[Settings, Path, Frontier]]:
     settings = load_settings(str(config), env={})
     yield settings, config, Frontier(url, prefix=prefix)
     drop_prefix(url, prefix)
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         drop_all(store.client, prefix)  # type: ignore[attr-defined]
 
 
@@ -162,7 +163,7 @@ def test_three_workers_one_killed_store_every_listing_once(
                 except subprocess.TimeoutExpired:
                     proc.kill()
     infos = {s: frontier.crawl_info(c) for s, c in crawls.items()}
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         got = _snapshot(store)
     assert killed in {p.pid for p in procs}
     assert sum(int(i.get("redelivered", 0)) for i in infos.values()) >= 1, infos

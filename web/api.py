@@ -1,23 +1,27 @@
 """The JSON API under ``/api/``: alerts, state changes, search, histograms, stats, exports.
 
-Stable shapes: lists are ``{"total", "items"}``; errors are ``{"error", "detail"}`` with
-404 (unknown alert), 409 (version moved on; the current alert is included so the client
-can re-read and retry) or 422 (bad input). State changes must be sent as JSON: a
-cross-site form cannot send ``application/json`` without a CORS preflight, which this app
-never grants.
+Stable shapes: lists are ``{"total", "items"}``; every error, whoever raised it (these
+routes, the alert rules, or FastAPI's own request validation), is ``{"error", "detail"}``
+with 404 (``not_found``), 409 (``conflict``: the version moved on; ``bad_transition``:
+not allowed from the current state; both include the current alert so the client can
+re-read and retry) or 422 (``bad_request``). The error names are ``alerts.base``'s
+``AlertError.kind``. State changes must be sent as JSON: a cross-site form cannot send
+``application/json`` without a CORS preflight, which this app never grants.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from itertools import islice
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from alerts.base import STATES, Alert, ConflictError, UnknownAlertError
+from alerts.base import Alert, AlertError, ConflictError, TransitionError
 from index.base import AlertFilter, Store
 from web.export import MAX_EXPORT_ROWS, alerts_to_csv, alerts_to_jsonl
 from web.params import (
@@ -37,6 +41,12 @@ from web.queries import (
 from web.security import same_origin
 
 router = APIRouter()
+HTTP_ERROR_NAMES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "bad_request",
+}
 
 
 def _store(request: Request) -> Store:
@@ -44,15 +54,36 @@ def _store(request: Request) -> Store:
     return store
 
 
+# HTTP status of each ``AlertError.kind``.
+ERROR_STATUS = {"not_found": 404, "conflict": 409, "bad_transition": 409, "bad_request": 422}
+
+
 def error(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
+    """The one error shape of the API."""
     return JSONResponse({"error": kind, "detail": detail, **extra}, status_code=status)
 
 
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's request validation errors, in the API's error shape."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors]
+    return error(422, "bad_request", "; ".join(parts) or "invalid request")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTP errors (unknown route, wrong method) in the API's error shape."""
+    status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
+    detail = exc.detail if isinstance(exc, StarletteHTTPException) else "error"
+    return error(status, HTTP_ERROR_NAMES.get(status, "error"), str(detail))
+
+
 class StateChange(BaseModel):
+    # Sizes only: what a valid change is, is ``alerts.base.StateChange``'s rule.
     state: str = Field(max_length=40)
-    actor: str = Field(min_length=1, max_length=100)
-    expected_version: int = Field(ge=1)
-    note: str = Field(default="", max_length=2000)
+    actor: str = Field(max_length=200)
+    expected_version: int
+    note: str = Field(default="", max_length=4000)
+    reason: str | None = Field(default=None, max_length=40)
 
 
 @router.get("/healthz")
@@ -88,8 +119,8 @@ def _export(
         flt = params.alert_filter()
     except BadRequest as exc:
         return error(422, "bad_request", str(exc))
-    # The export cap is larger than the API page cap on purpose.
-    alerts = _store(request).list_alerts(replace(flt, limit=MAX_EXPORT_ROWS, offset=0))
+    # The export cap is larger than the API page cap on purpose: read past it by cursor.
+    alerts = list(islice(_store(request).iter_alerts(flt), MAX_EXPORT_ROWS))
     return Response(
         render(alerts),
         media_type=media_type,
@@ -120,8 +151,6 @@ def get_alert(request: Request, alert_id: str) -> Any:
 def change_state(request: Request, alert_id: str, change: Annotated[StateChange, Body()]) -> Any:
     if not same_origin(request):
         return error(403, "forbidden", "cross-site request refused")
-    if change.state not in STATES:
-        return error(422, "bad_state", f"state must be one of {', '.join(STATES)}")
     store = _store(request)
     try:
         alert = store.set_alert_state(
@@ -130,12 +159,15 @@ def change_state(request: Request, alert_id: str, change: Annotated[StateChange,
             actor=change.actor,
             expected_version=change.expected_version,
             note=change.note,
+            reason=change.reason,
         )
-    except UnknownAlertError:
-        return error(404, "not_found", f"no alert {alert_id!r}")
-    except ConflictError as exc:
+    except (ConflictError, TransitionError) as exc:
         current = store.get_alert(alert_id)
-        return error(409, "conflict", str(exc), alert=current.to_dict() if current else None)
+        alert_data = current.to_dict() if current else None
+        return error(ERROR_STATUS[exc.kind], exc.kind, str(exc), alert=alert_data)
+    except AlertError as exc:
+        detail = f"no alert {alert_id!r}" if exc.kind == "not_found" else str(exc)
+        return error(ERROR_STATUS[exc.kind], exc.kind, detail)
     return alert.to_dict()
 
 

@@ -16,7 +16,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from alerts.base import STATES, ConflictError, UnknownAlertError, alert_id_for
+from alerts.base import (
+    DISMISSAL_REASONS,
+    MAX_NOTE_CHARS,
+    STATES,
+    TRANSITIONS,
+    ConflictError,
+    InvalidChangeError,
+    StateChange,
+    TransitionError,
+    UnknownAlertError,
+    alert_id_for,
+)
 from classifiers.base import TextDoc
 from index.base import Store
 from web.params import AlertPageParams, SearchPageParams
@@ -96,7 +107,8 @@ def _detail(request: Request, alert_id: str, status: int = 200, message: str = "
         status,
         b=bundle,
         full_text=full_text,
-        states=STATES,
+        next_states=TRANSITIONS[bundle.alert.state],
+        reasons=DISMISSAL_REASONS,
         message=message,
     )
 
@@ -117,18 +129,22 @@ async def read_form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in fields.items() if v}
 
 
-def _state_change(form: dict[str, str]) -> tuple[str, str, int, str]:
-    state = form.get("state", "")
-    actor = form.get("actor", "").strip()
-    if state not in STATES:
-        raise BadRequest(f"state must be one of {', '.join(STATES)}")
-    if not actor or len(actor) > 100:
-        raise BadRequest("say who you are (1-100 characters)")
+def _state_change(form: dict[str, str]) -> StateChange:
+    """The form as a checked ``alerts.base.StateChange`` (``BadRequest`` if it is not one)."""
     try:
         version = int(form.get("expected_version", ""))
     except ValueError as exc:
         raise BadRequest("expected_version must be a number") from exc
-    return state, actor, version, form.get("note", "")[:2000]
+    try:
+        return StateChange(
+            form.get("state", ""),
+            form.get("actor", ""),
+            version,
+            form.get("note", "")[:MAX_NOTE_CHARS],
+            form.get("reason") or None,
+        )
+    except InvalidChangeError as exc:
+        raise BadRequest(str(exc)) from exc
 
 
 @router.post("/alerts/{alert_id}/state")
@@ -137,7 +153,7 @@ async def change_state(request: Request, alert_id: str) -> Response:
     if not same_origin(request):
         return error_page(request, 403, "Cross-site request refused.", back)
     try:
-        state, actor, version, note = _state_change(await read_form(request))
+        change = _state_change(await read_form(request))
     except BadRequest as exc:
         return error_page(request, 422, str(exc), back)
     store = _store(request)
@@ -145,16 +161,19 @@ async def change_state(request: Request, alert_id: str) -> Response:
         await run_in_threadpool(
             store.set_alert_state,
             alert_id,
-            state,
-            actor=actor,
-            expected_version=version,
-            note=note,
+            change.state,
+            actor=change.actor,
+            expected_version=change.expected_version,
+            note=change.note,
+            reason=change.reason,
         )
     except UnknownAlertError:
         return error_page(request, 404, "No such alert.")
     except ConflictError:
         message = "Someone changed this alert while you were looking at it. Review and retry."
         return await run_in_threadpool(_detail, request, alert_id, 409, message)
+    except TransitionError as exc:
+        return await run_in_threadpool(_detail, request, alert_id, 409, str(exc))
     return RedirectResponse(back, status_code=303)
 
 

@@ -2,8 +2,8 @@
 
 Every setting is declared exactly once, here, with its default and help text
 (``tests/test_wildtrace_config.py`` fails when the README's reference misses one).
-Secrets (SMTP password, Elasticsearch API key, webhook signing key) are never read from
-the file, only from the environment (see ``SECRET_ENV``).
+Secrets (the Elasticsearch API key) are never read from the file, only from the
+environment (see ``SECRET_ENV``).
 """
 
 from __future__ import annotations
@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
+
+from common.checks import check_value
+from crawlers.settings import CrawlOptions
 
 # Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
 DEFAULT_CONFIG_NAME = "wildtrace.toml"
 
 # Secrets come only from these environment variables.
+# (E-mail and webhook secrets come back with those features.)
 SECRET_ENV = {
-    "smtp_password": "WILDTRACE_SMTP_PASSWORD",
     "es_api_key": "WILDTRACE_ES_API_KEY",
-    "webhook_secret": "WILDTRACE_WEBHOOK_SECRET",
 }
 
 
@@ -41,25 +43,40 @@ class DataSettings:
     dir: str = setting("var", "Directory for all state: database, evidence, crawl output, logs.")
 
 
+# The crawl defaults live once, in the crawler's own options (``crawlers.settings``).
+_CRAWL = CrawlOptions()
+
+
 @dataclass(frozen=True)
 class CrawlSettings:
-    sources_dir: str = setting("", "Folder of site profiles (*.toml); empty = the shipped ones.")
+    sources_dir: str = setting(
+        _CRAWL.sources_dir, "Folder of site profiles (*.toml); empty = the shipped ones."
+    )
     enabled: list[str] = setting([], "Names of profiles to crawl; empty = every profile.")
     user_agent: str = setting(
-        "wildtrace/0.1 (+wildlife-trade research crawler)",
-        "User-Agent sent with every request; the contact is appended.",
+        _CRAWL.user_agent, "User-Agent sent with every request; the contact is appended."
     )
-    contact: str = setting("abuse@wildtrace.invalid", "Contact address put in the User-Agent.")
-    obey_robots: bool = setting(True, "Honour robots.txt. Only switch off for your own sites.")
-    concurrency: int = setting(4, "Default concurrent requests per site (profiles may lower it).")
-    delay: float = setting(0.0, "Default delay between requests to one site, in seconds.")
-    autothrottle: bool = setting(True, "Adapt the delay to the site's response times.")
-    retries: int = setting(2, "Retries for failed requests (5xx, timeouts).")
-    timeout: float = setting(20.0, "Download timeout per request, in seconds.")
-    max_response_bytes: int = setting(5_000_000, "Responses larger than this are dropped.")
-    max_pages: int = setting(2000, "Stop a crawl after this many pages (safety cap).")
-    download_images: bool = setting(True, "Fetch listing images as evidence (hashed, capped).")
-    max_image_bytes: int = setting(3_000_000, "Images larger than this are not kept.")
+    contact: str = setting(_CRAWL.contact, "Contact address put in the User-Agent.")
+    obey_robots: bool = setting(
+        _CRAWL.obey_robots, "Honour robots.txt. Only switch off for your own sites."
+    )
+    concurrency: int = setting(
+        _CRAWL.concurrency, "Default concurrent requests per site (profiles may lower it)."
+    )
+    delay: float = setting(_CRAWL.delay, "Default delay between requests to one site, in seconds.")
+    autothrottle: bool = setting(
+        _CRAWL.autothrottle, "Adapt the delay to the site's response times."
+    )
+    retries: int = setting(_CRAWL.retries, "Retries for failed requests (5xx, timeouts).")
+    timeout: float = setting(_CRAWL.timeout, "Download timeout per request, in seconds.")
+    max_response_bytes: int = setting(
+        _CRAWL.max_response_bytes, "Responses larger than this are dropped."
+    )
+    max_pages: int = setting(_CRAWL.max_pages, "Stop a crawl after this many pages (safety cap).")
+    download_images: bool = setting(
+        _CRAWL.download_images, "Fetch listing images as evidence (hashed, capped)."
+    )
+    max_image_bytes: int = setting(_CRAWL.max_image_bytes, "Images larger than this are not kept.")
     subprocess_timeout: float = setting(900.0, "Kill a crawl subprocess after this long (s).")
 
 
@@ -173,40 +190,10 @@ def iter_settings() -> list[tuple[str, str, Any, str]]:
 
 
 def _coerce(value: Any, typ: Any, where: str) -> Any:
-    origin = getattr(typ, "__origin__", None)
-    if typ is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in (
-            "1",
-            "true",
-            "yes",
-            "on",
-            "0",
-            "false",
-            "no",
-            "off",
-        ):
-            return value.lower() in ("1", "true", "yes", "on")
-    elif typ is int and not isinstance(value, bool):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            pass
-    elif typ is float and not isinstance(value, bool):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            pass
-    elif typ is str:
-        if isinstance(value, str):
-            return value
-    elif origin is list:
-        if isinstance(value, str):
-            return [v.strip() for v in value.split(",") if v.strip()]
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return value
-    raise ConfigError(f"{where}: expected {getattr(typ, '__name__', typ)}, got {value!r}")
+    try:
+        return check_value(value, typ, from_text=True)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
 
 
 def _section(settings: Settings, name: str) -> Any:
@@ -245,7 +232,16 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
         section, _, key = rest.partition("_")
         if section in sections and key:
             settings = _apply(settings, section, {key: raw}, f"environment {var}")
+    _check_crawl(settings, str(path or "defaults"))
     return settings
+
+
+def _check_crawl(settings: Settings, origin: str) -> None:
+    """The crawl options pass the crawler's own validator now, not in a crawl later."""
+    try:
+        CrawlOptions.from_dict(asdict(settings.crawl))
+    except ValueError as exc:
+        raise ConfigError(f"{origin} (or WILDTRACE_CRAWL_*): [crawl] {exc}") from exc
 
 
 def _apply_file(settings: Settings, path: Path) -> Settings:

@@ -31,18 +31,13 @@ from common.clock import utc_now
 from crawlers.base import Listing
 from crawlers.frontier import Frontier
 from crawlers.frontier_scrapy import frontier_settings
+from crawlers.profiles import Profile
 from crawlers.settings import CrawlOptions, CrawlPaths, build_scrapy_settings, effective_politeness
 from index.base import StoreUnavailableError
+from wildtrace.components import Components, open_components
 from wildtrace.config import Settings
-from wildtrace.pipeline import (
-    Components,
-    crawl_settings,
-    demo_base_urls,
-    enabled_profiles,
-    ingest,
-    open_components,
-    run_sources,
-)
+from wildtrace.ingest import ingest
+from wildtrace.pipeline import crawl_settings, demo_base_urls, enabled_profiles, run_sources
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +83,9 @@ class WorkerSink:
             except (ValueError, TypeError) as exc:  # hostile record: say where, go on
                 log.error("crawl %s of %s: skipped record %s: %s", crawl_id, source,
                           str(item.get("url"))[:200], exc)  # fmt: skip
-        report = ingest(source, listings, self.comps, complete=False)
+        comps = self.comps
+        report = ingest(source, listings, store=comps.store, classifier=comps.classifier,
+                        rules=comps.rules, batch_size=comps.batch_size, complete=False)  # fmt: skip
         if report.errors:
             # A store/classifier failure must not acknowledge the message: redo it later.
             raise RuntimeError(f"ingest of {source} failed: {report.error_samples[:1]}")
@@ -112,7 +109,9 @@ class WorkerSink:
                  len(seen), removed)  # fmt: skip
 
 
-def worker_scrapy_settings(settings: Settings, profile: Any, sink: WorkerSink) -> dict[str, Any]:
+def worker_scrapy_settings(
+    settings: Settings, profile: Profile, sink: WorkerSink
+) -> dict[str, Any]:
     options = CrawlOptions.from_dict(crawl_settings(settings))
     out = Path(settings.data_dir) / "workers" / f"{os.uname().nodename}-{os.getpid()}"
     paths = CrawlPaths(out / profile.name, Path(settings.data_dir) / "evidence")

@@ -2,9 +2,9 @@
 
 Ports and host come from ``[demo]`` settings (8101/8102/8103 on 127.0.0.1); flags
 override them. ``--advance`` moves to the next epoch every ``demo.epoch_seconds``, as
-the sites do under ``wildtrace run``. SIGTERM is turned into ``KeyboardInterrupt``
-(``_signals.until_stopped``) so Ctrl-C and ``kill`` both stop the servers cleanly and
-exit 0.
+the sites do under ``wildtrace run`` (both are ``wildtrace.components.demo_sites``).
+SIGTERM is turned into ``KeyboardInterrupt`` (``_signals.until_stopped``) so Ctrl-C and
+``kill`` both stop the servers cleanly and exit 0.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import argparse
 import threading
 
 from wildtrace.commands._signals import until_stopped
+from wildtrace.components import demo_sites
 from wildtrace.config import Settings
-from wildtrace.demo import DemoSites
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -24,20 +24,18 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
         demo.api_port if args.api_port is None else args.api_port,
         demo.social_port if args.social_port is None else args.social_port,
     )
-    sites = DemoSites(args.host or demo.host, ports, epoch=args.epoch)
-    stop = threading.Event()
-    try:
-        with until_stopped():
-            sites.start()
-            for name, url in sites.urls.items():
-                print(f"{name:10} {url}", flush=True)
-            print(f"epoch {sites.epoch}; Ctrl-C to stop", flush=True)
-            while not stop.wait(demo.epoch_seconds if args.advance else 3600):
-                if args.advance:
-                    sites.set_epoch(sites.epoch + 1)
-                    print(f"epoch {sites.epoch}", flush=True)
-    finally:
-        sites.stop()
+    with (
+        until_stopped(),
+        demo_sites(settings, host=args.host, ports=ports, epoch=args.epoch, advance=False) as sites,
+    ):
+        for name, url in sites.urls.items():
+            print(f"{name:10} {url}", flush=True)
+        print(f"epoch {sites.epoch}; Ctrl-C to stop", flush=True)
+        stop = threading.Event()
+        while not stop.wait(demo.epoch_seconds if args.advance else 3600):
+            if args.advance:
+                sites.set_epoch(sites.epoch + 1)
+                print(f"epoch {sites.epoch}", flush=True)
     return 0
 
 

@@ -1,76 +1,23 @@
-"""``wildtrace export-feedback``: triage decisions as labelled training examples.
-
-Confirmed alerts become ``wildlife`` examples (with the detection's commodity and
-intent), dismissed ones ``clean`` examples; undecided alerts are not exported — a guess
-is worse than no label. The lines are what ``wildtrace train-text --feedback FILE``
-folds into the next training run (``classifiers/train/feedback.py``).
-"""
+"""``wildtrace export-feedback``: triage decisions as labelled training examples
+(``wildtrace.feedback``)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Iterator
-from dataclasses import replace
-from typing import IO, Any
 
-from alerts.base import STATE_CONFIRMED, STATE_DISMISSED
-from classifiers.base import LABEL_CLEAN, LABEL_WILDLIFE
-from index.base import AlertFilter, Store
-from wildtrace import pipeline
+from wildtrace.components import store_session
 from wildtrace.config import Settings
-
-PAGE = 500
-
-
-def feedback_examples(store: Store) -> Iterator[dict[str, Any]]:
-    """One example per confirmed or dismissed alert whose listing is still stored."""
-    for state in (STATE_CONFIRMED, STATE_DISMISSED):
-        flt = AlertFilter(state=state, limit=PAGE)
-        while alerts := store.list_alerts(flt):
-            for alert in alerts:
-                example = _example(store, alert.listing_key, state == STATE_CONFIRMED)
-                if example is not None:
-                    yield example
-            flt = replace(flt, offset=flt.offset + PAGE)
-
-
-def _example(store: Store, key: str, confirmed: bool) -> dict[str, Any] | None:
-    stored = store.get_listing(key)
-    if stored is None:
-        return None
-    listing, detection = stored.listing, store.get_detection(key)
-    return {
-        "id": key,
-        "text": listing.text,
-        "title": listing.title,
-        "lang": (detection.lang if detection else None) or listing.lang_hint,
-        "label": LABEL_WILDLIFE if confirmed else LABEL_CLEAN,
-        "commodity": detection.commodity if confirmed and detection else None,
-        "intent": detection.intent if confirmed and detection else "other",
-        "source": "triage",
-    }
-
-
-def write_examples(examples: Iterator[dict[str, Any]], out: IO[str]) -> int:
-    count = 0
-    for example in examples:
-        out.write(json.dumps(example, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+from wildtrace.feedback import feedback_examples, write_examples
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    store = pipeline.open_store(settings)
-    try:
+    with store_session(settings) as store:
         if args.output == "-":
             count = write_examples(feedback_examples(store), sys.stdout)
         else:
             with open(args.output, "w", encoding="utf-8") as out:
                 count = write_examples(feedback_examples(store), out)
-    finally:
-        store.close()
     print(f"exported {count} triage examples", file=sys.stderr)
     return 0
 

@@ -18,7 +18,7 @@ import json
 import sys
 from typing import Any
 
-from wildtrace import pipeline
+from wildtrace.components import store_session
 from wildtrace.config import Settings
 
 
@@ -34,14 +34,14 @@ def _print(data: Any) -> None:
 
 
 def _init(args: argparse.Namespace, settings: Settings) -> int:
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         status = store.status()
         _print(status.detail)
         return 0 if status.reachable else 1
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         status = store.status()
         detail = status.detail
         if status.reachable and "counts" not in detail:
@@ -53,7 +53,7 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
     if not _es_only(settings, "reindex"):
         return 2
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         try:
             _print(store.reindex(args.index or (), delete_old=args.delete_old))
         except ValueError as exc:
@@ -65,7 +65,7 @@ def _reindex(args: argparse.Namespace, settings: Settings) -> int:
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     if not _es_only(settings, "replay"):
         return 2
-    with pipeline.store_session(settings) as store:
+    with store_session(settings) as store:
         result = store.replay()
     still = {"operations": result.operations, "records": result.records}
     out: dict[str, Any] = {"replayed": result.replayed, "still_spooled": still}

@@ -13,23 +13,16 @@ from __future__ import annotations
 
 import argparse
 
-from wildtrace import pipeline
+from wildtrace import service
 from wildtrace.commands._signals import until_stopped
 from wildtrace.config import Settings
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
-    from web.app import create_app
-    from web.server import serve
-
     host = args.host or settings.web.host
     port = settings.web.port if args.port is None else args.port
-    store = pipeline.open_store(settings)
-    try:
-        with until_stopped():
-            serve(create_app(store, page_size=settings.web.page_size), host, port)
-    finally:
-        store.close()
+    with until_stopped():
+        service.serve(settings, host, port)
     return 0
 
 

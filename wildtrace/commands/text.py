@@ -4,7 +4,7 @@
   ``classifiers/jsonl.py`` (``-`` = stdin/stdout; bad lines reported with their number and
   skipped; exit 1 only when no line could be read).
 * ``train-text`` reproduces the shipped model in ``models/text/`` (or ``--out``), optionally
-  folding in triage feedback (``--feedback FILE``).
+  folding in triage feedback (``--feedback FILE``); see ``wildtrace.text_jobs``.
 * ``eval-text`` prints P/R/F1 overall, per language and per commodity, the hard-negative
   false-positive rate, intent accuracy and calibration, beside the plain keyword baseline.
 """
@@ -13,29 +13,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
-from classifiers.base import Classifier
-from wildtrace import pipeline
+from wildtrace.components import build_classifier
 from wildtrace.config import Settings
+from wildtrace.text_jobs import eval_text, train_text
 
 ENCODER_CHOICES = ("use", "minilm", "none")
-
-
-def make_detector(
-    kind: str, settings: Settings, model_dir: str | None = None, cascade: bool = True
-) -> Classifier:
-    """The configured text detector, with this command's overrides."""
-    return pipeline.make_classifier(
-        kind,
-        model_dir=model_dir or settings.classifier.model_dir,
-        threshold=settings.classifier.queue_threshold,
-        cascade=cascade and settings.classifier.cascade,
-    )
 
 
 @contextlib.contextmanager
@@ -50,8 +36,11 @@ def _open(path: str, mode: str) -> Iterator[IO[str]]:
 def _classify(args: argparse.Namespace, settings: Settings) -> int:
     from classifiers.jsonl import classify_stream
 
-    detector = make_detector(
-        args.detector or settings.classifier.kind, settings, args.model_dir, not args.no_cascade
+    detector = build_classifier(
+        settings,
+        kind=args.detector or "",
+        model_dir=args.model_dir or "",
+        cascade=not args.no_cascade,
     )
     try:
         with _open(args.input, "r") as inp, _open(args.output, "w") as out:
@@ -69,64 +58,22 @@ def _classify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    from classifiers.text.encoders import make_encoder
-    from classifiers.text.learned import SHIPPED_DIR
-    from classifiers.text.lexicon_detector import LexiconDetector
-    from classifiers.train.cascade import attach_cascade
-    from classifiers.train.data import load_corpus
-    from classifiers.train.feedback import load_feedback
-    from classifiers.train.train import save_model, train_model
-
-    rows = load_corpus(args.corpus) if args.corpus else load_corpus()
-    feedback = load_feedback(args.feedback) if args.feedback else []
-    lexicon = LexiconDetector()
-    queue = settings.classifier.queue_threshold
-    extra = {
-        "thresholds": {"queue": queue, "takedown": settings.classifier.takedown_threshold},
-        "feedback_rows": len(feedback),
-        "lexicon_version": lexicon.version,
-    }
-    out = Path(args.out or SHIPPED_DIR)
-    encoders = [args.encoder]
-    if args.encoder != "none" and not args.no_cascade:
-        encoders.append("none")  # the cascade's first stage, in out/stage1
-    for name in encoders:
-        encoder = None if name == "none" else make_encoder(name)
-        model = train_model(rows, encoder, lexicon, extra_train=feedback)
-        where = save_model(model, out if name == args.encoder else out / "stage1", extra)
-        dev = model.meta["dev"]
-        print(
-            f"trained {name} model → {where}: dev F1 {dev['f1_at_0']:.4f}, "
-            f"dev ECE {dev['ece_uncalibrated']:.4f} → {dev['ece_calibrated']:.4f} calibrated, "
-            f"intent grouped-CV {model.meta['intent_selection']['grouped_cv_acc']:.4f}, "
-            f"{len(feedback)} feedback rows"
-        )
-    if len(encoders) == 2:
-        cfg = attach_cascade(out, rows, lexicon, queue)
-        print(
-            f"cascade: stage 1 decides p < {cfg['clean_below']} or p ≥ {cfg['wildlife_from']}; "
-            f"dev exits {cfg['dev_exit']['all']:.3f} (clean {cfg['dev_exit']['clean']:.3f}, "
-            f"wildlife {cfg['dev_exit']['wildlife']:.3f}); dev F1 "
-            f"{cfg['dev_cascade']['f1']:.4f} vs full {cfg['dev_full']['f1']:.4f}"
-        )
-    else:
-        stale = out / "stage1"
-        if args.encoder != "none" and stale.is_dir():
-            print(f"note: {stale} is not used without a cascade", file=sys.stderr)
+    train_text(
+        settings,
+        encoder=args.encoder,
+        out=args.out,
+        cascade=not args.no_cascade,
+        feedback_files=args.feedback,
+        corpus=args.corpus,
+    )
     return 0
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from classifiers.train.data import load_corpus, select
-    from classifiers.train.evaluate import evaluate
-    from classifiers.train.metrics import format_report
-
-    rows = select(load_corpus(args.corpus) if args.corpus else load_corpus(), args.split)
-    detector = make_detector(args.detector, settings, args.model_dir, not args.no_cascade)
-    report = evaluate(detector, rows, f"{detector.model_tag} on split {args.split!r}")
-    print(format_report(report))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    detector = build_classifier(
+        settings, kind=args.detector, model_dir=args.model_dir or "", cascade=not args.no_cascade
+    )
+    eval_text(detector, split=args.split, corpus=args.corpus, json_path=args.json)
     return 0
 
 

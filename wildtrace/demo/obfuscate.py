@@ -100,7 +100,3 @@ def apply_marks(text: str, rng: random.Random, plain_share: float = 0.4) -> str:
         return obfuscate(word, rng.choice(choices))
 
     return _MARK.sub(replace, text)
-
-
-def has_marks(text: str) -> bool:
-    return bool(_MARK.search(text))

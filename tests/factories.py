@@ -1,10 +1,13 @@
-"""Store backends for the contract suite, and builders for the records they store.
+"""The suite's one set of factories: records (listings, detections, alerts) and stores on
+every backend. ``conftest.py`` turns them into fixtures (``store``, ``sqlite_store``,
+session-scoped detectors).
 
 ``STORE_BACKENDS`` is the one list the contract suite (``test_index_contract.py``) is
 parameterised over. To run the suite against another backend, append
 ``(name, factory)``: the factory gets the test's ``tmp_path`` (unique per test: use it
-to name databases or index prefixes), returns an initialised store, and may call
-``pytest.skip`` when its server is not reachable. The suite closes the store.
+to name databases or index prefixes), returns an initialised store, and skips the test
+when its server is not reachable (fails instead when ``CI`` is set). The suite closes
+the store.
 A backend must make its writes visible to the next read (refresh if it needs to).
 
 The ``make_*`` builders give a valid record with overridable fields, so tests state
@@ -36,7 +39,7 @@ def at(minutes: int) -> str:
     return f"2024-05-01T{hours:02d}:{mins:02d}:00.000000Z"
 
 
-def make_sqlite_store(tmp_path: Path) -> Store:
+def make_sqlite_store(tmp_path: Path) -> SqliteStore:
     store = SqliteStore(tmp_path / "wildtrace.db")
     store.init()
     return store

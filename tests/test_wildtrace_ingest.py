@@ -1,4 +1,4 @@
-"""A classifier failure in ``pipeline.ingest`` costs one batch for one run, never a listing.
+"""A classifier failure in ``wildtrace.ingest`` costs one batch for one run, never a listing.
 
 The listings of the failed batch are stored without a detection; the store keeps them in
 ``UpsertResult.fresh_keys`` (see ``index/base.py``), so the next ingest of the very same,
@@ -9,20 +9,20 @@ unchanged listings classifies them and raises their alerts. Real ``SqliteStore``
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
-from store_factories import make_listing
+from factories import make_listing
 
 from classifiers.base import Classifier, Detection, TextDoc
 from classifiers.text.lexicon_detector import LexiconDetector
 from crawlers.base import Listing
 from index.base import AlertFilter
 from index.sqlite import SqliteStore
-from wildtrace import pipeline
+from wildtrace.components import Components, build_rules
 from wildtrace.config import load_settings
+from wildtrace.ingest import ingest
+from wildtrace.reports import SourceReport
 
 
 class FailsOnFirstCallClassifier(Classifier):
@@ -56,18 +56,22 @@ TEXTS = [
 
 
 @pytest.fixture
-def comps(tmp_path: Path) -> Iterator[pipeline.Components]:
-    base = load_settings(env={})
-    settings = replace(
-        base,
-        data=replace(base.data, dir=str(tmp_path)),
-        classifier=replace(base.classifier, kind="lexicon", batch_size=2),
+def comps(sqlite_store: SqliteStore) -> Components:
+    rules = build_rules(load_settings(env={}))
+    return Components(sqlite_store, FailsOnFirstCallClassifier(), rules, batch_size=2)
+
+
+def ingest_all(comps: Components) -> SourceReport:
+    """One complete crawl's worth of ``listings()`` through the core flow."""
+    return ingest(
+        "bazaar",
+        listings(),
+        store=comps.store,
+        classifier=comps.classifier,
+        rules=comps.rules,
+        batch_size=comps.batch_size,
+        complete=True,
     )
-    store = SqliteStore(tmp_path / "wildtrace.db")
-    store.init()
-    rules = pipeline.build_rules(settings)
-    yield pipeline.Components(settings, store, FailsOnFirstCallClassifier(), rules)
-    store.close()
 
 
 def listings() -> list[Listing]:
@@ -77,22 +81,23 @@ def listings() -> list[Listing]:
     ]
 
 
-def alerted(comps: pipeline.Components) -> set[str]:
-    return {a.listing_key for a in comps.store.list_alerts(AlertFilter(limit=100))}
+def alerted(comps: Components) -> set[str]:
+    return {a.listing_key for a in comps.store.iter_alerts(AlertFilter())}
 
 
 def test_failed_batch_is_classified_on_the_next_ingest(
-    comps: pipeline.Components, caplog: pytest.LogCaptureFixture
+    comps: Components, caplog: pytest.LogCaptureFixture
 ) -> None:
     keys = [x.key for x in listings()]
     offers, failed = set(keys[:4]), keys[:2]
 
-    with caplog.at_level(logging.ERROR, logger="wildtrace.pipeline"):
-        first = pipeline.ingest("bazaar", listings(), comps, complete=True)
+    with caplog.at_level(logging.ERROR, logger="wildtrace.ingest"):
+        first = ingest_all(comps)
     assert (first.items, first.new) == (5, 5)
     assert first.errors == 1
     (sample,) = first.error_samples
-    assert sample["listings"] == 2 and sample["error"].startswith("classifier: ValueError(")
+    assert sample["listings"] == 2
+    assert sample["error"].startswith("classifier: ValueError(")
     assert "classifier failed on 2 listings of bazaar" in caplog.text
     # The run went on with the next batches; the failed one is stored, unclassified.
     assert (first.classified, first.new_alerts) == (3, 2)
@@ -100,13 +105,13 @@ def test_failed_batch_is_classified_on_the_next_ingest(
     assert [comps.store.get_detection(k) for k in failed] == [None, None]
     assert alerted(comps) == offers - set(failed)
 
-    second = pipeline.ingest("bazaar", listings(), comps, complete=True)
+    second = ingest_all(comps)
     assert (second.new, second.changed, second.unchanged, second.errors) == (0, 0, 5, 0)
     assert (second.classified, second.new_alerts) == (2, 2)
     assert all(comps.store.get_detection(k) is not None for k in keys)
     assert alerted(comps) == offers
 
-    third = pipeline.ingest("bazaar", listings(), comps, complete=True)
+    third = ingest_all(comps)
     assert (third.classified, third.new_alerts, third.errors) == (0, 0, 0)
     assert isinstance(comps.classifier, FailsOnFirstCallClassifier)
     assert comps.classifier.calls == 4  # 3 batches, then only the failed one, then none
