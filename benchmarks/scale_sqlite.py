@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -115,9 +116,11 @@ def cached_store(spec: ScaleSpec, *, rebuild: bool = False) -> tuple[SqliteStore
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     name = f"sqlite-{spec.n}-s{spec.seed}"
     path, meta_path = CACHE_DIR / f"{name}.db", CACHE_DIR / f"{name}.json"
+    if spec.n < CACHE_MIN:  # small stores are rebuilt every run, somewhere disposable
+        path = Path(tempfile.mkdtemp(prefix="bench-scale-")) / f"{name}.db"
     if spec.n < CACHE_MIN or rebuild or not meta_path.is_file():
         meta_path.unlink(missing_ok=True)
-        tmp = CACHE_DIR / f"{name}.building.db"
+        tmp = path.with_name(f"{name}.building.db")
         figures = build(tmp, spec)
         shutil.move(tmp, path)
         for suffix in ("-wal", "-shm"):

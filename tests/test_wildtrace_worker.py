@@ -30,11 +30,10 @@ from wildtrace import pipeline
 from wildtrace.components import store_session
 from wildtrace.config import Settings, load_settings
 from wildtrace.demo import DemoSites, loopback_settings
-from wildtrace.worker import enqueue_crawl
+from wildtrace.worker import crawl_now, enqueue_crawl
 
 SOURCES = ("bazaar", "tradepost", "wildfeed")
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
 
 
 def _reference(tmp: Path, sites: DemoSites) -> dict[str, Any]:
@@ -49,7 +48,7 @@ def _reference(tmp: Path, sites: DemoSites) -> dict[str, Any]:
 def _snapshot(store: Store) -> dict[str, Any]:
     keys = sorted(k for s in SOURCES for k in store.active_keys(s))
     alerts = {a.listing_key: (a.commodity, a.intent, round(a.score, 4), a.rule)
-              for a in store.list_alerts(AlertFilter(limit=10_000))}  # fmt: skip
+              for a in store.iter_alerts(AlertFilter())}  # fmt: skip
     return {"keys": keys, "alerts": alerts, "counts": store.counts()}
 
 
@@ -141,6 +140,7 @@ def _wait_done(frontier: Frontier, crawls: dict[str, str], timeout: float = 240.
     raise AssertionError(f"crawls still open: {[frontier.crawl_info(c) for c in crawls.values()]}")
 
 
+@pytest.mark.slow
 def test_three_workers_one_killed_store_every_listing_once(
     tmp_path: Path, workers: tuple[Settings, Path, Frontier]
 ) -> None:
@@ -172,3 +172,29 @@ def test_three_workers_one_killed_store_every_listing_once(
     assert got["counts"]["versions"] == len(expected["keys"]), "a listing stored twice"
     assert got["alerts"] == expected["alerts"]
     assert got["counts"]["alerts"] == len(expected["alerts"])
+
+
+def test_crawl_now_enqueues_once_per_open_crawl(tmp_path: Path) -> None:
+    url, prefix = require_redis(), unique_prefix()
+    base = loopback_settings(tmp_path)
+    settings = replace(base, frontier=replace(base.frontier, enabled=True, redis_url=url,
+                                              prefix=prefix))  # fmt: skip
+    try:
+        first = crawl_now(settings, "bazaar")
+        again = crawl_now(settings, "bazaar")
+        other = crawl_now(settings, "wildfeed")
+        frontier = Frontier(url, prefix=prefix)
+        assert first["mode"] == "frontier"
+        assert first["started"] is True
+        assert again == {**first, "started": False}  # the open crawl is not started twice
+        assert other["started"] is True
+        assert frontier.active("bazaar") == first["crawl"]
+        [start] = frontier.take("bazaar", 10)
+        assert (start.kind, start.crawl) == ("start", first["crawl"])
+    finally:
+        drop_prefix(url, prefix)
+
+
+def test_crawl_now_refuses_an_unknown_source(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no enabled source named 'nope'"):
+        crawl_now(loopback_settings(tmp_path), "nope")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -56,14 +57,20 @@ def enqueue_crawl(settings: Settings, source: str) -> tuple[str, bool]:
     return crawl_id, started
 
 
-def crawl_now(settings: Settings, source: str) -> dict[str, Any]:
+def crawl_now(settings: Settings, source: str, *, background: bool = False) -> dict[str, Any]:
     """Re-crawl one source now: on the frontier in distributed mode, else in this process
-    (crawl, classify, store, alert). The hook the CLI and the desk call."""
+    (crawl, classify, store, alert) — in a daemon thread when ``background`` (the desk's
+    request must not wait for a crawl). The hook the CLI and the desk call."""
     if source not in {p.name for p in enabled_profiles(settings)}:
         raise ValueError(f"no enabled source named {source!r}")
     if settings.frontier.enabled:
         crawl_id, started = enqueue_crawl(settings, source)
         return {"source": source, "mode": "frontier", "crawl": crawl_id, "started": started}
+    if background:
+        name = f"crawl-now-{source}"
+        threading.Thread(target=run_sources, args=(settings, [source]), name=name,
+                         daemon=True).start()  # fmt: skip
+        return {"source": source, "mode": "local", "started": True}
     [report] = run_sources(settings, [source])
     return {"source": source, "mode": "local", "report": report.to_dict()}
 
