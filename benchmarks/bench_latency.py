@@ -1,7 +1,7 @@
 """``python -m benchmarks.bench_latency``: seconds from a listing appearing on a demo source
 to its alert being visible in the queue, with the scheduler running.
 
-    python -m benchmarks.bench_latency [--interval 0.5] [--epochs 3]
+    python -m benchmarks.bench_latency [--interval 0.5] [--epochs 2]
 
 Set-up: the three demo sources on loopback, their shipped profiles copied with a
 schedule of ``--interval`` minutes, one first crawl of everything, then the real
@@ -147,7 +147,7 @@ def measure(interval: float, epochs: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interval", type=float, default=0.5, help="schedule, minutes")
-    parser.add_argument("--epochs", type=int, default=3, help="scheduled measurements")
+    parser.add_argument("--epochs", type=int, default=2, help="scheduled measurements")
     args = parser.parse_args(argv)
     r = measure(args.interval, args.epochs)
     print(f"schedule every {r['interval_s']:.0f} s; {r['measurements']} measurements (median)")
