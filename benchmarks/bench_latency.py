@@ -31,6 +31,7 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 
 from alerts.base import alert_id_for
+from benchmarks.results_file import save
 from crawlers.profiles import load_profiles
 from index.base import Store
 from wildtrace import pipeline
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     share = (r["waiting_s"] or 0) / (r["total_s"] or 1)
     print(f"{'waiting share of the latency':<36}{share:>8.2f}")
     print(f"JSON {r}")
+    print(f"results: {save('latency', r)}")
     return 0
 
 

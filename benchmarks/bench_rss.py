@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.results_file import save
 from wildtrace.demo import DemoSites
 
 RAW_SPIDER = Path(__file__).with_name("raw_scrapy_spider.py")
@@ -58,7 +59,9 @@ def main() -> int:
     print(f"{'bare scrapy runspider (bazaar)':<40}{raw_mb:>14.0f}{raw_s:>9.1f}")
     print(f"{'wildtrace run --once (exit ' + str(run_rc) + ')':<40}{run_mb:>14.0f}{run_s:>9.1f}")
     print(f"{'ratio run --once / bare scrapy':<40}{run_mb / raw_mb:>14.2f}")
-    print(f"JSON {{'run_once_peak_rss_mib': {run_mb:.0f}, 'scrapy_peak_rss_mib': {raw_mb:.0f}}}")
+    data = {"run_once_peak_rss_mib": round(run_mb), "scrapy_peak_rss_mib": round(raw_mb),
+            "run_once_s": round(run_s, 1), "run_once_exit": run_rc}  # fmt: skip
+    print(f"results: {save('rss', data)}")
     return 0 if run_rc == 0 else 1
 
 

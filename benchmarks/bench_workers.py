@@ -31,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.results_file import save
 from crawlers.frontier import Frontier
 from wildtrace import pipeline
 from wildtrace.config import load_settings
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         result["worker_peak_rss_mib"] = round(max(PEAK_RSS_MIB))
         print(f"peak RSS of one worker (lexicon detector, 3 sources): {max(PEAK_RSS_MIB):.0f} MiB")
     print(f"JSON {result}")
+    print(f"results: {save('workers', result)}")
     return 0
 
 
