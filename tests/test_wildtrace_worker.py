@@ -141,6 +141,7 @@ def _wait_done(frontier: Frontier, crawls: dict[str, str], timeout: float = 240.
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # three worker processes and noida-db on 2 shared cores
 def test_three_workers_one_killed_store_every_listing_once(
     tmp_path: Path, workers: tuple[Settings, Path, Frontier]
 ) -> None:
