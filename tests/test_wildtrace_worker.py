@@ -132,7 +132,7 @@ def _kill_a_holder(frontier: Frontier, procs: list[Any], timeout: float = 300.0)
     raise AssertionError("no worker took any request")
 
 
-def _wait_done(frontier: Frontier, crawls: dict[str, str], timeout: float = 240.0) -> None:
+def _wait_done(frontier: Frontier, crawls: dict[str, str], timeout: float = 480.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if all(frontier.active(s) is None for s in crawls):
