@@ -6,24 +6,18 @@ components in its settings (``frontier_settings``):
 * ``FrontierScheduler`` (``SCHEDULER``): takes messages from the source's stream (those
   abandoned by dead workers first), turns them into requests, and keeps their idle time
   fresh while it holds them. A ``start`` message becomes the spider's start requests,
-  pushed back as ordinary messages of that crawl. Redirects and retries of a held
-  request replace its message (pushed first, then the old one acknowledged).
-* ``FrontierSpiderMiddleware`` (``crawlers.frontier_middlewares``; outermost): instead of handing a
-  callback's output to Scrapy, it pushes every new request to the frontier (de-duplicated
-  per crawl across all workers), passes the items to the worker's ``ItemSink`` (classify
-  and store) *synchronously*, and only then acknowledges the message. Errbacks are
-  wrapped the same way by the scheduler. So an acknowledged message has left everything
-  it produced in Redis or in the store; an unacknowledged one is redone elsewhere.
-* ``FrontierPoliteness`` (same module, downloader middleware): before each download, reserves the
-  host's next slot in Redis, so the profile's delay holds across every worker together.
+  pushed back as ordinary messages of that crawl. A redirect or retry of a held request
+  replaces its message (pushed first, then the old one acknowledged). The middlewares (``crawlers.frontier_middlewares``) route a callback's output to the
+  frontier and the sink before the message is acknowledged, and share host slots.
 
-The crawl stage knows nothing of classifiers or stores: the sink is an object the
-composition root puts in the settings (``WILDTRACE_ITEM_SINK``).
+The crawl stage knows nothing of classifiers or stores: the composition root registers
+the sink (``register_sink``) and names it in the settings (``WILDTRACE_ITEM_SINK``).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Coroutine, Iterable
@@ -116,6 +110,7 @@ class FrontierScheduler(BaseScheduler):
         self.held: dict[str, Message] = {}
         self.spider: Spider | None = None
         self._loops: list[task.LoopingCall] = []
+        self._stopping = threading.Event()
         _SESSIONS[crawler] = self
 
     @classmethod
@@ -139,16 +134,28 @@ class FrontierScheduler(BaseScheduler):
         self.frontier.ensure_group(self.source)
         self.frontier.announce(self.source)
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
+        loop = task.LoopingCall(self._poll)
+        loop.start(self.poll_s, now=False)
+        self._loops.append(loop)
+        # Keep-alive runs in its own thread, not on the reactor: classifying and storing a
+        # response's records blocks the reactor, and a held message must not look
+        # abandoned (and be redone elsewhere) just because this worker is busy.
         keep = max(0.5, self.frontier.visibility_ms / 3000)
-        for interval, fn in ((self.poll_s, self._poll), (keep, self._keep_alive)):
-            loop = task.LoopingCall(fn)
-            loop.start(interval, now=False)
-            self._loops.append(loop)
+        threading.Thread(target=self._keep_alive_loop, args=(keep,), daemon=True,
+                         name=f"frontier-keepalive-{self.source}").start()  # fmt: skip
 
     def close(self, reason: str) -> None:
+        self._stopping.set()
         for loop in self._loops:
             if loop.running:
                 loop.stop()
+
+    def _keep_alive_loop(self, interval: float) -> None:
+        while not self._stopping.wait(interval):
+            try:
+                self._keep_alive()
+            except Exception:  # Redis away for a moment: the next round tries again
+                logger.warning("frontier keep-alive failed", exc_info=True)
 
     def has_pending_requests(self) -> bool:
         return bool(self.local)
@@ -184,8 +191,9 @@ class FrontierScheduler(BaseScheduler):
 
     def _keep_alive(self) -> None:
         self.frontier.announce(self.source)
-        if self.held:
-            self.frontier.keep_alive(list(self.held.values()))
+        held = list(self.held.values())  # a copy: the reactor thread changes ``held``
+        if held:
+            self.frontier.keep_alive(held)
 
     def _fill(self) -> int:
         added = 0

@@ -73,7 +73,7 @@ concurrency = 4
 enabled = true
 redis_url = "{redis_url}"
 prefix = "{prefix}"
-visibility_timeout = 3.0
+visibility_timeout = 10.0
 poll_interval = 0.2
 """,
         encoding="utf-8",
