@@ -4,11 +4,10 @@ A worker process runs one long-lived Scrapy crawler per source, each with these 
 components in its settings (``frontier_settings``):
 
 * ``FrontierScheduler`` (``SCHEDULER``): takes messages from the source's stream (those
-  abandoned by dead workers first), turns them into requests, and keeps their idle time
-  fresh while it holds them. A ``start`` message becomes the spider's start requests,
-  pushed back as ordinary messages of that crawl. A redirect or retry of a held request
-  replaces its message (pushed first, then the old one acknowledged). The middlewares (``crawlers.frontier_middlewares``) route a callback's output to the
-  frontier and the sink before the message is acknowledged, and share host slots.
+  abandoned by dead workers first) and keeps them alive while it holds them; a
+  ``start`` message becomes the spider's start requests; a redirect or retry of a held
+  request replaces its message. The middlewares (``crawlers.frontier_middlewares``)
+  route a callback's output to the frontier and the sink, then acknowledge.
 
 The crawl stage knows nothing of classifiers or stores: the composition root registers
 the sink (``register_sink``) and names it in the settings (``WILDTRACE_ITEM_SINK``).
