@@ -52,7 +52,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 DISMISSAL_REASONS = ("not_wildlife", "legal_product", "duplicate", "not_actionable")
 
 # The fields an upsert of an existing alert refreshes; everything else is kept.
-REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at")
+REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at", "priority")
 
 ACTION_CREATED = "created"
 ACTION_STATE = "state"
@@ -114,6 +114,9 @@ class Alert:
     seller_id: str | None = None
     title: str = ""
     assignee: str | None = None  # the account working on it (``Assignment``)
+    # Queue order (0-100, ``classifiers.priority``): what matters most first. 0 for alerts
+    # stored before priorities existed, and for detections without one.
+    priority: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -57,6 +57,7 @@ def make_alert(listing: Listing, detection: Detection, rule: str, *, now: str = 
         updated_at=at,
         seller_id=listing.seller_id,
         title=listing.title,
+        priority=float(detection.priority or 0.0),
     )
 
 

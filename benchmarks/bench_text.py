@@ -60,10 +60,10 @@ def _batched(
 
 def traffic_mix(n: int, wildlife: float, hard: float, seed: int = 7) -> list[dict[str, Any]]:
     """``n`` dev+test corpus rows re-weighted to look like marketplace traffic."""
-    from classifiers.train.data import load_corpus
+    from classifiers.train.data import load_corpora
 
     pools: dict[str, list[dict[str, Any]]] = {"wildlife": [], "hard": [], "generic": []}
-    for row in load_corpus():
+    for row in load_corpora():
         if row.get("split") not in ("dev", "test"):
             continue
         kind = row.get("negative_kind")

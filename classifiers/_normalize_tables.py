@@ -29,6 +29,20 @@ CONFUSABLES: dict[str, str] = {
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y",
     # Latin oddities
     "ı": "i", "ȷ": "j", "ɑ": "a", "ǀ": "l", "ɡ": "g", "ɩ": "i", "ʏ": "y",
+    # Breadth round: more Greek/Cyrillic forms, small capitals, Armenian look-alikes
+    "ϲ": "c", "Ϲ": "C", "ϳ": "j", "ѵ": "v", "Ѵ": "V", "ԍ": "g", "ɢ": "g",
+    "ɪ": "i", "ʀ": "r", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ʜ": "h",
+    "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z", "օ": "o", "ս": "u", "ց": "g",
+    "ϱ": "p", "ω": "w", "Ꮪ": "S", "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭼ": "E", "Ꮋ": "H",
+    "Ꮶ": "K", "Ꮇ": "M", "Ꮲ": "P", "Ꭲ": "T",
+}  # fmt: skip
+
+# The other direction: Latin look-alikes slipped into a mostly Cyrillic word.
+LATIN_TO_CYRILLIC: dict[str, str] = {
+    "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "k": "к",
+    "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О",
+    "P": "Р", "T": "Т", "X": "Х", "Y": "У",
 }  # fmt: skip
 
 # Leetspeak, applied only inside words that mix letters and digits.
@@ -46,14 +60,32 @@ EMOJI: dict[str, str] = {
     "🐍": "snake", "🐊": "crocodile", "🐟": "fish", "🐠": "fish", "🦈": "shark",
     "🦔": "pangolin", "✈": "bán", "🛩": "bán", "💰": "price", "💵": "price",
     "📞": "phone", "☎": "phone", "📱": "phone", "📿": "beads",
+    # Breadth round: animals traded live, and legal look-alikes' emoji (so rules see them)
+    "🦉": "owl", "🦦": "otter", "🦥": "sloth", "🐸": "frog", "🪸": "coral", "🦚": "peacock",
+    "🐼": "panda", "🦌": "deer", "🐃": "buffalo", "🐂": "ox", "🐄": "cow", "🦬": "bison",
+    "🐈": "cat", "🐚": "shell", "🦛": "hippo", "🐋": "whale", "🐳": "whale", "🐡": "fish",
 }  # fmt: skip
 
 _SPECIAL_STRIP = {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ħ": "h"}
+# Not accents, but the same kind of optional spelling variation, folded in ``plain`` only
+# (one character for one, so offsets hold): Arabic hamza-carrying alefs → bare alef, alef
+# maqsura → ya, ta marbuta → ha; Devanagari chandrabindu → anusvara.
+_SCRIPT_VARIANTS = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ँ": "ं",
+}
 
 
 def _accent_table() -> dict[str, str]:
     """Latin letters with diacritics → base letter (one char each: offsets stay valid)."""
-    table = dict(_SPECIAL_STRIP)
+    table = dict(_SPECIAL_STRIP) | _SCRIPT_VARIANTS
     for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
         char = chr(cp)
         decomposed = unicodedata.normalize("NFD", char)

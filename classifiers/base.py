@@ -10,6 +10,10 @@ Design notes
 * Every ``Detection`` explains itself. ``reasons`` lists the matched terms (with spans
   into the *original* text), the code words, the context rules that fired and the model's
   contribution: an investigator must see why an alert exists.
+* ``priority`` (0–100, ``classifiers.priority``) is a separate, explained ranking of how
+  much a hit matters (CITES appendix, commodity, quantity, value, intent), distinct from
+  the probability ``score`` that thresholds use. Optional: detections stored before it
+  existed load with ``None``.
 * ``get_name()`` is a stable key that ends up in stored documents; ``version`` changes
   whenever the model or lexicon changes, so stored detections say what produced them.
 """
@@ -96,10 +100,14 @@ class Detection:
     reasons: tuple[Reason, ...] = ()
     model: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    priority: float | None = None
+    priority_reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score must be in [0, 1], got {self.score}")
+        if self.priority is not None and not 0.0 <= self.priority <= 100.0:
+            raise ValueError(f"priority must be in [0, 100], got {self.priority}")
         if self.intent not in INTENTS:
             raise ValueError(f"intent must be one of {INTENTS}, not {self.intent!r}")
 
@@ -120,6 +128,8 @@ class Detection:
             "reasons": [r.to_dict() for r in self.reasons],
             "model": self.model,
             "extra": self.extra,
+            "priority": self.priority,
+            "priority_reasons": list(self.priority_reasons),
         }
 
     @classmethod
@@ -136,18 +146,27 @@ class Detection:
             reasons=tuple(Reason.from_dict(r) for r in data.get("reasons") or ()),
             model=str(data.get("model", "")),
             extra=dict(data.get("extra") or {}),
+            priority=None if data.get("priority") is None else float(data["priority"]),
+            priority_reasons=tuple(str(r) for r in data.get("priority_reasons") or ()),
         )
 
 
 class Classifier(ABC):
-    """A text classifier. Subclasses set ``name`` and ``version`` and implement ``classify``.
+    """A text classifier. Subclasses set ``name`` (class-wide) and ``version`` and implement
+    ``classify``.
+
+    ``version`` is per instance: it names the data the instance was built from (a lexicon
+    hash, a model folder), so two instances with different data say so. A class whose
+    version never varies may set it as a class attribute.
 
     ``classify`` must return exactly one ``Detection`` per input, in input order, and must
     not raise for odd text (empty, huge, mixed scripts): hostile input is the normal case.
+    It must be safe to call from several threads at once on one instance (the scheduler
+    shares one detector): no per-call state may live on the instance.
     """
 
     name: ClassVar[str]
-    version: ClassVar[str]
+    version: str
 
     @classmethod
     def get_name(cls) -> str:

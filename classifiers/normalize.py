@@ -41,12 +41,16 @@ from dataclasses import dataclass
 from classifiers._normalize_tables import (
     CONFUSABLES,
     EMOJI,
+    LATIN_TO_CYRILLIC,
     LEET,
     STRIP_ACCENTS,
 )
 
+# Arabic tatweel (kashida, U+0640) stretches words and is used to break keyword search;
+# Arabic short-vowel marks (U+064B-065F, U+0670) are optional; the Devanagari nukta
+# (U+093C) is written or left out at will: all three are dropped like invisible marks.
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "[\u0640\u064b-\u065f\u0670\u093c\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 _EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, reverse=True)))
@@ -57,12 +61,19 @@ _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 _LEET_TABLE = str.maketrans(LEET)
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
-_CJK = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+# Scripts written without spaces (Thai, Lao, Burmese, Khmer, kana, Han) and Hangul.
+_CJK = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uac00-\ud7af"
+)
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
 _INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
 _SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+_TO_CYRILLIC_TABLE = str.maketrans(LATIN_TO_CYRILLIC)
+# Latin small capitals and IPA letters ("ᴛɪɢᴇʀ") count as Latin letters of a word.
+_LATIN_EXTRA = re.compile("[\u0250-\u02af\u1d00-\u1d2b\ua730-\ua7ff]")
 
 # An edit replaces current[i:j] by `rep`; `src` (optional) names, per new character, the
 # current index it came from. Without `src` every new character maps to the whole span.
@@ -194,14 +205,23 @@ def _nfkc(st: _State) -> None:
 
 
 def _confusables(st: _State) -> None:
+    """Fold look-alikes in words that mix scripts: towards Latin ("іvоry", "рараgаіо"),
+    unless the word also holds a Cyrillic letter with no Latin look-alike ("л", "ю",
+    "я"): then it is a Russian word with Latin "o"/"a" slipped in ("слoнoвую"), folded
+    towards Cyrillic."""
     if not _CONFUSABLE_CHAR.search(st.text):
         return
-    spans = []
+    to_latin: list[tuple[int, int]] = []
+    to_cyrillic: list[tuple[int, int]] = []
     for m in _WORD.finditer(st.text):
         word = m.group()
-        if _CONFUSABLE_CHAR.search(word) and any("a" <= c.lower() <= "z" for c in word):
-            spans.append(m.span())
-    st.translate_spans(spans, _CONFUSABLE_TABLE)
+        latin = sum(1 for c in word if "a" <= c.lower() <= "z" or _LATIN_EXTRA.match(c))
+        if not latin or not _CONFUSABLE_CHAR.search(word):
+            continue
+        russian = any("\u0400" <= c <= "\u04ff" and c not in CONFUSABLES for c in word)
+        (to_cyrillic if russian else to_latin).append(m.span())
+    st.translate_spans(to_latin, _CONFUSABLE_TABLE)
+    st.translate_spans(to_cyrillic, _TO_CYRILLIC_TABLE)
 
 
 def _lower(st: _State) -> None:

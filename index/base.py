@@ -138,16 +138,16 @@ class SearchResult:
 
 @dataclass(frozen=True, slots=True)
 class AlertCursor:
-    """Where one page of the alert queue ended: the queue order's sort key of its last
-    alert (score high to low, then ``created_at``, then ``id``)."""
+    """Where a queue page ended: its last alert's sort key (priority, score, ``created_at``, id)."""
 
     score: float
     created_at: str
     id: str
+    priority: float = 0.0
 
     @classmethod
     def after(cls, alert: Alert) -> AlertCursor:
-        return cls(alert.score, alert.created_at, alert.id)
+        return cls(alert.score, alert.created_at, alert.id, alert.priority)
 
 
 @dataclass(frozen=True, slots=True)

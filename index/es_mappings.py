@@ -33,8 +33,8 @@ import hashlib
 from typing import Any
 
 # v2: ``audit.reason`` (why an alert was dismissed). v3: ``listings.folded``/``plain``,
-# ``alerts.assignee``.
-TEMPLATE_VERSION = 3
+# ``alerts.assignee``. v4: ``alerts.priority`` (queue order).
+TEMPLATE_VERSION = 4
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -153,6 +153,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "seller_id": KEYWORD,
         "title": {"type": "text", "fields": {"raw": KEYWORD}},
         "assignee": KEYWORD,
+        "priority": {"type": "float"},
     },
     "audit": {
         "alert_id": KEYWORD,

@@ -117,8 +117,39 @@ def facets(response: dict[str, Any]) -> dict[str, dict[str, int]]:
     }
 
 
+def _priority_is(value: float) -> dict[str, Any]:
+    """Alerts whose priority equals ``value`` (a missing priority, from documents written
+    before priorities existed, counts as 0 as in ``ALERT_SORT``)."""
+    same: dict[str, Any] = {"term": {"priority": value}}
+    if value != 0:
+        return same
+    missing = {"bool": {"must_not": {"exists": {"field": "priority"}}}}
+    return {"bool": {"should": [same, missing], "minimum_should_match": 1}}
+
+
+def _priority_below(value: float) -> dict[str, Any]:
+    below: dict[str, Any] = {"range": {"priority": {"lt": value}}}
+    if value <= 0:
+        return below
+    missing = {"bool": {"must_not": {"exists": {"field": "priority"}}}}
+    return {"bool": {"should": [below, missing], "minimum_should_match": 1}}
+
+
 def after_query(after: AlertCursor) -> dict[str, Any]:
     """Alerts after ``after`` in queue order (``ALERT_SORT``): keyset paging."""
+    return {
+        "bool": {
+            "should": [
+                _priority_below(after.priority),
+                {"bool": {"filter": [_priority_is(after.priority), _after_score(after)]}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _after_score(after: AlertCursor) -> dict[str, Any]:
+    """Within one priority: lower score, then later ``created_at``, then larger id."""
     same_score = {"term": {"score": after.score}}
     return {
         "bool": {
@@ -155,8 +186,9 @@ def alert_query(flt: AlertFilter) -> dict[str, Any]:
     return {"bool": {"filter": filters}}
 
 
-# As in SQLite: highest score first, then oldest, then id.
+# As in SQLite: highest priority first (missing = 0), then highest score, oldest, id.
 ALERT_SORT: list[dict[str, Any]] = [
+    {"priority": {"order": "desc", "missing": 0}},
     {"score": {"order": "desc"}},
     {"created_at": {"order": "asc"}},
     {"id": "asc"},

@@ -17,7 +17,7 @@ from index.rules import Decide, plan_alert_upsert, refreshed_fields
 
 _ALERT_COLUMNS = (
     "id, listing_key, source, rule, score, commodity, intent, created_at, updated_at, "
-    "state, version, seller_id, title, assignee"
+    "state, version, seller_id, title, assignee, priority"
 )
 _AUDIT_COLUMNS = "alert_id, at, actor, action, from_state, to_state, note, reason"
 _AUDIT_INSERT = f"INSERT INTO alert_audit({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -47,7 +47,7 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Alert]) -> int:
     "refreshed" entry when what they show changed); one write transaction."""
     plan = plan_alert_upsert(batch, _existing(conn, [a.id for a in batch]))
     conn.executemany(
-        f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 14)})",
+        f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 15)})",
         [tuple(a.to_dict().values()) for a in plan.created],
     )
     conn.executemany(_AUDIT_INSERT, [_audit_row(e) for e in plan.entries])
@@ -83,12 +83,13 @@ def list_(conn: sqlite3.Connection, flt: AlertFilter) -> list[Alert]:
     if flt.after is not None:
         c = flt.after
         where += (
-            " AND (score < ? OR (score = ? AND (created_at > ? OR (created_at = ? AND id > ?))))"
+            " AND (priority < ? OR (priority = ? AND (score < ? OR (score = ? AND "
+            "(created_at > ? OR (created_at = ? AND id > ?))))))"
         )
-        params += [c.score, c.score, c.created_at, c.created_at, c.id]
+        params += [c.priority, c.priority, c.score, c.score, c.created_at, c.created_at, c.id]
     rows = conn.execute(
         f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE {where} "
-        "ORDER BY score DESC, created_at, id LIMIT ? OFFSET ?",
+        "ORDER BY priority DESC, score DESC, created_at, id LIMIT ? OFFSET ?",
         [*params, flt.limit, flt.offset],
     )
     return [_alert(r) for r in rows]

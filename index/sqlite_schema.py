@@ -194,7 +194,13 @@ _V3: tuple[str, ...] = (
     "ALTER TABLE alerts ADD COLUMN assignee TEXT",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
+# v4: alert priority (``alerts.base.Alert.priority``), the first key of the queue order.
+_V4 = (
+    "ALTER TABLE alerts ADD COLUMN priority REAL NOT NULL DEFAULT 0",
+    "CREATE INDEX alerts_priority ON alerts(state, priority DESC, score DESC)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

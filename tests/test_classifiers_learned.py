@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from classifiers.base import TextDoc
+from classifiers.base import Detection, TextDoc
 from classifiers.text.learned import SHIPPED_DIR, LearnedDetector
 from classifiers.text.lexicon_detector import LexiconDetector
 from classifiers.train.data import load_corpus, select, to_docs
@@ -29,8 +32,9 @@ def detector(learned_detector: LearnedDetector) -> LearnedDetector:
     return learned_detector  # the session's (conftest.py)
 
 
-def _meta(folder: Path) -> dict:
-    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+def _meta(folder: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return meta
 
 
 def test_shipped_artefacts_are_small_and_pickle_free() -> None:
@@ -168,3 +172,42 @@ def test_scores_are_probabilities_and_monotone_in_evidence(detector: LearnedDete
 
 def test_empty_batch(detector: LearnedDetector) -> None:
     assert detector.classify([]) == []
+
+
+def _batches(n_batches: int, size: int) -> list[list[TextDoc]]:
+    """Different batches (mixed languages, hits and clean rows) from the test split."""
+    rows = select(load_corpus(), "test")
+    step = max(1, len(rows) // (n_batches * size))
+    picked = rows[::step][: n_batches * size]
+    docs = to_docs(picked)
+    return [docs[i : i + size] for i in range(0, len(docs), size)]
+
+
+def _same(a: Detection, b: Detection) -> bool:
+    x, y = a.to_dict(), b.to_dict()
+    return abs(x.pop("score") - y.pop("score")) < 1e-6 and x == y
+
+
+@pytest.mark.parametrize("cascade", [True, False])
+def test_one_detector_classifies_from_many_threads(lexicon: LexiconDetector, cascade: bool) -> None:
+    """One instance shared by threads (as the scheduler does): every batch's detections
+    equal a single-threaded run of the same batch, whatever ran beside it."""
+    shared = LearnedDetector(lexicon=lexicon, cascade=cascade)
+    batches = _batches(8, 12)
+    alone = [shared.classify(b) for b in batches]
+    work = [i for _ in range(3) for i in range(len(batches))]
+    random.Random(7).shuffle(work)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda i: (i, shared.classify(batches[i])), work))
+    for i, dets in results:
+        assert [d.id for d in dets] == [d.id for d in batches[i]]
+        assert all(_same(a, b) for a, b in zip(dets, alone[i], strict=True)), f"batch {i}"
+
+
+def test_lexicon_evaluate_is_one_call(lexicon: LexiconDetector) -> None:
+    """Detections and features of a batch come from one call and agree with the parts."""
+    (docs,) = _batches(1, 10)
+    batch = lexicon.evaluate(docs)
+    assert [d.to_dict() for d in batch.detections] == [d.to_dict() for d in lexicon.classify(docs)]
+    assert np.array_equal(batch.features, lexicon.features(docs))
+    assert not hasattr(lexicon, "_last")

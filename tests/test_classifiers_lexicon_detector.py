@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from classifiers.base import LABEL_WILDLIFE, REASON_CODE_WORD, REASON_TERM, Detection, TextDoc
+from classifiers.lexicon import default_lexicon
 from classifiers.text.lexicon_detector import LexiconDetector
 
 # (text, commodity) — clear offers, one or more per language, with obfuscations.
@@ -137,7 +138,7 @@ def test_loads_with_no_arguments_and_names_itself(detector: LexiconDetector) -> 
     assert LexiconDetector.get_name() == "lexicon"
     assert len(detector.version) == 12
     assert detector.model_tag == f"lexicon@{detector.lexicon.version}"
-    assert LexiconDetector.version == detector.version
+    assert LexiconDetector().version == detector.version == default_lexicon().version
 
 
 def test_clear_offers_score_high_with_commodity(detector: LexiconDetector) -> None:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[dict]:
+def rows() -> list[dict[str, Any]]:
     return load_corpus()
 
 
@@ -29,7 +29,7 @@ def test_generator_reproduces_the_shipped_corpus(tmp_path: Path) -> None:
     assert (tmp_path / "text_corpus.jsonl").read_bytes() == CORPUS_PATH.read_bytes()
 
 
-def test_corpus_meets_the_issue_floor(rows: list[dict]) -> None:
+def test_corpus_meets_the_issue_floor(rows: list[dict[str, Any]]) -> None:
     assert len(rows) >= 2500
     assert len({lang_tag(r) for r in rows}) >= 10
     assert {r["commodity"] for r in rows if r["commodity"]} >= {
@@ -65,7 +65,7 @@ def test_corpus_meets_the_issue_floor(rows: list[dict]) -> None:
     assert len({r["id"] for r in rows}) == len(rows)
 
 
-def test_held_out_templates_never_reach_training(rows: list[dict]) -> None:
+def test_held_out_templates_never_reach_training(rows: list[dict[str, Any]]) -> None:
     train_templates = {r["template"] for r in select(rows, "train")}
     for split in ("dev", "test"):
         held = {r["template"] for r in rows if r.get("held_out") == split}
@@ -127,7 +127,9 @@ def test_metrics_by_hand() -> None:
     assert fpr["all"] == 0.5 and fpr["news"] == 1.0
 
 
-def test_tiny_training_run_writes_loadable_artefacts(rows: list[dict], tmp_path: Path) -> None:
+def test_tiny_training_run_writes_loadable_artefacts(
+    rows: list[dict[str, Any]], tmp_path: Path
+) -> None:
     from classifiers.text.encoders import USEEncoder
     from classifiers.text.learned import LearnedDetector, _lexicon
     from classifiers.train.data import to_docs
@@ -183,7 +185,7 @@ ROUND_TWO_TEST_SHA = "8c3e1768b22752de85bd755c67e830791904b0277db4886021de8670d8
 TEST_ROWS_SHA = "6e1755b8fd2e9a03c247a37098e052e733b173d67fc3182fb31f0f9bf9415357"
 
 
-def test_the_test_split_is_byte_identical_to_round_two(rows: list[dict]) -> None:
+def test_the_test_split_is_byte_identical_to_round_two(rows: list[dict[str, Any]]) -> None:
     test = [r for r in rows if r["split"] == "test"]
     assert len(test) == 786
     fields = ("id", "title", "text", "label", "intent")
@@ -192,7 +194,9 @@ def test_the_test_split_is_byte_identical_to_round_two(rows: list[dict]) -> None
     assert _sha(full) == TEST_ROWS_SHA
 
 
-def test_extra_rows_are_train_or_dev_and_never_repeat_a_test_row(rows: list[dict]) -> None:
+def test_extra_rows_are_train_or_dev_and_never_repeat_a_test_row(
+    rows: list[dict[str, Any]],
+) -> None:
     extra = [r for r in rows if "-x" in r["id"]]
     assert len(extra) > 4000
     assert {r["split"] for r in extra} == {"train", "dev"}
@@ -203,7 +207,7 @@ def test_extra_rows_are_train_or_dev_and_never_repeat_a_test_row(rows: list[dict
     assert len(coded) == 12
 
 
-def test_ordinary_goods_negatives_share_the_offer_templates(rows: list[dict]) -> None:
+def test_ordinary_goods_negatives_share_the_offer_templates(rows: list[dict[str, Any]]) -> None:
     """Round four: ordinary goods written through the same cue-less sell templates as the
     wildlife offers, in every language, train/dev only, so sales style alone is not a cue."""
     ordinary = [r for r in rows if ":x-ordinary-" in r["template"]]

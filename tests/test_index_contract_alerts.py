@@ -27,23 +27,47 @@ QUEUE = 1_234  # more than one page (MAX_PAGE) of alerts
 
 
 def _queue(store: Store, n: int = QUEUE) -> list[Alert]:
-    """``n`` alerts with many equal scores and creation times, so the order's tie-breaks
-    (created_at, then id) decide most positions."""
+    """``n`` alerts with many equal priorities, scores and creation times, so the order's
+    tie-breaks (score, created_at, then id) decide most positions."""
     alerts = [
         make_alert(
             make_listing(listing_id=str(i)),
             score=round(0.5 + (i % 7) / 20, 2),
             created_at=at(i % 3),
             commodity="ivory" if i % 2 else "pangolin",
+            priority=float((i % 4) * 20),
         )
         for i in range(n)
     ]
     store.upsert_alerts(alerts)
-    return sorted(alerts, key=lambda a: (-a.score, a.created_at, a.id))
+    return sorted(alerts, key=lambda a: (-a.priority, -a.score, a.created_at, a.id))
 
 
 def _ids(alerts: list[Alert]) -> list[str]:
     return [a.id for a in alerts]
+
+
+# -- queue order: priority first, then the probability ---------------------------------------
+
+
+def test_the_queue_is_ordered_by_priority_before_score(store: Store) -> None:
+    low = make_alert(make_listing(listing_id="a"), score=0.99, priority=20.0)
+    high = make_alert(make_listing(listing_id="b"), score=0.60, priority=80.0)
+    none = make_alert(make_listing(listing_id="c"), score=0.95)  # stored before priorities
+    store.upsert_alerts([low, high, none])
+    assert _ids(store.list_alerts(AlertFilter())) == _ids([high, low, none])
+    assert _ids(list(store.iter_alerts(AlertFilter(), page_size=1))) == _ids([high, low, none])
+
+
+def test_a_new_detection_refreshes_the_priority(store: Store) -> None:
+    alert = make_alert(make_listing(listing_id="a"), priority=10.0)
+    store.upsert_alerts([alert])
+    store.upsert_alerts([make_alert(make_listing(listing_id="a"), priority=70.0)])
+    stored = store.get_alert(alert.id)
+    assert stored is not None and stored.priority == 70.0
+    assert "priority" in REFRESHED_FIELDS
+    old = {k: v for k, v in alert.to_dict().items() if k != "priority"}
+    assert Alert.from_dict(old).priority == 0.0
 
 
 # -- paging: the same limits on every backend ----------------------------------------------

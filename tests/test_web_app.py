@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from factories import make_alert, make_listing
 from fastapi.testclient import TestClient
 from web_factories import (
     hostile_listing,
@@ -193,3 +194,20 @@ def test_static_css_is_served_and_pages_load_nothing_external(client: TestClient
     assert '<link rel="stylesheet" href="/static/style.css">' in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert client.get("/docs").status_code == 404
+
+
+def test_queue_puts_the_highest_priority_first_and_shows_it(
+    sqlite_store: SqliteStore, client: TestClient
+) -> None:
+    listings = [make_listing(listing_id=str(i)) for i in range(3)]
+    sqlite_store.upsert_alerts(
+        [
+            make_alert(listings[0], score=0.99, priority=35.0),
+            make_alert(listings[1], score=0.70, priority=88.0),
+            make_alert(listings[2], score=0.95, priority=60.0),
+        ]
+    )
+    html = client.get("/").text
+    shown = [float(p) for p in re.findall(r'<td class="num priority">([0-9.]+)</td>', html)]
+    assert shown == [88.0, 60.0, 35.0]
+    assert ">Priority</th>" in html

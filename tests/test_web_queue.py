@@ -15,12 +15,12 @@ from web_accounts import make_accounts, sign_in
 from index.sqlite import SqliteStore
 from web.app import create_app
 
-# listing id -> (score, detected language, alert created at)
+# listing id -> (score, detected language, alert created at, priority)
 ROWS = {
-    "a": (0.95, "en", "2026-11-01T10:00:00Z"),
-    "b": (0.80, "vi", "2026-11-10T10:00:00Z"),
-    "c": (0.60, "vi", "2026-11-20T10:00:00Z"),
-    "d": (0.99, "zh", "2026-11-25T10:00:00Z"),
+    "a": (0.95, "en", "2026-11-01T10:00:00Z", 20.0),
+    "b": (0.80, "vi", "2026-11-10T10:00:00Z", 70.0),
+    "c": (0.60, "vi", "2026-11-20T10:00:00Z", 70.0),
+    "d": (0.99, "zh", "2026-11-25T10:00:00Z", 10.0),
 }
 
 
@@ -35,7 +35,13 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         for k, lst in listings.items()
     )
     store.upsert_alerts(
-        make_alert(lst, score=ROWS[k][0], created_at=ROWS[k][2], updated_at=ROWS[k][2])
+        make_alert(
+            lst,
+            score=ROWS[k][0],
+            created_at=ROWS[k][2],
+            updated_at=ROWS[k][2],
+            priority=ROWS[k][3],
+        )
         for k, lst in listings.items()
     )
     # "a" is triaged, then its listing changes; "b" is removed.
@@ -65,8 +71,10 @@ def titles(client: TestClient, **params: str) -> list[str]:
     return re.findall(pattern, page.text)
 
 
-def test_default_order_is_score(client: TestClient) -> None:
-    assert titles(client) == ["item d", "item a", "item b", "item c"]
+def test_default_order_is_priority_then_score(client: TestClient) -> None:
+    assert titles(client) == ["item b", "item c", "item a", "item d"]
+    # A desk filter makes the page scan the store's answer: the order stays the store's.
+    assert titles(client, since="2026-11-01") == ["item b", "item c", "item a", "item d"]
 
 
 def test_filters(client: TestClient) -> None:
@@ -79,6 +87,7 @@ def test_filters(client: TestClient) -> None:
 
 
 def test_sorting(client: TestClient) -> None:
+    assert titles(client, sort="score") == ["item d", "item a", "item b", "item c"]
     assert titles(client, sort="newest") == ["item d", "item c", "item b", "item a"]
     assert titles(client, sort="oldest") == ["item a", "item b", "item c", "item d"]
 
@@ -124,7 +133,7 @@ def test_assign_by_form_then_filter_by_assignee(client: TestClient) -> None:
     assert "assigned to ana" in detail.split("Audit history")[1]
     assert titles(client, assignee="me") == ["item a"]
     assert titles(client, assignee="ana") == ["item a"]
-    assert titles(client, assignee="none") == ["item d", "item b", "item c"]
+    assert titles(client, assignee="none") == ["item b", "item c", "item d"]
     # Only desk accounts take alerts; a stale version is a conflict page.
     partner = client.post(url + "/assign", data={"assignee": "pat", "expected_version": "9"})
     assert partner.status_code == 422

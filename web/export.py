@@ -32,6 +32,7 @@ CSV_FIELDS = (
     "listing_key",
     "source",
     "rule",
+    "priority",
     "score",
     "commodity",
     "intent",

@@ -58,7 +58,7 @@ def _queue_filters(
         until=parse_date(params.until, "until"),
         flag=check_choice(params.flag, FLAGS, "flag"),
         assignee=me if assignee == "me" else assignee,
-        sort=check_choice(params.sort, tuple(SORTS), "sort") or "score",
+        sort=check_choice(params.sort, tuple(SORTS), "sort") or "priority",
     )
     shown: dict[str, object] = {
         "state": params.state,
@@ -72,7 +72,7 @@ def _queue_filters(
         "until": qf.until,
         "flag": qf.flag,
         "assignee": assignee,
-        "sort": None if qf.sort == "score" else qf.sort,
+        "sort": None if qf.sort == "priority" else qf.sort,
     }
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in shown.items()}, qf, min_score
 

@@ -3,7 +3,8 @@
 Design notes
 ------------
 * The store filters by state, source, commodity, seller and minimum score, and orders by
-  score. Everything else the desk filters on — language, a score ceiling, a date range,
+  priority (``classifiers.priority``), then score: the default "priority" sort is the
+  store's own order. Everything else the desk filters on — language, a score ceiling, a date range,
   "removed" or "changed since triage", other sort orders — needs the listing and the
   audit history of each alert, so it is applied here over at most ``MAX_SCAN`` alerts of
   the store's answer; a page says when that cap cut the scan short (never silently).
@@ -30,6 +31,7 @@ from web.queries import BadRequest
 
 MAX_SCAN = 2_000
 SORTS: dict[str, tuple[str, bool]] = {  # name -> (row attribute, descending)
+    "priority": ("", False),  # the store's queue order (no attribute: kept as listed)
     "score": ("score", True),
     "newest": ("created_at", True),
     "oldest": ("created_at", False),
@@ -74,7 +76,7 @@ class QueueFilter:
     until: str | None = None  # created on/before this date
     flag: str | None = None  # "removed" | "changed"
     assignee: str | None = None  # a username, or UNASSIGNED
-    sort: str = "score"
+    sort: str = "priority"
 
     @property
     def active(self) -> bool:
@@ -161,7 +163,7 @@ class QueuePage:
 
 def queue_page(store: Store, flt: AlertFilter, qf: QueueFilter) -> QueuePage:
     """One page of the queue (``flt.limit``/``flt.offset``) under both filters."""
-    if not qf.active and qf.sort == "score":  # the store can answer alone: no scan
+    if not qf.active and qf.sort == "priority":  # the store can answer alone: no scan
         alerts = store.list_alerts(flt)
         return QueuePage([row_for(store, a) for a in alerts], store.count_alerts(flt), False)
     candidates = list(islice(store.iter_alerts(flt), MAX_SCAN + 1))
@@ -170,5 +172,6 @@ def queue_page(store: Store, flt: AlertFilter, qf: QueueFilter) -> QueuePage:
     keep = _keep(qf)
     rows = [r for r in (row_for(store, a) for a in candidates) if keep(r)]
     attr, desc = SORTS[qf.sort]
-    rows.sort(key=lambda r: (getattr(r, attr), r.alert.id), reverse=desc)
+    if attr:  # otherwise the candidates are already in the store's queue order
+        rows.sort(key=lambda r: (getattr(r, attr), r.alert.id), reverse=desc)
     return QueuePage(rows[flt.offset : flt.offset + flt.limit], len(rows), truncated)

@@ -12,6 +12,11 @@ exact lexicon that produced them.
 Files (one per kind; see README.md in this package for the columns):
 ``commodities.tsv``, ``terms.tsv``, ``code_words.tsv``, ``context_words.tsv``,
 ``context_rules.tsv``, ``intent_cues.tsv``, ``signals.tsv``, ``scoring.json``.
+Per-language files with the same names and columns may sit in ``langs/<lang>/`` (the
+languages added in the breadth round live there, one folder each, so a translator edits
+one folder); they are read after the shared file of the same kind. The species table
+(``species.tsv``, ``species_groups.tsv``, ``species_names.tsv``; see
+:mod:`classifiers.lexicon.species`) adds a ``species`` term for every matched name.
 """
 
 from __future__ import annotations
@@ -28,16 +33,32 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from classifiers.lexicon.species import (
+    SCIENTIFIC_LANG,
+    SPECIES_FILES,
+    SpeciesTable,
+    load_species,
+    name_target,
+    species_files,
+)
 from classifiers.normalize import normalize_term
 
-LANGS = ("en", "zh-hans", "zh-hant", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
+BASE_LANGS = ("en", "zh-hans", "zh-hant", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
+# Breadth round: Arabic, Korean, Swahili, Russian, Hindi, Burmese, Khmer, Lao, Tagalog.
+NEW_LANGS = ("ar", "ko", "sw", "ru", "hi", "my", "km", "lo", "tl")
+LANGS = BASE_LANGS + NEW_LANGS
 _LANG_ALIASES = {"zh": ("zh-hans", "zh-hant")}
 TERM_TYPES = ("product", "species", "code_word", "packaging", "authentic")
 INTENTS = ("sell", "buy")
 BOUNDARIES = ("word", "start", "none")
+# Scripts written without spaces between words (Thai, Lao, Khmer, Burmese, kana, Han) and
+# Hangul (normalisation joins Hangul runs like CJK, and particles attach to nouns): keys
+# match as substrings.
 _NO_BOUNDARY_SCRIPT = re.compile(
-    "[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
 )
+_STEM_LANGS = ({"de"}, {"ru"})  # compounds / case endings: only a start boundary
 DATA_FILES = (
     "commodities.tsv",
     "terms.tsv",
@@ -73,6 +94,7 @@ class Term:
     boundary: str
     requires: tuple[str, ...] = ()  # code words: context groups, any of which must be near
     window: int = 0  # code words: how near (normalised characters)
+    origin: str = "terms"  # "species_table" for the terms the species table adds
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +149,7 @@ class Lexicon:
     signals: tuple[Signal, ...]
     scoring: dict[str, Any]
     version: str
+    species: SpeciesTable | None = None
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -146,15 +169,25 @@ def default_lexicon() -> Lexicon:
 def load_lexicon(directory: Traversable | Path) -> Lexicon:
     """Load and validate every data file in ``directory``."""
     digest = hashlib.sha256()
-    for name in DATA_FILES:
+    names = DATA_FILES + (SPECIES_FILES if species_files(directory) else ())
+    for name in names:
         digest.update(name.encode() + b"\0" + (directory / name).read_bytes())
+    for label, path in _lang_files(directory):
+        digest.update(label.encode() + b"\0" + path.read_bytes())
     commodities = {
         r["commodity"]: Commodity(r["commodity"], r["label"], _split(r["species"], ";"), r["cites"])
         for _, r in _rows(directory, "commodities.tsv")
     }
+    species = None
+    if species_files(directory):
+        species = load_species(lambda name: _rows(directory, name), set(commodities))
+    terms = list(_terms(directory, commodities))
+    if species is not None:
+        terms += _species_terms(species, terms)
     return Lexicon(
+        species=species,
         commodities=commodities,
-        terms=tuple(_terms(directory, commodities)),
+        terms=tuple(terms),
         code_words=tuple(_code_words(directory, commodities)),
         context_words=tuple(_context_words(directory)),
         rules=tuple(_rules(directory, commodities)),
@@ -165,13 +198,34 @@ def load_lexicon(directory: Traversable | Path) -> Lexicon:
     )
 
 
+def _lang_files(directory: Traversable | Path) -> list[tuple[str, Traversable | Path]]:
+    """Per-language data files, ``langs/<lang>/<kind>``, in a stable order."""
+    root = directory / "langs"
+    if not root.is_dir():
+        return []
+    out: list[tuple[str, Traversable | Path]] = []
+    for folder in sorted(root.iterdir(), key=lambda p: p.name):
+        if folder.is_dir():
+            files = [f for f in folder.iterdir() if f.name in DATA_FILES]
+            files.sort(key=lambda f: f.name)
+            out += [(f"langs/{folder.name}/{f.name}", f) for f in files]
+    return out
+
+
 def _rows(directory: Traversable | Path, name: str) -> Iterator[tuple[str, dict[str, str]]]:
-    text = (directory / name).read_text("utf-8")
-    reader = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
-    for line, row in enumerate(reader, start=2):
-        if any(v is None for v in row.values()) or None in row:
-            raise ValueError(f"{name}:{line}: wrong number of columns")
-        yield f"{name}:{line}", {k: v.strip() for k, v in row.items()}
+    """Rows of ``name`` and then of every ``langs/<lang>/name`` (same columns)."""
+    sources = [(name, directory / name)]
+    sources += [(label, path) for label, path in _lang_files(directory) if path.name == name]
+    for label, path in sources:
+        if not path.is_file():
+            continue
+        reader = csv.DictReader(
+            path.read_text("utf-8").splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE
+        )
+        for line, row in enumerate(reader, start=2):
+            if any(v is None for v in row.values()) or None in row:
+                raise ValueError(f"{label}:{line}: wrong number of columns")
+            yield f"{label}:{line}", {k: v.strip() for k, v in row.items()}
 
 
 def _split(value: str, sep: str = ",") -> tuple[str, ...]:
@@ -204,7 +258,7 @@ def _boundary(key: str, langs: tuple[str, ...], explicit: str = "") -> str:
         return explicit
     if _NO_BOUNDARY_SCRIPT.search(key):
         return "none"
-    return "start" if set(langs) == {"de"} else "word"
+    return "start" if set(langs) in _STEM_LANGS else "word"
 
 
 def _weight(where: str, value: str) -> float:
@@ -237,6 +291,35 @@ def _terms(directory: Traversable | Path, commodities: dict[str, Commodity]) -> 
             type=r["type"],
             boundary=_boundary(key, langs, r["boundary"]),
         )
+
+
+def _species_terms(table: SpeciesTable, existing: list[Term]) -> list[Term]:
+    """One ``species`` term per matched name of the species table; a key that ``terms.tsv``
+    already has for the same commodity keeps its tuned entry, and a key named by several
+    taxa of one commodity keeps its strongest name."""
+    taken = {(t.commodity, t.key) for t in existing}
+    best: dict[tuple[str, str], Term] = {}
+    for n in table.names:
+        if n.weight <= 0:
+            continue
+        commodity, species, cites = name_target(table, n)
+        where = f"species_names.tsv: {n.taxon} {n.name!r}"
+        key = _key(where, n.name)
+        if (commodity, key) in taken:
+            continue
+        lang = "en" if n.lang == SCIENTIFIC_LANG else n.lang
+        langs = _langs(where, lang)
+        term = Term(n.name, key, langs, commodity, species, cites, n.weight, "species",
+                    _boundary(key, langs), origin="species_table")  # fmt: skip
+        previous = best.get((commodity, key))
+        if previous is not None:  # a taxon's own name names it better than its group's
+            own = term if not n.taxon.startswith("@") else previous
+            weight = max(term.weight, previous.weight)
+            langs = tuple(dict.fromkeys(previous.langs + term.langs))  # "penyu": id and ms
+            term = Term(term.term, key, langs, commodity, own.species, own.cites, weight,
+                        "species", _boundary(key, langs), origin="species_table")  # fmt: skip
+        best[(commodity, key)] = term
+    return list(best.values())
 
 
 def _code_words(directory: Traversable | Path, commodities: dict[str, Commodity]) -> Iterator[Term]:

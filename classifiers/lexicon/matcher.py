@@ -23,6 +23,11 @@ Design
   term and code-word keys are also indexed with "s"/"es" after the first word.
 * Leetspeak "1" is read as "i" by normalisation; keys containing "l" are also indexed
   with "l"→"i" so "pango1in" still matches "pangolin".
+* Words run together ("#rhinohorn", "ivorybangles"): Latin terms of weight ≥ 1.5 are also
+  indexed without their spaces, and single-word ones followed by a product-form word.
+* Arabic attaches the article and one-letter conjunctions/prepositions to the noun
+  ("والعاج", "بالعاج"): Arabic-script keys are also indexed with those prefixes, so word
+  boundaries stay strict ("عاج" must not match inside "ازعاج", "annoyance").
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ KINDS = ("term", "code_word", "context_word", "rule", "intent")
 _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
 _FUZZY_CACHE_SIZE = 100_000
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_RUN_TOGETHER_WEIGHT = 1.5
+_NO_SPACE_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+_ARABIC_PREFIXES = ("ال", "و", "ب", "ل", "ف", "ك", "وال", "بال", "فال", "كال", "لل", "ولل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +90,34 @@ class Matcher:
                 variant = plain.replace("l", "i")
                 table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
             if kind in _EVIDENCE and boundary != "none":
-                for variant in _plural_heads(plain):
+                for variant in _plural_heads(plain) + _arabic_prefixed(plain):
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
+        self._run_together(table)
         for plain, entries in table.items():
             self._automaton.add_word(plain, (len(plain), tuple(entries)))
         self._automaton.make_automaton()
         self._build_fuzzy(int(scoring["fuzzy_min_length"]), float(scoring["fuzzy_min_weight"]))
+
+    def _run_together(self, table: dict[str, list[_Entry]]) -> None:
+        """Words run together ("#rhinohorn", "ivorybangle"): strong Latin terms are also
+        indexed without their spaces, and followed directly by a product-form word."""
+        forms = {
+            strip_accents(w.key)
+            for w in self.lexicon.context_words
+            if w.group == "product_form" and w.key.isascii() and w.key.isalpha()
+        }
+        for i, term in enumerate(self.lexicon.terms):
+            plain = strip_accents(term.key)
+            if term.weight < _RUN_TOGETHER_WEIGHT or term.boundary != "word":
+                continue
+            if not plain.replace(" ", "").isalpha() or not plain.isascii():
+                continue
+            variants = {plain.replace(" ", "")} if " " in plain else set()
+            if " " not in plain and len(plain) >= 5:
+                variants |= {plain + form for form in forms}
+            for variant in variants - {plain}:
+                if len(variant) >= 8:
+                    table.setdefault(variant, []).append(_Entry("term", i, term.key, "word", False))
 
     def _keys(self) -> list[tuple[str, int, str, str]]:
         lex = self.lexicon
@@ -173,20 +206,37 @@ def _plural_heads(plain: str) -> tuple[str, ...]:
     return (f"{head}s {rest}", f"{head}es {rest}")
 
 
+def _arabic_prefixed(plain: str) -> tuple[str, ...]:
+    """ "عاج" → "العاج", "والعاج", "بالعاج", …; keys that already carry the article get
+    only the conjunction/preposition forms."""
+    if not _ARABIC.match(plain):
+        return ()
+    if plain.startswith("ال"):
+        return tuple(p + plain for p in ("و", "ب", "ف", "ك", "وب"))
+    return tuple(p + plain for p in _ARABIC_PREFIXES)
+
+
 def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
     """End offset of a match that respects its boundary rule (plural-extended), or None."""
     if boundary == "none":
         return end
-    if start > 0 and plain[start - 1].isalnum():
+    if start > 0 and _word_char(plain[start - 1]):
         return None
     if boundary == "start":
         return end
     n = len(plain)
     for suffix in ("", "s", "es"):
         stop = end + len(suffix)
-        if plain[end:stop] == suffix and (stop >= n or not plain[stop].isalnum()):
+        if plain[end:stop] == suffix and (stop >= n or not _word_char(plain[stop])):
             return stop
     return None
+
+
+def _word_char(char: str) -> bool:
+    """A letter or digit that continues a word. Han, kana, Thai, Lao, Khmer and Burmese
+    letters do not continue a Latin or Cyrillic word: "低价出tomato frog", "leopard cat多少钱"
+    end and start words where the script changes."""
+    return char.isalnum() and not _NO_SPACE_SCRIPT.match(char)
 
 
 def _within_one(a: str, b: str) -> bool:

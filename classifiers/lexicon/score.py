@@ -45,7 +45,11 @@ from classifiers.lexicon.matcher import Match
 
 MAX_SIGNAL_HITS = 20
 _DIGIT = re.compile(r"\d")
-_LITERAL = re.compile(r"(?:\\b)?([^\W_]+)")
+# A branch's leading literal: letters with their combining marks (Devanagari, Thai, Lao,
+# Burmese, Khmer vowel signs are marks, not \w).
+_LITERAL = re.compile(
+    r"(?:\\b)?((?:[^\W_]|[\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff])+)"
+)
 _QUANTIFIER = re.compile(r"[?*{]")
 _LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
 _NEWS_FAMILIES = ("news", "awareness")
@@ -76,6 +80,33 @@ def _gate(pattern: str) -> tuple[str, ...] | str | None:
     return tuple(needles)
 
 
+def _merged_signals(
+    signals: tuple[Signal, ...],
+) -> tuple[list[Signal], list[re.Pattern[str]], list[tuple[str, ...] | str | None]]:
+    """One regex per signal (name, family, weight): the per-language rows of a signal
+    ("price" in 21 currencies) are one pass over the text, not one pass each. The merged
+    gate is the union of the rows' needles; any ungated row ungates the merged one."""
+    groups: dict[tuple[str, str, float], list[Signal]] = {}
+    for sig in signals:
+        groups.setdefault((sig.name, sig.family, sig.weight), []).append(sig)
+    out: tuple[list[Signal], list[re.Pattern[str]], list[tuple[str, ...] | str | None]]
+    out = ([], [], [])
+    for members in groups.values():
+        gates = [_gate(m.regex.pattern) for m in members]
+        gate: tuple[str, ...] | str | None
+        if all(g == "digit" for g in gates):
+            gate = "digit"
+        elif all(isinstance(g, tuple) for g in gates):
+            gate = tuple(n for g in gates if isinstance(g, tuple) for n in g)
+        else:
+            gate = None
+        pattern = "|".join(f"(?:{m.regex.pattern})" for m in members)
+        out[0].append(members[0])
+        out[1].append(re.compile(pattern))
+        out[2].append(gate)
+    return out
+
+
 @dataclass
 class Analysis:
     """Everything the detector reports or turns into features for one document."""
@@ -91,6 +122,7 @@ class Analysis:
     group_counts: dict[str, int] = field(default_factory=dict)
     intent_sums: dict[str, float] = field(default_factory=dict)
     lead_intent: str | None = None
+    negated: bool = False  # an authenticity claim was negated ("not real ivory")
     signal_counts: dict[str, int] = field(default_factory=dict)
     terms: list[tuple[Match, Term, str | None]] = field(default_factory=list)  # (m, t, canceller)
     codes: list[tuple[Match, Term]] = field(default_factory=list)
@@ -108,8 +140,7 @@ class Scorer:
         target_keys: dict[str, list[str]] = defaultdict(list)
         for term in lexicon.terms:
             target_keys[term.commodity].append(term.key)
-        self._lower_regexes = [re.compile(s.regex.pattern) for s in lexicon.signals]
-        self._gates = [_gate(s.regex.pattern) for s in lexicon.signals]
+        self._signal_list, self._lower_regexes, self._gates = _merged_signals(lexicon.signals)
         self._rule_contains_target = [
             any(
                 key in rule.key
@@ -143,7 +174,7 @@ class Scorer:
         fast = len(lowered) == len(original)
         has_digit = _DIGIT.search(lowered) is not None
         for signal, lower_regex, gate in zip(
-            self.lex.signals, self._lower_regexes, self._gates, strict=True
+            self._signal_list, self._lower_regexes, self._gates, strict=True
         ):
             if gate == "digit" and not has_digit:
                 continue
@@ -198,6 +229,7 @@ class Scorer:
         """A negated claim cancels its commodity's evidence nearby and counts as imitation."""
         if not negated:
             return
+        a.negated = True
         window = int(self.cfg.get("negated_claim_window", 60))
         claims = [m for m in by_kind["term"] if id(m) in negated]
         for m in by_kind["term"] + by_kind["code_word"]:

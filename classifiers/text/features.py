@@ -14,9 +14,10 @@ plain JSON so the shipped model says exactly how its inputs were built.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -24,13 +25,10 @@ from scipy import sparse
 from classifiers.base import TextDoc
 from classifiers.normalize import normalize
 from classifiers.text.encoders import TextEncoder
+from classifiers.text.evidence import LexiconFeatures
 
 MAX_TEXT = 20_000  # hostile input: nothing past this is read
-
-
-class LexiconFeatures(Protocol):
-    def features(self, docs: Sequence[TextDoc]) -> np.ndarray: ...
-    def feature_names(self) -> list[str]: ...
+__all__ = ["FeatureSpec", "Featurizer", "LexiconFeatures", "normalized_texts"]
 
 
 @dataclass
@@ -81,6 +79,7 @@ class Featurizer:
             raise ValueError("the spec uses lexicon features but no lexicon was given")
         self.spec, self.encoder, self.lexicon = spec, encoder, lexicon
         self._hasher: Any = None
+        self._lock = threading.Lock()  # the hasher is built once, even under threads
 
     def fit_lexicon_scaling(self, lex: np.ndarray) -> None:
         """Record the training set's mean/scale of the lexicon block."""
@@ -96,17 +95,18 @@ class Featurizer:
     def char_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
         if not self.spec.char_features:
             return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
-        if self._hasher is None:
-            from sklearn.feature_extraction.text import HashingVectorizer
+        with self._lock:
+            if self._hasher is None:
+                from sklearn.feature_extraction.text import HashingVectorizer
 
-            self._hasher = HashingVectorizer(
-                analyzer="char_wb",
-                ngram_range=self.spec.char_ngrams,
-                n_features=self.spec.char_features,
-                alternate_sign=False,
-                norm="l2",
-                dtype=np.float32,
-            )
+                self._hasher = HashingVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=self.spec.char_ngrams,
+                    n_features=self.spec.char_features,
+                    alternate_sign=False,
+                    norm="l2",
+                    dtype=np.float32,
+                )
         return self._hasher.transform(texts).tocsr()
 
     def transform(

@@ -15,7 +15,8 @@ import numpy as np
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return out
 
 
 @dataclass
@@ -34,7 +35,8 @@ class LinearHead:
         )
 
     def logits(self, x: Any) -> np.ndarray:
-        return np.asarray(x @ self.weights) + self.bias
+        out: np.ndarray = np.asarray(x @ self.weights) + self.bias
+        return out
 
     def proba(self, x: Any) -> np.ndarray:
         """``(n, n_classes)`` probabilities (binary heads give both columns)."""
@@ -44,7 +46,8 @@ class LinearHead:
             return np.stack([1 - p, p], axis=1)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return out
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}_w": self.weights.astype(np.float16), f"{prefix}_b": self.bias}

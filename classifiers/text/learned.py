@@ -36,21 +36,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from classifiers.base import (
     LABEL_CLEAN,
     LABEL_WILDLIFE,
-    REASON_MODEL,
     Classifier,
     Detection,
-    Reason,
     TextDoc,
 )
+from classifiers.priority import with_priority
 from classifiers.text.encoders import TextEncoder
+from classifiers.text.evidence import LexiconBatch, LexiconEvidence, LexiconView
 from classifiers.text.features import normalized_texts
+from classifiers.text.fusion import fuse, model_reason, unfused
+from classifiers.text.lexicon_detector import LexiconDetector
 from classifiers.text.model import HeadSet, Prediction
 
 log = logging.getLogger(__name__)
@@ -66,16 +67,18 @@ def commodity_info(commodity: str) -> tuple[tuple[str, ...], str | None]:
     return (entry.species, entry.cites) if entry else ((), None)
 
 
-def _lexicon() -> Any:
-    from classifiers.text.lexicon_detector import LexiconDetector
-
+def shipped_lexicon() -> LexiconDetector:
+    """The lexicon detector over the shipped lexicon (what the shipped model was trained on)."""
     return LexiconDetector()
 
 
-def check_lexicon_version(heads: HeadSet, lexicon: Any) -> bool:
+_lexicon = shipped_lexicon  # old private name, still used by wildtrace.commands.text
+
+
+def check_lexicon_version(heads: HeadSet, lexicon: LexiconEvidence) -> bool:
     """True when ``heads`` was trained with ``lexicon``; logs a WARNING (once) otherwise."""
     trained = str(heads.meta.get("lexicon_version", ""))
-    loaded = str(getattr(lexicon, "version", ""))
+    loaded = lexicon.version
     if trained == loaded:
         return True
     key = (str(heads.directory), trained, loaded)
@@ -91,29 +94,23 @@ def check_lexicon_version(heads: HeadSet, lexicon: Any) -> bool:
     return False
 
 
-class _Version:
-    """``LearnedDetector.version``: model version and encoder, per instance."""
-
-    def __get__(self, obj: LearnedDetector | None, owner: type) -> str:
-        return obj._version if obj is not None else "1"
-
-
 class LearnedDetector(Classifier):
     """The trained text detector (see module docstring)."""
 
     name = "learned"
-    version = _Version()  # type: ignore[assignment]
 
     def __init__(
         self,
         model_dir: str | Path | None = None,
         encoder: TextEncoder | None = None,
-        lexicon: Any = None,
+        lexicon: LexiconEvidence | None = None,
         threshold: float | None = None,
         cascade: bool = True,
+        fusion: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else SHIPPED_DIR
-        self.lexicon = lexicon if lexicon is not None else _lexicon()
+        self.fusion = fusion  # False: the model alone (for comparisons; see fusion.py)
+        self.lexicon: LexiconEvidence = lexicon if lexicon is not None else shipped_lexicon()
         self.full = HeadSet(self.model_dir, self.lexicon, encoder)
         self.meta = self.full.meta
         self.featurizer = self.full.featurizer
@@ -134,22 +131,22 @@ class LearnedDetector(Classifier):
             if threshold is not None
             else self.meta.get("thresholds", {}).get("queue", 0.5)
         )
-        self._version = f"{self.meta.get('version', '1')}-{self.full.spec.encoder or 'none'}"
-        self._version += "+stage1" if self.stage1 else ""
+        self.version = f"{self.meta.get('version', '1')}-{self.full.spec.encoder or 'none'}"
+        self.version += "+stage1" if self.stage1 else ""
 
     def scores(
         self, docs: Sequence[TextDoc]
-    ) -> tuple[Prediction, np.ndarray, np.ndarray, list[Detection]]:
+    ) -> tuple[Prediction, np.ndarray, np.ndarray, LexiconBatch]:
         """Outputs for a batch: the merged prediction, the deciding stage per document
         (1 or 2), stage 1's probability (NaN without a cascade), and the lexicon's own
-        detections."""
-        lex_dets = self.lexicon.classify(docs)
-        lex = np.asarray(self.lexicon.features(docs), dtype=np.float32)
+        reading of the batch. Everything is local to this call (thread-safe)."""
+        batch = self.lexicon.evaluate(docs)
+        lex = np.asarray(batch.features, dtype=np.float32)
         texts = normalized_texts(docs)
         n = len(docs)
         p1 = np.full(n, np.nan)
         if self.stage1 is None:
-            return self.full.predict(docs, lex, texts), np.full(n, 2), p1, lex_dets
+            return self.full.predict(docs, lex, texts), np.full(n, 2), p1, batch
         first = self.stage1.predict(docs, lex, texts)
         p1 = first.prob
         unsure = np.flatnonzero((p1 >= self.bounds[0]) & (p1 < self.bounds[1]))
@@ -162,14 +159,14 @@ class LearnedDetector(Classifier):
             first.commodity[unsure] = second.commodity
             first.intent[unsure] = second.intent
             stage[unsure] = 2
-        return first, stage, p1, lex_dets
+        return first, stage, p1, batch
 
     def classify(self, docs: Sequence[TextDoc]) -> list[Detection]:
         if not docs:
             return []
-        pred, stage, p1, lex_dets = self.scores(docs)
+        pred, stage, p1, batch = self.scores(docs)
         return [
-            self._detection(doc, pred, i, int(stage[i]), float(p1[i]), lex_dets[i])
+            self._detection(doc, pred, i, int(stage[i]), float(p1[i]), batch.views[i])
             for i, doc in enumerate(docs)
         ]
 
@@ -178,15 +175,6 @@ class LearnedDetector(Classifier):
         if lex.commodity and (lex.commodity == model_choice or float(np.max(com_p)) < 0.6):
             return lex.commodity
         return model_choice
-
-    def _intent(self, int_p: np.ndarray, hit: bool) -> str:
-        """The intent head's choice; a hit is an offer or a request, so it is never
-        ``other`` (news/awareness): the more likely of sell/buy then."""
-        classes = self.full.intent.classes
-        ranked = [classes[int(j)] for j in np.argsort(-int_p)]
-        if hit:
-            ranked = [c for c in ranked if c != "other"] or ranked
-        return ranked[0]
 
     def _stage_detail(self, stage: int, p1: float) -> str:
         if self.stage1 is None:
@@ -201,38 +189,43 @@ class LearnedDetector(Classifier):
         )
 
     def _detection(
-        self, doc: TextDoc, pred: Prediction, i: int, stage: int, p1: float, lex: Detection
+        self, doc: TextDoc, pred: Prediction, i: int, stage: int, p1: float, view: LexiconView
     ) -> Detection:
-        p = float(pred.prob[i])
-        hit = p >= self.threshold
-        commodity = self._commodity(pred.commodity[i], lex) if hit else None
+        lex = view.detection
+        model_p = float(pred.prob[i])
+        classes = self.full.intent.classes
+        fused = (
+            fuse(view, model_p, pred.intent[i], classes, self.threshold)
+            if self.fusion
+            else unfused(model_p, pred.intent[i], classes, self.threshold)
+        )
+        hit = fused.score >= self.threshold
+        commodity = None
+        if hit:
+            commodity = lex.commodity if fused.floored else None
+            commodity = commodity or self._commodity(pred.commodity[i], lex)
         species: tuple[str, ...] = ()
         appendix = None
         if commodity:
             species, appendix = commodity_info(commodity)
             if lex.commodity == commodity and lex.species:
                 species, appendix = lex.species, lex.cites_appendix or appendix
-        model_reason = Reason(
-            kind=REASON_MODEL,
-            detail=(
-                f"{self._stage_detail(stage, p1)}: p(wildlife)={p:.3f}, "
-                f"lexicon-only score {lex.score:.3f}"
-            ),
-            weight=round(p - lex.score, 4),
-        )
-        return Detection(
+        detail = f"{self._stage_detail(stage, p1)}: model p(wildlife)={model_p:.3f}"
+        det = Detection(
             id=doc.id,
-            score=p,
+            score=fused.score,
             label=LABEL_WILDLIFE if hit else LABEL_CLEAN,
             commodity=commodity,
             species=tuple(species),
             cites_appendix=appendix,
-            intent=self._intent(pred.intent[i], hit),
+            intent=fused.intent,
             lang=doc.lang or lex.lang,
-            reasons=(*lex.reasons, model_reason),
+            reasons=(*lex.reasons, model_reason(detail, fused, lex.score)),
             model=self.model_tag,
             extra={
                 "lexicon_score": round(lex.score, 6),
+                "model_score": round(model_p, 6),
                 **({"stage": stage} if self.stage1 else {}),
             },
         )
+        return with_priority(det, doc.full_text)

@@ -15,7 +15,7 @@ head, which calibrates it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -35,49 +35,47 @@ from classifiers.lexicon.loader import Lexicon, default_lexicon
 from classifiers.lexicon.matcher import Matcher
 from classifiers.lexicon.score import Analysis, Scorer
 from classifiers.normalize import normalize
+from classifiers.priority import with_priority
+from classifiers.text.evidence import LexiconBatch, LexiconView
 
 MAX_TEXT = 20_000  # hostile input: nothing past this is read
 MAX_REASONS = 40
 _NEWS_FAMILIES = ("news", "awareness")
 
 
-class _LexiconVersion:
-    """``LexiconDetector.version``: the hash of the lexicon in use (loaded on first use)."""
-
-    def __get__(self, obj: LexiconDetector | None, owner: type) -> str:
-        return (obj.lexicon if obj is not None else default_lexicon()).version
-
-
 class LexiconDetector(Classifier):
-    """Multilingual lexicon + context rules + intent cues, scored 0..1 (see module doc)."""
+    """Multilingual lexicon + context rules + intent cues, scored 0..1 (see module doc).
+
+    Stateless after construction: ``evaluate`` / ``classify`` / ``features`` keep nothing
+    between calls, so one instance can serve several threads.
+    """
 
     name = "lexicon"
-    version: ClassVar[str] = _LexiconVersion()  # type: ignore[assignment]
 
     def __init__(self, lexicon: Lexicon | None = None, threshold: float | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
+        self.version = self.lexicon.version
         self.matcher = Matcher(self.lexicon)
         self.scorer = Scorer(self.lexicon)
         self.threshold = float(
             threshold if threshold is not None else self.lexicon.scoring["threshold"]
         )
         self._names = self._feature_names()
-        self._last: tuple[tuple[TextDoc, ...], list[Analysis]] = ((), [])
 
     # -- Classifier -------------------------------------------------------------------
 
     def classify(self, docs: Sequence[TextDoc]) -> list[Detection]:
-        analyses = self.analyse(docs)
-        return [self._detection(d, a) for d, a in zip(docs, analyses, strict=True)]
+        return [self._detection(d, self._analyse(d)) for d in docs]
+
+    def evaluate(self, docs: Sequence[TextDoc]) -> LexiconBatch:
+        """Detections, fusion facts and feature rows of one batch, from one analysis each."""
+        analyses = [self._analyse(d) for d in docs]
+        views = tuple(self._view(d, a) for d, a in zip(docs, analyses, strict=True))
+        return LexiconBatch(views, self._matrix(analyses))
 
     def analyse(self, docs: Sequence[TextDoc]) -> list[Analysis]:
-        """Score a batch (the last batch is memoised: ``features`` after ``classify`` is free)."""
-        batch = tuple(docs)
-        if batch and batch == self._last[0]:
-            return self._last[1]
-        analyses = [self._analyse(d) for d in batch]
-        self._last = (batch, analyses)
-        return analyses
+        """The scorer's full analysis of each document (for tests and debugging)."""
+        return [self._analyse(d) for d in docs]
 
     def _analyse(self, doc: TextDoc) -> Analysis:
         original = doc.full_text[:MAX_TEXT]
@@ -86,7 +84,7 @@ class LexiconDetector(Classifier):
     def _detection(self, doc: TextDoc, a: Analysis) -> Detection:
         hit = a.score >= self.threshold
         species, cites = self._species(a)
-        return Detection(
+        det = Detection(
             id=doc.id,
             score=a.score,
             label=LABEL_WILDLIFE if hit else LABEL_CLEAN,
@@ -94,7 +92,7 @@ class LexiconDetector(Classifier):
             species=species,
             cites_appendix=cites,
             intent=self._intent(a),
-            lang=detect_language(doc.full_text, doc.lang),
+            lang=detect_language(doc.full_text, doc.lang, self._votes(a)),
             reasons=tuple(self._reasons(doc.full_text, a))[:MAX_REASONS],
             model=self.model_tag,
             extra={
@@ -102,6 +100,50 @@ class LexiconDetector(Classifier):
                 "commodity_scores": {c: round(v, 3) for c, v in a.per_commodity.items()},
             },
         )
+        return with_priority(det, doc.full_text)
+
+    def _votes(self, a: Analysis) -> dict[str, float]:
+        """Lexicon evidence for language ID: each matched entry votes for its languages."""
+        entries = [t.langs for _, t, _ in a.terms] + [c.langs for _, c in a.codes]
+        entries += [self.lexicon.intents[m.index].langs for m in a.intents]
+        entries += [self.lexicon.rules[m.index].langs for m in a.rules]
+        votes: dict[str, float] = {}
+        for langs in entries:
+            codes = {lang.split("-")[0] for lang in langs}
+            for code in codes:
+                votes[code] = votes.get(code, 0.0) + 1.0 / len(codes)
+        return votes
+
+    def _view(self, doc: TextDoc, a: Analysis) -> LexiconView:
+        # Explicit cues are the strong ones ("for sale", "WTB", 求购); weaker cues ("price",
+        # "pm me", 私信, "ib") are contact and price words that buyers use too.
+        explicit = float(self.lexicon.scoring.get("explicit_intent_weight", 1.0))
+        kinds = {
+            cue.intent
+            for m in a.intents
+            if (cue := self.lexicon.intents[m.index]).weight >= explicit
+        }
+        sell, buy = "sell" in kinds, "buy" in kinds
+        return LexiconView(
+            detection=self._detection(doc, a),
+            sell_cue=sell,
+            buy_cue=buy,
+            trade_context=bool(a.intents or a.signals),
+            reporting=any(f in a.family_sums for f in _NEWS_FAMILIES),
+            negated=a.negated,
+            contrary=self._contrary(a),
+        )
+
+    def _contrary(self, a: Analysis) -> tuple[str, ...]:
+        """Labels of the context that argues against an offer (see ``LexiconView``)."""
+        out = [f"'{term.term}' cancelled by '{why}'" for _, term, why in a.terms if why]
+        for m in a.rules:
+            rule = self.lexicon.rules[m.index]
+            if rule.weight < 0:
+                out.append(f"{rule.family}: {rule.pattern}")
+        if a.negated:
+            out.append("negated claim")
+        return tuple(dict.fromkeys(out))
 
     def _species(self, a: Analysis) -> tuple[tuple[str, ...], str | None]:
         """Species of the dominant commodity's strongest terms; the strictest appendix."""
@@ -174,7 +216,10 @@ class LexiconDetector(Classifier):
 
     def features(self, docs: Sequence[TextDoc]) -> np.ndarray:
         """One float32 row per document (see ``feature_names``)."""
-        rows = [self._row(a) for a in self.analyse(docs)]
+        return self._matrix([self._analyse(d) for d in docs])
+
+    def _matrix(self, analyses: Sequence[Analysis]) -> np.ndarray:
+        rows = [self._row(a) for a in analyses]
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(self._names))
 
     def _row(self, a: Analysis) -> list[float]:

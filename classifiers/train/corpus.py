@@ -246,8 +246,11 @@ def generate(
     if extra:
         # Imported here: corpus_extra builds on this module's helpers.
         from classifiers.train.corpus_extra import extra_rows
+        from classifiers.train.corpus_round5 import round5_rows
 
-        rows += extra_rows(specs, {(r["title"], r["text"]) for r in rows})
+        taken = {(r["title"], r["text"]) for r in rows}
+        rows += extra_rows(specs, taken)
+        rows += round5_rows(specs, taken)
     return rows
 
 

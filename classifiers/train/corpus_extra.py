@@ -89,7 +89,9 @@ def _typo(text: str, rng: random.Random) -> str:
     return " ".join(parts)
 
 
-def _language_rows(spec: dict[str, Any], extra: dict[str, Any], rng: random.Random) -> list[dict]:
+def _language_rows(
+    spec: dict[str, Any], extra: dict[str, Any], rng: random.Random
+) -> list[dict[str, Any]]:
     st = _Styler(spec, extra, rng)
     products = {c: spec["products"][c] + extra["products"].get(c, []) for c in spec["products"]}
     commodities = legacy_sorted(products)

@@ -33,7 +33,7 @@ def load_ordinary(spec: dict[str, Any]) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def ordinary_rows(spec: dict[str, Any], extra: dict[str, Any], styler: Any) -> list[dict]:
+def ordinary_rows(spec: dict[str, Any], extra: dict[str, Any], styler: Any) -> list[dict[str, Any]]:
     """Clean rows (``negative_kind`` ``generic``) for one language; ``styler`` is a
     ``corpus_extra._Styler`` whose rng this function reseeds for its own draws."""
     data = load_ordinary(spec)

@@ -17,6 +17,9 @@ from classifiers.base import TextDoc
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 CORPUS_PATH = MODELS_DIR / "data" / "text_corpus.jsonl"
+# The breadth round's rows (new languages, posting styles, species, ordinary senses) with
+# their own pinned splits; see classifiers/train/corpus_breadth.py.
+BREADTH_PATH = MODELS_DIR / "data" / "breadth_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -24,6 +27,11 @@ Row = dict[str, Any]
 def load_corpus(path: str | Path = CORPUS_PATH) -> list[Row]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_corpora(paths: Sequence[str | Path] = (CORPUS_PATH, BREADTH_PATH)) -> list[Row]:
+    """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
+    return [row for path in paths for row in load_corpus(path)]
 
 
 def select(rows: Iterable[Row], split: str) -> list[Row]:

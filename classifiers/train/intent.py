@@ -81,7 +81,9 @@ def best_intent_head(
     dev_pos = [i for i, r in enumerate(dev) if r["label"] == LABEL_WILDLIFE]
     dev_truth = [dev[i].get("intent") or "other" for i in dev_pos]
     y_tr = [r.get("intent") or "other" for r in train]
-    can_cv = len({r.get("template") for r in train}) > FOLDS
+    # With a single candidate there is nothing to choose: skip the (costly) grouped CV.
+    single = len(emphasis_grid) * len(c_grid) == 1
+    can_cv = not single and len({r.get("template") for r in train}) > FOLDS
     best: tuple[float, LinearHead, dict[str, float]] | None = None
     for k in emphasis_grid:
         diag, scale = _scaler(x_tr.shape[1], lex_cols, k)
@@ -92,7 +94,9 @@ def best_intent_head(
             dev_acc = _accuracy(head, xs_dev[dev_pos], dev_truth)
             head.weights = head.weights * scale[:, None]  # runs on unscaled features
             log.info("intent head C=%g emphasis=%g: grouped-CV %.4f, dev %.4f", c, k, cv, dev_acc)
-            choice = {"C": c, "lex_emphasis": k, "grouped_cv_acc": cv, "dev_acc": dev_acc}
+            choice = {"C": c, "lex_emphasis": k, "dev_acc": dev_acc}
+            if can_cv:
+                choice["grouped_cv_acc"] = cv
             if best is None or cv + dev_acc > best[0]:
                 best = (cv + dev_acc, head, choice)
     assert best is not None

@@ -32,7 +32,7 @@ from classifiers.text.encoders import TextEncoder
 from classifiers.text.features import FeatureSpec, Featurizer, LexiconFeatures, normalized_texts
 from classifiers.text.heads import LinearHead, Platt
 from classifiers.train.data import Row, rows_hash, select, to_docs
-from classifiers.train.intent import best_intent_head
+from classifiers.train.intent import EMPHASIS_GRID, best_intent_head
 from classifiers.train.metrics import prf, reliability
 
 log = logging.getLogger(__name__)
@@ -122,8 +122,11 @@ def train_model(
     char_ngrams: tuple[int, int] = (2, 5),
     lex_weight: float = 2.0,
     extra_train: Sequence[Row] = (),
+    intent_emphasis: Sequence[float] = EMPHASIS_GRID,
 ) -> TrainedModel:
-    """Fit all heads on ``train`` (+ ``extra_train``), choose and calibrate on ``dev``."""
+    """Fit all heads on ``train`` (+ ``extra_train``), choose and calibrate on ``dev``.
+
+    ``c_grid``/``intent_emphasis`` of one value each fix the hyper-parameters (no search)."""
     started = time.perf_counter()
     train = select(rows, "train") + list(extra_train)
     dev = select(rows, "dev")
@@ -167,7 +170,9 @@ def train_model(
     # Intent is learned on every row (negatives teach "other" for news) but chosen by
     # accuracy on positives of templates the head never saw (see ``intent.py``).
     lex_cols = slice(feat.spec.encoder_dim, feat.spec.encoder_dim + len(feat.spec.lexicon_names))
-    intent, intent_choice = best_intent_head(x_tr, train, x_dev, dev, lex_cols, c_grid)
+    intent, intent_choice = best_intent_head(
+        x_tr, train, x_dev, dev, lex_cols, c_grid, intent_emphasis
+    )
     meta = {
         "version": MODEL_VERSION,
         "spec": feat.spec.to_dict(),

@@ -65,6 +65,9 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         cascade=not args.no_cascade,
         feedback_files=args.feedback,
         corpus=args.corpus,
+        fixed_c=args.fixed_c,
+        fixed_intent_emphasis=args.fixed_intent_emphasis,
+        embed_cache=args.embed_cache,
     )
     return 0
 
@@ -112,16 +115,36 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         default=[],
         help="exported triage feedback JSONL to fold in (repeatable)",
     )
-    t.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped one)")
+    t.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped ones)")
+    _training_speed_args(t)
     t.set_defaults(handler=_train)
 
     e = sub.add_parser("eval-text", help="evaluate a text detector on a corpus split")
-    e.add_argument("--split", choices=("train", "dev", "test"), default="test")
+    e.add_argument("--split", default="test", help="train, dev, test, or a set's own split name")
     e.add_argument("--detector", choices=("learned", "lexicon"), default="learned")
     e.add_argument("--model-dir", help="trained model folder (default: the shipped one)")
-    e.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped one)")
+    e.add_argument("--corpus", help="labelled corpus JSONL (default: the shipped ones)")
     e.add_argument("--json", help="also write the full report as JSON here")
     e.add_argument(
         "--no-cascade", action="store_true", help="learned: run the encoder model on every listing"
     )
     e.set_defaults(handler=_eval)
+
+
+def _training_speed_args(t: argparse.ArgumentParser) -> None:
+    """Options for training on a loaded machine: no search, cached embeddings."""
+    t.add_argument(
+        "--fixed-c",
+        type=float,
+        help="skip the hyper-parameter search: this C for every head (100 was the earlier choice)",
+    )
+    t.add_argument(
+        "--fixed-intent-emphasis",
+        type=float,
+        default=4.0,
+        help="with --fixed-c: the intent head's lexicon emphasis (default 4, the earlier choice)",
+    )
+    t.add_argument(
+        "--embed-cache",
+        help="folder of cached training embeddings (python -m classifiers.text.encoder_cache)",
+    )
