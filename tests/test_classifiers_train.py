@@ -61,7 +61,11 @@ def test_corpus_meets_the_issue_floor(rows: list[dict[str, Any]]) -> None:
     )
     assert hard / len(rows) >= 0.40 and min(kinds[k] for k in kinds if k) > 100
     assert {r["intent"] for r in rows if r["label"] == "wildlife"} == {"sell", "buy"}
-    assert len({r["obfuscation"] for r in rows if r["obfuscation"]}) == 7
+    # The seven script-level obfuscations, plus round five's run-together and punctuation splits.
+    assert {r["obfuscation"] for r in rows if r["obfuscation"]} == {
+        "spaced", "leet", "cyrillic", "fullwidth", "zero_width", "cjk_spacing", "emoji",
+        "run_together", "punct_split",
+    }  # fmt: skip
     assert len({r["id"] for r in rows}) == len(rows)
 
 

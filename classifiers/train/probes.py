@@ -28,21 +28,30 @@ PRICE = {
     "en": "$450", "de": "450 €", "es": "450 €", "pt": "R$ 450", "fr": "450 €",
     "id": "Rp 4.500.000", "ms": "RM 450", "vi": "4.500.000đ", "th": "4,500 บาท",
     "zh-hans": "4500元", "zh-hant": "4500元", "ja": "45,000円",
+    "ar": "450 دولار", "ko": "45만원", "sw": "TSh 450,000", "ru": "45 000 руб",
+    "hi": "₹45,000", "my": "450,000 ကျပ်", "km": "450 ដុល្លារ", "lo": "4,500,000 ກີບ",
+    "tl": "₱25,000",
 }  # fmt: skip
 CONTACT = {
     "en": "WhatsApp +1 555 0147", "de": "WhatsApp +49 555 0147", "es": "WhatsApp +34 555 0147",
     "pt": "zap +55 11 5550 1234", "fr": "WhatsApp +33 555 0147", "id": "WA 0812 5550 7788",
     "ms": "WA 012 555 0147", "vi": "Zalo 0555 123 401", "th": "Line: @seller555",
     "zh-hans": "微信 wx_seller555", "zh-hant": "LINE: seller555", "ja": "LINE: seller555",
+    "ar": "واتساب +971 55 501 4700", "ko": "카톡 seller555", "sw": "WhatsApp +255 755 014 700",
+    "ru": "Телеграм @seller555", "hi": "WhatsApp +91 98555 01470", "my": "Viber 09 555 014 70",
+    "km": "Telegram @seller555", "lo": "WhatsApp +856 20 5550 1470", "tl": "GCash 0917 555 0147",
 }  # fmt: skip
 NEUTRAL = {
     "en": ("raw", "script", "photo", "old"), "de": ("Foto", "alt"), "es": ("foto", "viejo"),
     "pt": ("foto", "velho"), "fr": ("photo", "vieux"), "id": ("foto", "lama"),
     "ms": ("gambar", "lama"), "vi": ("ảnh", "cũ"), "th": ("รูป", "เก่า"),
     "zh-hans": ("照片", "旧"), "zh-hant": ("照片", "舊"), "ja": ("写真", "古い"),
+    "ar": ("صورة", "قديم"), "ko": ("사진", "오래된"), "sw": ("picha", "zamani"),
+    "ru": ("фото", "старый"), "hi": ("फोटो", "पुराना"), "my": ("ဓာတ်ပုံ", "ဟောင်း"),
+    "km": ("រូបថត", "ចាស់"), "lo": ("ຮູບ", "ເກົ່າ"), "tl": ("larawan", "luma"),
 }  # fmt: skip
 EMOJI = ("🔥", "📦✅", "😍💯")
-_NO_SPACE = ("zh-hans", "zh-hant", "ja", "th")
+_NO_SPACE = ("zh-hans", "zh-hant", "ja", "th", "my", "km", "lo")
 
 
 @dataclass(frozen=True, slots=True)
