@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast check install install-dev browser lint typecheck graph bench services-up services-down clean
+.PHONY: run test test-fast check install install-dev browser lint typecheck graph bench image services-up services-down clean
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,12 +41,15 @@ test-fast: install-dev
 # What CI runs: lint (ruff, import contracts, size limits), mypy, then the whole suite.
 check: lint typecheck test
 
-# The Elasticsearch-API-compatible server (noida-db) the ES contract tests run against.
+# The Elasticsearch-API-compatible server (noida-db) the ES contract tests run against, and
+# Debian's redis-server (installed when missing) for the distributed-mode tests.
 services-up: install-dev
 	tools/es-server.sh start
+	tools/redis-server.sh start
 
 services-down:
 	tools/es-server.sh stop
+	tools/redis-server.sh stop
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -62,8 +65,19 @@ graph:
 	$(PY) tools/arch.py readme
 	$(PY) tools/arch.py graph
 
+# Every benchmark (benchmarks/bench_*.py), one after another, with Redis and the
+# ES-compatible server up for the distributed and Elasticsearch ones.
 bench: install-dev
-	$(PY) -m benchmarks
+	$(MAKE) services-up
+	$(PY) -m benchmarks; status=$$?; $(MAKE) services-down; exit $$status
+
+# The container image for the web app, the scheduler and the workers (Containerfile).
+# Built only where podman or docker is installed; nothing needs it otherwise.
+image:
+	@tool=$$(command -v podman || command -v docker || true); \
+	if [ -z "$$tool" ] || ! $$tool info >/dev/null 2>&1; then \
+	  echo "image: no usable podman or docker here; skipped"; exit 0; fi; \
+	$$tool build -f Containerfile -t wildtrace:latest .
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

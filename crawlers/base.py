@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 MAX_TITLE_CHARS = 500
@@ -104,7 +104,9 @@ class Listing:
         return f"{self.source}:{self.listing_id}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not ``dataclasses.asdict``: it deep-copies every value, and was half the cost of
+        # storing a listing (every field here is immutable; tuples become lists below).
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["images"] = list(self.images)
         data["image_sha256"] = list(self.image_sha256)
         return data
@@ -124,3 +126,6 @@ class Listing:
         price = kwargs.get("price")
         kwargs["price"] = None if price in (None, "") else float(price)
         return cls(**kwargs)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Listing))

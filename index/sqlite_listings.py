@@ -26,7 +26,7 @@ from crawlers.base import Listing
 from index.base import StoredListing, UpsertResult
 from index.query_terms import fold_fields
 from index.rules import Head, UpsertPlan, plan_upsert
-from index.sqlite_search import index_text, needs_trigrams
+from index.sqlite_search import needs_trigrams, plain_column
 
 _CHUNK = 500
 _DETECTION_COLUMNS = "(score, commodity, intent, label, det_lang)"
@@ -59,13 +59,11 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
 
 
 def _text(listing: Listing) -> tuple[object, ...]:
-    """``listing_text`` values: the cjk flag, the FTS columns, the folded forms."""
+    """``listing_text`` values: the cjk flag and the folded forms the FTS indexes read.
+    The original text columns stay empty since schema v5 (nothing reads them; the text
+    is in the version record)."""
     title, text, seller = listing.title, listing.text, listing.seller_name
-    return (
-        needs_trigrams(title, text, seller),
-        *map(index_text, (title, text, seller)),
-        *fold_fields(title, text, seller),
-    )
+    return (needs_trigrams(title, text, seller), *_folds(title, text, seller))
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
@@ -103,7 +101,7 @@ def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
     )
     conn.executemany(
         "INSERT INTO listing_text(id, cjk, title, text, seller, folded, plain) "
-        "SELECT id, ?, ?, ?, ?, ?, ? FROM listings WHERE key = ?",
+        "SELECT id, ?, '', '', '', ?, ? FROM listings WHERE key = ?",
         [(*_text(lst), key) for key, lst, _ in rows],
     )
 
@@ -123,7 +121,8 @@ def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
         ],
     )
     conn.executemany(
-        "UPDATE listing_text SET cjk = ?, title = ?, text = ?, seller = ?, folded = ?, plain = ? "
+        "UPDATE listing_text SET cjk = ?, title = '', text = '', seller = '', folded = ?, "
+        "plain = ? "
         "WHERE id = (SELECT id FROM listings WHERE key = ?)",
         [(*_text(lst), key) for key, lst, _ in changed],
     )
@@ -237,6 +236,11 @@ def fold_unfolded(conn: sqlite3.Connection) -> int:
     ).fetchall()
     conn.executemany(
         "UPDATE listing_text SET folded = ?, plain = ? WHERE id = ?",
-        [(*fold_fields(r[1], r[2], r[3]), r[0]) for r in rows],
+        [(*_folds(r[1], r[2], r[3]), r[0]) for r in rows],
     )
     return len(rows)
+
+
+def _folds(*texts: str | None) -> tuple[str, str]:
+    folded, plain = fold_fields(*texts)
+    return folded, plain_column(folded, plain)

@@ -12,15 +12,18 @@ Design notes
   intent, label, detected language) so filters and facets need no join. ``lang`` is a
   generated column: the detected language, else the crawler's hint.
 * ``listing_versions`` and ``alert_audit`` are evidence: triggers refuse UPDATE and DELETE.
-* Two FTS5 indexes use ``listing_text`` as their external content table, so the text is
-  stored once: ``listings_fts`` (``unicode61 remove_diacritics 2``: words, accent-insensitive)
-  and ``listings_tri`` (``trigram``: substrings, for scripts written without spaces —
-  Chinese, Japanese, Thai, …; only rows flagged ``cjk``). Triggers keep both in step.
+* FTS5 indexes use ``listing_text`` as their external content table, so the text is
+  stored once: since v3 ``listings_fold`` (words of the folded forms, accents kept) and
+  ``listings_foldtri`` (``trigram``: substrings, for scripts written without spaces —
+  Chinese, Japanese, Thai, …; only rows flagged ``cjk``). Triggers keep them in step.
+  (v1's ``listings_fts``/``listings_tri`` over the original text were dropped in v5.)
 """
 
 from __future__ import annotations
 
 import sqlite3
+
+from index.sqlite_facets import SCHEMA as FACET_SCHEMA
 
 _FTS_COLUMNS = "title, text, seller"
 
@@ -200,7 +203,37 @@ _V4 = (
     "CREATE INDEX alerts_priority ON alerts(state, priority DESC, score DESC)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4]
+# v5 (issue 13, scale): what the queue, seller and dashboard reads need at a million
+# listings — each alert index ends in the queue order (``priority DESC, score DESC``) so a
+# page is an index range, never a sort — and less write work per listing: the v1 word and
+# trigram indexes over the original text are no longer read by anything since v3 (search
+# reads ``listings_fold``/``listings_foldtri``) yet cost as much to keep as those two, so
+# they go with their triggers; the original text columns of ``listing_text`` stop being
+# written (the listing's text is in its version record). FTS5 ``automerge`` 8: merge 8
+# segments of a level at a time instead of 4 — less write work, still few segments.
+_V5: tuple[str, ...] = (
+    *(
+        f"DROP TRIGGER {t}_{op}"
+        for t in ("listings_fts", "listings_tri")
+        for op in "ai ad au".split()
+    ),
+    "DROP TABLE listings_fts",
+    "DROP TABLE listings_tri",
+    "CREATE INDEX alerts_seller ON alerts(seller_id, priority DESC, score DESC)",
+    "CREATE INDEX alerts_rank ON alerts(priority DESC, score DESC, created_at, id)",
+    "CREATE INDEX alerts_source ON alerts(source, state, priority DESC, score DESC)",
+    "CREATE INDEX alerts_commodity ON alerts(commodity, state, priority DESC, score DESC)",
+    "CREATE INDEX alerts_source_commodity "
+    "ON alerts(source, commodity, state, priority DESC, score DESC)",
+    "CREATE INDEX listings_first_seen ON listings(first_seen_at)",
+    "INSERT INTO listings_fold(listings_fold, rank) VALUES ('automerge', 8)",
+    "INSERT INTO listings_foldtri(listings_foldtri, rank) VALUES ('automerge', 8)",
+)
+
+# v6: facet counts kept by triggers, for searches without text (``index.sqlite_facets``).
+_V6 = FACET_SCHEMA
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -17,9 +17,10 @@ Design notes
 * Hits are ordered as without text (score, then last seen): relevance is not part of
   the contract. Highlights are made from the original text (``query_terms.highlight``).
 * Column names in SQL come from fixed mappings here, never from the query.
-* Date histograms group the filtered set by ``strftime`` of the stored ISO timestamp
-  (UTC; SQLite truncates fractional seconds, as Elasticsearch does); weeks start on
-  Monday (``-6 days, weekday 1``). Unparseable or missing dates are not counted.
+* Date histograms group the filtered set by hour or day first — as text for stored UTC
+  timestamps ("…Z"), by ``strftime`` otherwise — then map each group to its bucket
+  (weeks start on Monday: ``-6 days, weekday 1``). Unparseable or missing dates are not
+  counted. No date is parsed per row, only per group.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from index.base import (
     check_histogram,
 )
 from index.query_terms import FIELD_FOLDED, FIELD_PLAIN, NO_SPACE_SCRIPT, Clause, Item, parse
+from index.sqlite_facets import cube_sql
 
 HL_START, HL_END = HIGHLIGHT_START, HIGHLIGHT_END
 
@@ -102,7 +104,18 @@ def build(query: SearchQuery) -> SearchSql:
     return sql
 
 
-_COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "plain"}
+# An item typed without accents matches the accent-free form, which since schema v5 is
+# stored only where it differs from ``folded`` (``plain = ''`` otherwise: most text has no
+# accents, and indexing it twice was a third of the ingest cost). So such an item looks in
+# both columns: where ``plain`` is empty, ``folded`` has no accents and *is* that form;
+# where it is set, every accent-free word of ``folded`` is in ``plain`` too.
+_COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "{folded plain}"}
+_SCAN_COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "iif(plain = '', folded, plain)"}
+
+
+def plain_column(folded: str, plain: str) -> str:
+    """What ``listing_text.plain`` stores: ``''`` when it would repeat ``folded``."""
+    return "" if plain == folded else plain
 
 
 def _item_sql(item: Item) -> tuple[str, object]:
@@ -117,7 +130,8 @@ def _item_sql(item: Item) -> tuple[str, object]:
             "l.id IN (SELECT rowid FROM listings_foldtri WHERE listings_foldtri MATCH ?)",
             f"{column} : {_quoted(item.text)}",
         )
-    return f"l.id IN (SELECT id FROM listing_text WHERE cjk AND instr({column}, ?))", item.text
+    scan = _SCAN_COLUMNS[item.field]
+    return f"l.id IN (SELECT id FROM listing_text WHERE cjk AND instr({scan}, ?))", item.text
 
 
 def _add_text(sql: SearchSql) -> None:
@@ -131,28 +145,70 @@ def _add_text(sql: SearchSql) -> None:
 
 
 def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
-    """One statement returning ``(facet, value, count)`` rows; the ``(NULL, NULL, total)``
-    row carries the total. The filtered set is materialised once for all of them."""
-    facets = tuple(dict.fromkeys(facets))
+    """One statement returning ``(value of each facet…, count)`` rows: the filtered set
+    grouped once by every facet together (one pass over it, not one per facet), for
+    ``facet_counts`` to fold. With no facets it is one row, the total."""
+    facets = _checked(facets)
+    if not facets:
+        return f"SELECT count(*) FROM {sql.from_sql} WHERE {sql.where_sql}"
+    columns = ", ".join(FACET_COLUMNS[f] for f in facets)
+    places = ", ".join(str(i) for i in range(1, len(facets) + 1))
+    return f"SELECT {columns}, count(*) FROM {sql.from_sql} WHERE {sql.where_sql} GROUP BY {places}"
+
+
+def _checked(facets: tuple[str, ...]) -> tuple[str, ...]:
+    """The facet names without repeats; an unknown one raises (names become SQL)."""
     unknown = set(facets) - set(FACET_COLUMNS)
     if unknown:
         raise ValueError(f"unknown facet fields: {sorted(unknown)}")
-    columns = ", ".join(f"{FACET_COLUMNS[f]} AS {f}" for f in facets) or "1 AS one"
-    parts = ["SELECT NULL, NULL, count(*) FROM m"]
-    parts += [
-        f"SELECT '{f}', {f}, count(*) FROM m WHERE {f} IS NOT NULL GROUP BY {f}" for f in facets
-    ]
-    return (
-        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {sql.from_sql} WHERE {sql.where_sql}) "
-        + " UNION ALL ".join(parts)
-    )
+    return tuple(dict.fromkeys(facets))
 
 
+def count_sql(query: SearchQuery, sql: SearchSql) -> tuple[str, list[object]]:
+    """The statement for total and facets: from the kept counts of ``index.sqlite_facets``
+    when the query has no text and filters only facet columns, else ``facet_sql``."""
+    facets = _checked(tuple(query.facets))
+    if (not query.text or not query.text.strip()) and query.min_score is None:
+        filters = {n: getattr(query, n) for n in _EQUALITY_FILTERS}
+        present = {n: str(v) for n, v in filters.items() if v is not None}
+        cube = cube_sql(present, query.include_removed, facets)
+        if cube is not None:
+            return cube
+    return facet_sql(sql, facets), sql.params
+
+
+def facet_counts(
+    rows: list[tuple[object, ...]], facets: tuple[str, ...]
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """``(total, {facet: {value: count}})`` from ``facet_sql`` rows (NULL values uncounted)."""
+    names = tuple(dict.fromkeys(facets))
+    out: dict[str, dict[str, int]] = {name: {} for name in names}
+    total = 0
+    for row in rows:
+        count = int(row[-1])  # type: ignore[call-overload]
+        total += count
+        for name, value in zip(names, row[:-1], strict=True):
+            if value is not None:
+                bucket = out[name]
+                bucket[str(value)] = bucket.get(str(value), 0) + count
+    return total, out
+
+
+# Buckets in two steps: first group by the hour (or day) as text — taken straight from
+# the stored ISO timestamp when it ends in "Z" (UTC already: no date parsing per row), else
+# from ``strftime`` (which converts offsets to UTC) — then compute each interval's bucket
+# once per group. A key that is not a date gives NULL there and is not counted.
+_KEY_SQL = {
+    13: "CASE WHEN substr({col}, -1) = 'Z' THEN substr({col}, 1, 13) "
+    "ELSE strftime('%Y-%m-%dT%H', {col}) END",
+    10: "CASE WHEN substr({col}, -1) = 'Z' THEN substr({col}, 1, 10) "
+    "ELSE strftime('%Y-%m-%d', {col}) END",
+}
 _BUCKET_SQL = {
-    "hour": "strftime('%Y-%m-%dT%H:00:00Z', {col})",
-    "day": "strftime('%Y-%m-%dT00:00:00Z', {col})",
-    "week": "strftime('%Y-%m-%dT00:00:00Z', {col}, '-6 days', 'weekday 1')",
-    "month": "strftime('%Y-%m-01T00:00:00Z', {col})",
+    "hour": (13, "strftime('%Y-%m-%dT%H:00:00Z', k || ':00:00Z')"),
+    "day": (10, "strftime('%Y-%m-%dT00:00:00Z', k)"),
+    "week": (10, "strftime('%Y-%m-%dT00:00:00Z', k, '-6 days', 'weekday 1')"),
+    "month": (10, "strftime('%Y-%m-01T00:00:00Z', k)"),
 }
 _HISTOGRAM_COLUMNS = {name: f"l.{name}" for name in HISTOGRAM_FIELDS}
 
@@ -160,8 +216,10 @@ _HISTOGRAM_COLUMNS = {name: f"l.{name}" for name in HISTOGRAM_FIELDS}
 def histogram_sql(sql: SearchSql, field: str, interval: str) -> str:
     """``(bucket, count)`` rows for the filtered set, oldest first, empty buckets absent."""
     check_histogram(field, interval)
-    bucket = _BUCKET_SQL[interval].format(col=_HISTOGRAM_COLUMNS[field])
+    width, bucket = _BUCKET_SQL[interval]
+    key = _KEY_SQL[width].format(col=_HISTOGRAM_COLUMNS[field])
     return (
-        f"SELECT b, count(*) FROM (SELECT {bucket} AS b FROM {sql.from_sql} "
-        f"WHERE {sql.where_sql}) WHERE b IS NOT NULL GROUP BY b ORDER BY b"
+        f"SELECT {bucket} AS b, sum(n) FROM (SELECT {key} AS k, count(*) AS n "
+        f"FROM {sql.from_sql} WHERE {sql.where_sql} GROUP BY k) "
+        "WHERE b IS NOT NULL GROUP BY b ORDER BY b"
     )

@@ -217,7 +217,8 @@ def test_mixed_script_queries_and_index_integrity(path: Path, store: SqliteStore
     assert store.search(SearchQuery(text="bangle 象牙")).total == 0
     # The word index matches the latest text after inserts and edits (rank 1: compare the
     # index with the content table; raises "malformed" otherwise).
-    raw(path).execute("INSERT INTO listings_fts(listings_fts, rank) VALUES ('integrity-check', 1)")
+    check = "INSERT INTO listings_fold(listings_fold, rank) VALUES ('integrity-check', 1)"
+    raw(path).execute(check)
 
 
 @pytest.mark.parametrize("version", [2, 3])

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.transparency",
     "wildtrace.commands.users",
     "wildtrace.commands.webhooks",
+    "wildtrace.commands.worker",
 )
 
 

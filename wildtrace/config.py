@@ -22,6 +22,7 @@ from wildtrace.config_sections import (
     AudienceSettings,
     EntitiesSettings,
     FeedSettings,
+    FrontierSettings,
     ImageSettings,
 )
 
@@ -170,6 +171,7 @@ class Settings:
     entities: EntitiesSettings = field(default_factory=EntitiesSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    frontier: FrontierSettings = field(default_factory=FrontierSettings)
     web: WebSettings = field(default_factory=WebSettings)
     image: ImageSettings = field(default_factory=ImageSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)

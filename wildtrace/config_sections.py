@@ -56,3 +56,22 @@ class FeedSettings:
 @dataclass(frozen=True)
 class AudienceSettings:
     min_cell: int = setting(10, "k: audience cells under k listings are suppressed.")
+
+
+@dataclass(frozen=True)
+class FrontierSettings:
+    enabled: bool = setting(
+        False,
+        "Distributed mode: scheduled crawls go to the Redis frontier, where `wildtrace worker` "
+        "processes crawl, classify and store them, instead of running in this process.",
+    )
+    redis_url: str = setting(
+        "redis://127.0.0.1:6379/0",
+        "Redis holding the shared frontier (give a password via WILDTRACE_FRONTIER_REDIS_URL).",
+    )
+    prefix: str = setting("wildtrace", "Prefix of every frontier key in Redis.")
+    visibility_timeout: float = setting(
+        60.0, "Seconds a taken request may stay unacknowledged before another worker redoes it."
+    )
+    max_deliveries: int = setting(5, "A request delivered this often without success is dropped.")
+    poll_interval: float = setting(0.5, "Seconds between a worker's looks for new requests.")

@@ -1,6 +1,8 @@
 """Scheduler jobs: three-line wrappers around plain pipeline functions.
 
-They take only plain, picklable arguments because the job store persists them.
+They take only plain, picklable arguments because the job store persists them. In
+distributed mode (``frontier.enabled``) a due crawl is only enqueued on the Redis
+frontier; ``wildtrace worker`` processes do the crawling.
 """
 
 from __future__ import annotations
@@ -11,4 +13,9 @@ from wildtrace.config import load_settings
 
 def crawl_source(source: str, config_path: str | None) -> None:
     settings = load_settings(config_path)
+    if settings.frontier.enabled:
+        from wildtrace.worker import enqueue_crawl
+
+        enqueue_crawl(settings, source)
+        return
     pipeline.run_sources(settings, [source])

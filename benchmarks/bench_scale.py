@@ -1,0 +1,131 @@
+"""``python -m benchmarks.bench_scale``: a million listings on one machine.
+
+    python -m benchmarks.bench_scale [--sqlite 100000,1000000] [--es 10000]
+                                     [--samples 15] [--budget 6] [--rebuild]
+
+For each size, generated listings (``benchmarks.scale_data``: the demo's templates,
+languages, sellers, versions and alerts) are ingested and the web app's read paths are
+timed (``benchmarks.scale_ops``: filtered full-text search with facets, the alert queue
+page, the dashboard histograms, a seller's page).
+
+* SQLite: ``SqliteStore.upsert_listings`` against a raw ``executemany`` of the same rows,
+  interleaved batch by batch in the same run (``benchmarks.scale_sqlite``). Sizes from
+  ``CACHE_MIN`` up are built once and cached under ``var/scale/`` (with the figures of
+  that build); ``--rebuild`` measures the ingest again.
+* Elasticsearch: ``ElasticsearchStore.upsert_listings`` against a raw ``helpers.bulk`` of
+  the same documents (``benchmarks.scale_es``), on its own noida-db (the compatible
+  server) unless ``WILDTRACE_ES_URL`` names a cluster.
+
+Targets (issue 13, SQLite at 1M): search p95 ≤ 100 ms, queue page p95 ≤ 150 ms, ingest
+ratio store/raw ≥ 0.5. Results go to ``benchmarks/results/scale-<UTC time>.json`` with
+the machine, the load average before and after, and every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scale_data import ScaleSpec
+from benchmarks.scale_ops import measure_reads, worst
+from benchmarks.scale_sqlite import cached_store
+
+RESULTS = Path(__file__).parent / "results"
+TARGETS = {"search_p95_ms": 100.0, "queue_p95_ms": 150.0, "ingest_ratio": 0.5}
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+                               / 2**30, 1)}  # fmt: skip
+
+
+def _print_reads(title: str, ingest: dict[str, Any], reads: dict[str, Any]) -> None:
+    built = ingest.get("built_at", "?")
+    cached = f" (ingest: cached build of {built})" if ingest.get("cached") else ""
+    print(f"\n{title}{cached}")
+    print(
+        f"  ingest: store {ingest['store_listings_per_s']:,} listings/s, raw "
+        f"{ingest['raw_listings_per_s']:,}/s, ratio store/raw {ingest['ratio_store_vs_raw']:.2f}"
+    )
+    print(f"  {'read':<44}{'p50 ms':>9}{'p95 ms':>9}{'n':>4}{'hits':>9}")
+    for group, ops in reads.items():
+        for name, v in ops.items():
+            print(f"  {group + ': ' + name:<44}{v['p50_ms']:>9.1f}{v['p95_ms']:>9.1f}"
+                  f"{v['samples']:>4}{v.get('total', ''):>9}")  # fmt: skip
+
+
+def run_sqlite(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    store, ingest = cached_store(ScaleSpec(n), rebuild=args.rebuild)
+    try:
+        reads = measure_reads(store, samples=args.samples, budget_s=args.budget)
+    finally:
+        store.close()
+    _print_reads(f"SQLite, {n:,} listings", ingest, reads)
+    return {"ingest": ingest, "reads": reads, "targets": {
+        "search_p95_ms": worst(reads, "search"), "queue_p95_ms": worst(reads, "queue"),
+        "ingest_ratio": ingest["ratio_store_vs_raw"]}}  # fmt: skip
+
+
+def run_es(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks.bench_es import server
+    from benchmarks.scale_es import build
+    from index.es_admin import drop_all
+
+    with server() as (url, what):
+        store, ingest = build(url, ScaleSpec(n), f"scale{n}")
+        try:
+            reads = measure_reads(store, samples=args.samples, budget_s=args.budget)
+        finally:
+            drop_all(store.client, store.prefix)
+            store.close()
+    _print_reads(f"Elasticsearch ({what}), {n:,} listings", ingest, reads)
+    return {"server": what, "ingest": ingest, "reads": reads}
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", default="100000,1000000", help="SQLite sizes, comma-separated")
+    # noida-db (the compatible server) is slow past a few thousand documents: 10k by
+    # default keeps `make bench` within its budget; pass --es 100000 against a cluster.
+    parser.add_argument("--es", default="10000", help="Elasticsearch sizes ('' for none)")
+    parser.add_argument("--samples", type=int, default=15, help="timed runs per read")
+    parser.add_argument("--budget", type=float, default=6.0, help="seconds at most per read")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild cached stores")
+    args = parser.parse_args(argv)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    result: dict[str, Any] = {"benchmark": "scale", "started_at": started, "machine": machine(),
+                              "load_avg_before": os.getloadavg(), "targets": TARGETS,
+                              "sqlite": {}, "elasticsearch": {}}  # fmt: skip
+    for n in _sizes(args.sqlite):
+        result["sqlite"][str(n)] = run_sqlite(n, args)
+    for n in _sizes(args.es):
+        result["elasticsearch"][str(n)] = run_es(n, args)
+    result["load_avg_after"] = os.getloadavg()
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"scale-{started.replace(':', '').replace('-', '')}.json"
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nload average before {result['load_avg_before']}, after {result['load_avg_after']}")
+    for n, r in result["sqlite"].items():
+        t = r["targets"]
+        print(f"SQLite {int(n):,}: search p95 {t['search_p95_ms']:.0f} ms (target ≤ 100), "
+              f"queue p95 {t['queue_p95_ms']:.0f} ms (≤ 150), "
+              f"ingest ratio {t['ingest_ratio']:.2f} (≥ 0.5)")  # fmt: skip
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The spider and downloader middlewares of a frontier worker (see ``crawlers.frontier_scrapy``).
+
+* ``FrontierSpiderMiddleware`` (outermost): a frontier request's callback output goes to
+  the frontier (requests) and the worker's sink (items) instead of to Scrapy, and then
+  the request's message is acknowledged; a callback that raised is acknowledged too
+  (its error counted; a list page's error makes the crawl incomplete).
+* ``FrontierPoliteness``: before each download, waits for the host's next slot, reserved
+  in Redis, so the profile's delay holds across all workers together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+
+from crawlers.frontier import Message
+from crawlers.frontier_scrapy import session_for
+
+
+class FrontierSpiderMiddleware:
+    """Routes a frontier request's callback output to the frontier and the sink."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierSpiderMiddleware:
+        return cls(crawler)
+
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Spider
+    ) -> Iterator[Any]:
+        msg: Message | None = response.meta.get("wt_msg")
+        session = session_for(self.crawler)
+        if msg is None or session is None:
+            yield from result
+            return
+        session.absorb(msg, result)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider
+    ) -> AsyncIterator[Any]:
+        msg: Message | None = response.meta.get("wt_msg")
+        session = session_for(self.crawler)
+        if msg is None or session is None:
+            async for out in result:
+                yield out
+            return
+        session.absorb(msg, [out async for out in result])
+
+    def process_spider_exception(
+        self, response: Response, exception: Exception, spider: Spider
+    ) -> None:
+        msg: Message | None = response.meta.get("wt_msg")
+        session = session_for(self.crawler)
+        if msg is not None and session is not None:
+            session.frontier.count(msg.crawl, "errors")
+            if response.meta.get("role") == "list":
+                session.frontier.count(msg.crawl, "list_failures")
+            session.finish(msg, [])
+
+
+class FrontierPoliteness:
+    """Waits for the host's next free slot, reserved in Redis across all workers."""
+
+    def __init__(self, crawler: Crawler, delay: float) -> None:
+        self.crawler = crawler
+        self.delay = delay
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierPoliteness:
+        return cls(crawler, crawler.settings.getfloat("WILDTRACE_POLITE_DELAY", 0.0))
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        session = session_for(self.crawler)
+        host = urlsplit(request.url).hostname or ""
+        if session is None or self.delay <= 0 or not host:
+            return
+        wait = session.frontier.polite_wait(host, self.delay)
+        if wait > 0:
+            await asyncio.sleep(wait)

@@ -1,0 +1,300 @@
+"""Scrapy components that crawl from the shared Redis frontier (``crawlers.frontier``).
+
+A worker process runs one long-lived Scrapy crawler per source, each with these three
+components in its settings (``frontier_settings``):
+
+* ``FrontierScheduler`` (``SCHEDULER``): takes messages from the source's stream (those
+  abandoned by dead workers first) and keeps them alive while it holds them; a
+  ``start`` message becomes the spider's start requests; a redirect or retry of a held
+  request replaces its message. The middlewares (``crawlers.frontier_middlewares``)
+  route a callback's output to the frontier and the sink, then acknowledge.
+
+The crawl stage knows nothing of classifiers or stores: the composition root registers
+the sink (``register_sink``) and names it in the settings (``WILDTRACE_ITEM_SINK``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections import deque
+from collections.abc import AsyncIterator, Coroutine, Iterable
+from typing import Any, Protocol
+
+from scrapy import Spider, signals
+from scrapy.core.scheduler import BaseScheduler
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
+from scrapy.http import Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.request import fingerprint, request_from_dict
+from twisted.internet import task
+from twisted.python.failure import Failure
+
+from crawlers.frontier import Frontier, Message
+
+_SESSIONS: weakref.WeakKeyDictionary[Crawler, FrontierScheduler] = weakref.WeakKeyDictionary()
+_META = ("wt_msg", "wt_local")
+logger = logging.getLogger(__name__)
+
+
+class ItemSink(Protocol):
+    """Where a worker's items go (implemented by the composition root)."""
+
+    def store_items(self, source: str, crawl_id: str, items: list[dict[str, Any]]) -> list[str]:
+        """Store (and classify) the records; return the listing keys stored."""
+
+    def crawl_done(
+        self, source: str, crawl_id: str, *, complete: bool, seen: set[str], unfetched: set[str]
+    ) -> None:
+        """Called once per crawl, by the worker that acknowledged its last message."""
+
+
+# Sinks by id: Scrapy deep-copies its settings, and a sink holds a store (connections).
+_SINKS: dict[str, ItemSink] = {}
+
+
+def register_sink(sink: ItemSink) -> str:
+    """Make ``sink`` reachable from a crawler's settings by the id returned."""
+    key = f"sink-{id(sink)}"
+    _SINKS[key] = sink
+    return key
+
+
+def frontier_settings(url: str, *, prefix: str, visibility_s: float, sink: ItemSink,
+                      delay: float, poll_s: float = 0.5) -> dict[str, Any]:  # fmt: skip
+    """The Scrapy settings that make a crawler a frontier worker."""
+    return {
+        "SCHEDULER": "crawlers.frontier_scrapy.FrontierScheduler",
+        "SPIDER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierSpiderMiddleware": 1},
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierPoliteness": 1},
+        "ITEM_PIPELINES": {}, "EXTENSIONS": {}, "DOWNLOAD_DELAY": 0.0,
+        "CLOSESPIDER_PAGECOUNT": 0, "CLOSESPIDER_TIMEOUT": 0,
+        "WILDTRACE_REDIS_URL": url, "WILDTRACE_FRONTIER_PREFIX": prefix,
+        "WILDTRACE_VISIBILITY_S": visibility_s, "WILDTRACE_ITEM_SINK": register_sink(sink),
+        "WILDTRACE_POLITE_DELAY": delay, "WILDTRACE_POLL_S": poll_s,
+    }  # fmt: skip
+
+
+def _drain_start(spider: Spider) -> list[Request]:
+    """The spider's start requests, from its ``start()`` async generator (which must not
+    await anything) or ``start_requests()``."""
+    start = getattr(spider, "start", None)
+    if start is None:
+        return list(getattr(spider, "start_requests")())  # noqa: B009 - older spiders
+    agen: AsyncIterator[Any] = start()
+    out = []
+    while True:
+        step: Coroutine[Any, Any, Any] = agen.__anext__()  # type: ignore[assignment]
+        try:
+            step.send(None)
+        except StopIteration as done:
+            out.append(done.value)
+            continue
+        except StopAsyncIteration:
+            break
+        raise RuntimeError("a frontier spider's start() must not await")
+    return [r for r in out if isinstance(r, Request)]
+
+
+class FrontierScheduler(BaseScheduler):
+    def __init__(self, crawler: Crawler, frontier: Frontier, sink: ItemSink) -> None:
+        self.crawler = crawler
+        self.frontier = frontier
+        self.sink = sink
+        self.poll_s = crawler.settings.getfloat("WILDTRACE_POLL_S", 0.5)
+        self.capacity = max(2, 2 * crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4))
+        self.local: deque[Request] = deque()
+        self.held: dict[str, Message] = {}
+        self.spider: Spider | None = None
+        self._loops: list[task.LoopingCall] = []
+        self._stopping = threading.Event()
+        _SESSIONS[crawler] = self
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
+        s = crawler.settings
+        sink = _SINKS.get(s.get("WILDTRACE_ITEM_SINK") or "")
+        if not s.get("WILDTRACE_REDIS_URL") or sink is None:
+            raise NotConfigured("WILDTRACE_REDIS_URL and WILDTRACE_ITEM_SINK are needed")
+        frontier = Frontier(s["WILDTRACE_REDIS_URL"], prefix=s.get("WILDTRACE_FRONTIER_PREFIX"),
+                            visibility_s=s.getfloat("WILDTRACE_VISIBILITY_S", 60.0))  # fmt: skip
+        return cls(crawler, frontier, sink)
+
+    @property
+    def source(self) -> str:
+        assert self.spider is not None
+        return str(self.spider.name)
+
+    # -- Scrapy's scheduler interface -------------------------------------------------
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.frontier.ensure_group(self.source)
+        self.frontier.announce(self.source)
+        self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
+        loop = task.LoopingCall(self._poll)
+        loop.start(self.poll_s, now=False)
+        self._loops.append(loop)
+        # Keep-alive runs in its own thread, not on the reactor: classifying and storing a
+        # response's records blocks the reactor, and a held message must not look
+        # abandoned (and be redone elsewhere) just because this worker is busy.
+        keep = max(0.5, self.frontier.visibility_ms / 3000)
+        threading.Thread(target=self._keep_alive_loop, args=(keep,), daemon=True,
+                         name=f"frontier-keepalive-{self.source}").start()  # fmt: skip
+
+    def close(self, reason: str) -> None:
+        self._stopping.set()
+        for loop in self._loops:
+            if loop.running:
+                loop.stop()
+
+    def _keep_alive_loop(self, interval: float) -> None:
+        while not self._stopping.wait(interval):
+            try:
+                self._keep_alive()
+            except Exception:  # Redis away for a moment: the next round tries again
+                logger.warning("frontier keep-alive failed", exc_info=True)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.local)
+
+    def enqueue_request(self, request: Request) -> bool:
+        if request.meta.pop("wt_local", False):
+            self.local.append(request)
+            return True
+        msg: Message | None = request.meta.get("wt_msg")
+        if msg is None:
+            return False  # start requests at engine start: crawls begin with a start message
+        # A redirect or retry of a held request: it replaces the request's message.
+        retry = request.meta.get("retry_times", 0)
+        self.push(request, msg, suffix=f":retry{retry}" if retry else "")
+        self.finish(msg, [])
+        return True
+
+    def next_request(self) -> Request | None:
+        if not self.local:
+            self._fill()
+        return self.local.popleft() if self.local else None
+
+    # -- the frontier side ------------------------------------------------------------
+    def _idle(self, spider: Spider) -> None:
+        raise DontCloseSpider("frontier worker: waiting for work")
+
+    def _poll(self) -> None:
+        if self.local or not self._fill():
+            return
+        first = self.local.popleft()
+        first.meta["wt_local"] = True
+        self.crawler.engine.crawl(first)  # wakes the engine up; comes back via enqueue
+
+    def _keep_alive(self) -> None:
+        self.frontier.announce(self.source)
+        held = list(self.held.values())  # a copy: the reactor thread changes ``held``
+        if held:
+            self.frontier.keep_alive(held)
+
+    def _fill(self) -> int:
+        added = 0
+        for msg in self.frontier.take(self.source, self.capacity - len(self.held)):
+            if msg.deliveries > self.frontier.max_deliveries:
+                self.frontier.count(msg.crawl, "dead")
+                self.finish(msg, [])
+            elif msg.kind == "start":
+                self._start(msg)
+            elif msg.request is not None:
+                self.local.append(self._request(msg))
+                self.held[msg.id] = msg
+                added += 1
+        return added
+
+    def _start(self, msg: Message) -> None:
+        assert self.spider is not None
+        for name in ("seen_ids", "detail_urls"):  # a new crawl: forget the last one's ids
+            getattr(self.spider, name, set()).clear()
+        for request in _drain_start(self.spider):
+            self.push(request, msg)
+        self.finish(msg, [])
+
+    def _request(self, msg: Message) -> Request:
+        assert self.spider is not None and msg.request is not None
+        request = request_from_dict(msg.request, spider=self.spider)
+        request.meta["wt_msg"] = msg
+        original = request.errback
+        request.meta["wt_errback"] = getattr(original, "__name__", None)
+        request.errback = lambda failure: self._errback(failure, original)
+        return request
+
+    def _errback(self, failure: Failure, original: Any) -> list[Any]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        msg: Message = request.meta["wt_msg"]
+        self._record_failure(msg, request, failure)
+        output = original(failure) if original is not None else None
+        self.absorb(msg, output or ())
+        return []
+
+    def _record_failure(self, msg: Message, request: Request, failure: Failure) -> None:
+        role = request.meta.get("role")
+        error = failure.value
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
+            return  # robots.txt or off-site: skipped on purpose
+        status = error.response.status if isinstance(error, HttpError) else None
+        if role == "detail" and status in (404, 410):
+            return  # gone from the site: may be called removed
+        self.frontier.count(msg.crawl, "errors")
+        if role == "list":
+            self.frontier.count(msg.crawl, "list_failures")
+        elif role == "detail" and request.meta.get("listing_id"):
+            self.frontier.add_to_set(msg.crawl, "unfetched", [str(request.meta["listing_id"])])
+
+    def push(self, request: Request, parent: Message, suffix: str = "") -> bool:
+        assert self.spider is not None
+        name = request.meta.get("wt_errback")
+        errback = getattr(self.spider, name) if name else request.errback
+        clean = request.replace(errback=errback, meta={k: v for k, v in request.meta.items()
+                                                        if k not in _META})  # fmt: skip
+        key = f"{fingerprint(clean).hex()}:{clean.meta.get('role', '')}{suffix}"
+        return self.frontier.push(self.source, parent.crawl, key, clean.to_dict(spider=self.spider))
+
+    def absorb(self, msg: Message, output: Iterable[Any]) -> None:
+        """Push a callback's requests, store its items, then acknowledge its message."""
+        items = []
+        for out in output:
+            if isinstance(out, Request):
+                self.push(out, msg)
+            elif out is not None:
+                items.append(dict(out))
+        self.finish(msg, items)
+
+    def finish(self, msg: Message, items: list[dict[str, Any]]) -> None:
+        """Store the items, then acknowledge. If storing fails the message is let go
+        unacknowledged: after the visibility timeout a worker takes it again."""
+        if items:
+            try:
+                keys = self.sink.store_items(msg.source, msg.crawl, items)
+            except Exception:  # the store or classifier is down: redo it later
+                logger.exception("crawl %s: storing %d records failed", msg.crawl, len(items))
+                self.held.pop(msg.id, None)
+                return
+            self.frontier.add_to_set(msg.crawl, "keys", keys)
+            self.frontier.count(msg.crawl, "items", len(items))
+        left = self.frontier.ack(msg)
+        self.held.pop(msg.id, None)
+        if left == 0:
+            self._finalise(msg)
+
+    def _finalise(self, msg: Message) -> None:
+        info = self.frontier.crawl_info(msg.crawl)
+        complete = not int(info.get("list_failures", 0)) and not int(info.get("dead", 0))
+        self.sink.crawl_done(msg.source, msg.crawl, complete=complete,
+                             seen=self.frontier.members(msg.crawl, "keys"),
+                             unfetched=self.frontier.members(msg.crawl, "unfetched"))  # fmt: skip
+        self.frontier.finish_crawl(msg.source, msg.crawl)
+
+
+def session_for(crawler: Crawler) -> FrontierScheduler | None:
+    """The frontier scheduler of ``crawler`` (for the frontier middlewares)."""
+    return _SESSIONS.get(crawler)
+
+
+__all__ = ["FrontierScheduler", "ItemSink", "frontier_settings", "session_for"]

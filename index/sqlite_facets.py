@@ -1,0 +1,90 @@
+"""Facet counts of the SQLite store kept up to date, so that a search without text is
+counted without reading a million listings.
+
+Design notes
+------------
+* ``listing_facets`` holds, for every combination of the facet columns (``source``,
+  ``commodity``, ``intent``, ``lang``, ``kind``) and removed-or-not, how many listings
+  have it. Triggers on ``listings`` keep it exact in the writing transaction (an insert
+  adds one; a change of a facet column or of ``removed_at`` moves one from the old
+  combination to the new; a delete takes one away), so a read transaction sees counts
+  that agree with the rows it reads. A few hundred rows stand for a million listings.
+* A search whose filters are all facet columns (or none) takes its total and facets from
+  here (``cube_sql``): a sum over a few hundred rows instead of a group-by over every
+  matching listing (at 1M: 18 s → milliseconds). Any other search (text, ``min_score``,
+  ``seller_id``) counts the matching rows themselves, as before.
+* ``NULL`` is stored as ``''`` (a ``UNIQUE`` constraint treats NULLs as distinct, so an
+  upsert could not find the row) and read back as ``NULL`` (not counted in a facet, as
+  everywhere else). A filter on the value ``''`` is answered from the rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+FACET_COLUMNS = ("source", "commodity", "intent", "lang", "kind")
+_NEW = ", ".join(f"ifnull(new.{c}, '')" for c in FACET_COLUMNS)
+_OLD_MATCH = " AND ".join(f"{c} = ifnull(old.{c}, '')" for c in FACET_COLUMNS)
+
+
+def _add(row: str) -> str:
+    values = ", ".join(f"ifnull({row}.{c}, '')" for c in FACET_COLUMNS)
+    return (
+        f"INSERT INTO listing_facets VALUES ({values}, {row}.removed_at IS NOT NULL, 1) "
+        "ON CONFLICT DO UPDATE SET n = n + 1;"
+    )
+
+
+_TAKE_OLD = (
+    f"UPDATE listing_facets SET n = n - 1 WHERE {_OLD_MATCH} "
+    "AND removed = (old.removed_at IS NOT NULL);"
+)
+_CHANGED = (
+    f"({_NEW}, new.removed_at IS NOT NULL) IS NOT "
+    f"({_NEW.replace('new.', 'old.')}, old.removed_at IS NOT NULL)"
+)
+
+# Schema v6 (``index.sqlite_schema``): the table, filled from the listings already
+# stored, and its triggers. ``lang`` is generated from ``det_lang``/``lang_hint``.
+SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE listing_facets (
+        source TEXT NOT NULL, commodity TEXT NOT NULL, intent TEXT NOT NULL,
+        lang TEXT NOT NULL, kind TEXT NOT NULL, removed INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        UNIQUE (source, commodity, intent, lang, kind, removed)
+    )""",
+    "INSERT INTO listing_facets SELECT "
+    + ", ".join(f"ifnull({c}, '')" for c in FACET_COLUMNS)
+    + ", removed_at IS NOT NULL, count(*) FROM listings GROUP BY 1, 2, 3, 4, 5, 6",
+    f"CREATE TRIGGER listing_facets_ai AFTER INSERT ON listings BEGIN {_add('new')} END",
+    f"CREATE TRIGGER listing_facets_ad AFTER DELETE ON listings BEGIN {_TAKE_OLD} END",
+    "CREATE TRIGGER listing_facets_au AFTER UPDATE OF source, commodity, intent, det_lang, "
+    f"lang_hint, kind, removed_at ON listings WHEN {_CHANGED} "
+    f"BEGIN {_TAKE_OLD} {_add('new')} END",
+)
+
+
+def cube_sql(
+    filters: dict[str, str], include_removed: bool, facets: Sequence[str]
+) -> tuple[str, list[object]] | None:
+    """``(sql, params)`` giving ``facet_sql``-shaped rows (the value of each facet, then
+    a count) from ``listing_facets``, or ``None`` when it cannot answer exactly: a filter
+    on another column, or on the value ``''``. ``facets`` must be checked names."""
+    if set(facets) - set(FACET_COLUMNS):
+        raise ValueError(f"unknown facet fields: {sorted(set(facets) - set(FACET_COLUMNS))}")
+    if any(name not in FACET_COLUMNS or value == "" for name, value in filters.items()):
+        return None
+    where = [f"{name} = ?" for name in filters]
+    if not include_removed:
+        where.append("removed = 0")
+    names = tuple(dict.fromkeys(facets))
+    columns = [f"nullif({name}, '')" for name in names]
+    groups = ", ".join(str(i) for i in range(1, len(names) + 1))
+    count = "sum(n)" if groups else "ifnull(sum(n), 0)"
+    sql = (
+        f"SELECT {', '.join([*columns, count])} FROM listing_facets "
+        f"WHERE {' AND '.join(where) or '1'}"
+    )
+    if groups:  # a combination whose listings all moved away stays, with n = 0
+        sql += f" GROUP BY {groups} HAVING sum(n) > 0"
+    return sql, list(filters.values())

@@ -1,0 +1,203 @@
+"""Distributed mode end to end: three ``wildtrace worker`` processes crawl the demo sources
+through a real Redis frontier into the Elasticsearch-compatible server; one is killed
+with SIGKILL while it holds requests. Every listing must still be stored exactly once,
+with the same alerts as a single-process run of the same sources.
+
+Needs Redis (``tools/redis-server.sh``) and the ES-compatible server
+(``tools/es-server.sh``); both are started by ``make test``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from es_server import answers, es_url
+from redis_server import drop_prefix, require_redis, unique_prefix
+
+from crawlers.frontier import Frontier
+from index.base import AlertFilter, Store
+from index.es_admin import drop_all
+from wildtrace import pipeline
+from wildtrace.components import store_session
+from wildtrace.config import Settings, load_settings
+from wildtrace.demo import DemoSites, loopback_settings
+from wildtrace.worker import crawl_now, enqueue_crawl
+
+SOURCES = ("bazaar", "tradepost", "wildfeed")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _reference(tmp: Path, sites: DemoSites) -> dict[str, Any]:
+    """What one process crawling the same sources stores (SQLite, lexicon detector)."""
+    base = loopback_settings(tmp / "single")
+    settings = replace(base, classifier=replace(base.classifier, kind="lexicon"))
+    pipeline.run_sources(settings, base_urls=sites.urls)
+    with store_session(settings) as store:
+        return _snapshot(store)
+
+
+def _snapshot(store: Store) -> dict[str, Any]:
+    keys = sorted(k for s in SOURCES for k in store.active_keys(s))
+    alerts = {a.listing_key: (a.commodity, a.intent, round(a.score, 4), a.rule)
+              for a in store.iter_alerts(AlertFilter())}  # fmt: skip
+    return {"keys": keys, "alerts": alerts, "counts": store.counts()}
+
+
+def _config(tmp: Path, redis_url: str, prefix: str) -> Path:
+    path = tmp / "worker.toml"
+    path.write_text(
+        f"""
+[data]
+dir = "{tmp / "dist"}"
+[store]
+backend = "elasticsearch"
+es_url = "{es_url()}"
+es_prefix = "{prefix}"
+[classifier]
+kind = "lexicon"
+[demo]
+enabled = false
+[crawl]
+autothrottle = false
+concurrency = 4
+[frontier]
+enabled = true
+redis_url = "{redis_url}"
+prefix = "{prefix}"
+visibility_timeout = 10.0
+poll_interval = 0.2
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[tuple[Settings, Path, Frontier]]:
+    if not answers(es_url()):
+        message = f"no Elasticsearch-compatible server at {es_url()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    url, prefix = require_redis(), unique_prefix()
+    config = _config(tmp_path, url, prefix)
+    settings = load_settings(str(config), env={})
+    yield settings, config, Frontier(url, prefix=prefix)
+    drop_prefix(url, prefix)
+    with store_session(settings) as store:
+        drop_all(store.client, prefix)  # type: ignore[attr-defined]
+
+
+def _start_workers(config: Path, sites: DemoSites, count: int, log_dir: Path) -> list[Any]:
+    urls = [f"--base-url={name}={url}" for name, url in sites.urls.items()]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = []
+    for i in range(count):
+        with (log_dir / f"worker-{i}.log").open("wb") as log:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "wildtrace.cli", "--config", str(config), "worker", *urls],
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO,
+            ))  # fmt: skip
+    return procs
+
+
+def _kill_a_holder(frontier: Frontier, procs: list[Any], timeout: float = 300.0) -> int:
+    """SIGKILL the first worker seen holding unacknowledged requests; return its pid."""
+    pids = {p.pid: p for p in procs}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        crawls = [frontier.active(s) for s in SOURCES]
+        stored = sum(int(frontier.crawl_info(c).get("items", 0)) for c in crawls if c)
+        if stored < 20:  # mid-crawl: some listings stored, more to come
+            # Not too eager: the demo sites serve from threads of this very process.
+            time.sleep(0.25)
+            continue
+        for source in SOURCES:
+            for consumer, held in frontier.holders(source).items():
+                pid = int(consumer.split("-")[-2])
+                if held and pid in pids:
+                    os.kill(pid, signal.SIGKILL)
+                    pids[pid].wait(10)
+                    return pid
+        time.sleep(0.05)
+    raise AssertionError("no worker took any request")
+
+
+def _wait_done(frontier: Frontier, crawls: dict[str, str], timeout: float = 480.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(frontier.active(s) is None for s in crawls):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"crawls still open: {[frontier.crawl_info(c) for c in crawls.values()]}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # three worker processes and noida-db on 2 shared cores
+def test_three_workers_one_killed_store_every_listing_once(
+    tmp_path: Path, workers: tuple[Settings, Path, Frontier]
+) -> None:
+    settings, config, frontier = workers
+    with DemoSites(host="127.0.0.1", ports=(0, 0, 0)) as sites:
+        sites.set_epoch(0)
+        expected = _reference(tmp_path, sites)
+        procs = _start_workers(config, sites, 3, tmp_path)
+        try:
+            crawls = {s: enqueue_crawl(settings, s)[0] for s in SOURCES}
+            killed = _kill_a_holder(frontier, procs)
+            _wait_done(frontier, crawls)
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(30)
+    infos = {s: frontier.crawl_info(c) for s, c in crawls.items()}
+    with store_session(settings) as store:
+        got = _snapshot(store)
+    assert killed in {p.pid for p in procs}
+    assert sum(int(i.get("redelivered", 0)) for i in infos.values()) >= 1, infos
+    assert got["keys"] == expected["keys"]
+    assert got["counts"]["listings"] == len(expected["keys"])
+    assert got["counts"]["versions"] == len(expected["keys"]), "a listing stored twice"
+    assert got["alerts"] == expected["alerts"]
+    assert got["counts"]["alerts"] == len(expected["alerts"])
+
+
+def test_crawl_now_enqueues_once_per_open_crawl(tmp_path: Path) -> None:
+    url, prefix = require_redis(), unique_prefix()
+    base = loopback_settings(tmp_path)
+    settings = replace(base, frontier=replace(base.frontier, enabled=True, redis_url=url,
+                                              prefix=prefix))  # fmt: skip
+    try:
+        first = crawl_now(settings, "bazaar")
+        again = crawl_now(settings, "bazaar")
+        other = crawl_now(settings, "wildfeed")
+        frontier = Frontier(url, prefix=prefix)
+        assert first["mode"] == "frontier"
+        assert first["started"] is True
+        assert again == {**first, "started": False}  # the open crawl is not started twice
+        assert other["started"] is True
+        assert frontier.active("bazaar") == first["crawl"]
+        [start] = frontier.take("bazaar", 10)
+        assert (start.kind, start.crawl) == ("start", first["crawl"])
+    finally:
+        drop_prefix(url, prefix)
+
+
+def test_crawl_now_refuses_an_unknown_source(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no enabled source named 'nope'"):
+        crawl_now(loopback_settings(tmp_path), "nope")

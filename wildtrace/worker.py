@@ -1,0 +1,162 @@
+"""Distributed mode: ``wildtrace worker`` processes and the scheduler's side of the frontier.
+
+Design notes
+------------
+* The scheduler (``wildtrace run`` with ``frontier.enabled``) does not crawl: each due
+  crawl becomes one ``start`` message on the source's Redis stream (``enqueue_crawl``);
+  ``crawl_now`` does the same on demand (the CLI's ``crawl-now`` and the desk call it).
+  A source with a crawl still open is not started twice.
+* A worker runs one long-lived Scrapy crawler per enabled source in one process, all
+  taking messages from the shared frontier (see ``crawlers.frontier`` for the queue,
+  its reliability and why Redis Streams). Items go through ``WorkerSink``: the same
+  ``ingest`` as a local crawl (upsert, classify what is fresh, alerts), one response's
+  records at a time, before the message is acknowledged.
+* Removals: only the worker that acknowledges a crawl's last message decides them, with
+  the crawl's stored keys from Redis, and only when no list page failed and no message
+  was given up (``complete``) — the same rule as a local crawl.
+* Any number of workers on any number of machines may share one Redis and one store
+  (Elasticsearch; SQLite only for workers on one machine). Evidence files are written
+  by whichever worker fetched the page: give the workers a shared ``data.dir``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from common.clock import utc_now
+from crawlers.base import Listing
+from crawlers.frontier import Frontier
+from crawlers.frontier_scrapy import frontier_settings
+from crawlers.profiles import Profile
+from crawlers.settings import CrawlOptions, CrawlPaths, build_scrapy_settings, effective_politeness
+from index.base import StoreUnavailableError
+from wildtrace.components import Components, open_components
+from wildtrace.config import Settings
+from wildtrace.ingest import ingest
+from wildtrace.pipeline import crawl_settings, demo_base_urls, enabled_profiles, run_sources
+
+log = logging.getLogger(__name__)
+
+
+def open_frontier(settings: Settings) -> Frontier:
+    f = settings.frontier
+    return Frontier(f.redis_url, prefix=f.prefix, visibility_s=f.visibility_timeout,
+                    max_deliveries=f.max_deliveries)  # fmt: skip
+
+
+def enqueue_crawl(settings: Settings, source: str) -> tuple[str, bool]:
+    """Put a crawl of ``source`` on the frontier: ``(crawl id, started)``; ``started`` is
+    false when a crawl of that source is still open (its id is returned)."""
+    crawl_id, started = open_frontier(settings).start_crawl(source)
+    log.info("%s crawl %s of %s", "enqueued" if started else "still running:", crawl_id, source)
+    return crawl_id, started
+
+
+def crawl_now(settings: Settings, source: str, *, background: bool = False) -> dict[str, Any]:
+    """Re-crawl one source now: on the frontier in distributed mode, else in this process
+    (crawl, classify, store, alert) — in a daemon thread when ``background`` (the desk's
+    request must not wait for a crawl). The hook the CLI and the desk call."""
+    if source not in {p.name for p in enabled_profiles(settings)}:
+        raise ValueError(f"no enabled source named {source!r}")
+    if settings.frontier.enabled:
+        crawl_id, started = enqueue_crawl(settings, source)
+        return {"source": source, "mode": "frontier", "crawl": crawl_id, "started": started}
+    if background:
+        name = f"crawl-now-{source}"
+        threading.Thread(target=run_sources, args=(settings, [source]), name=name,
+                         daemon=True).start()  # fmt: skip
+        return {"source": source, "mode": "local", "started": True}
+    [report] = run_sources(settings, [source])
+    return {"source": source, "mode": "local", "report": report.to_dict()}
+
+
+class WorkerSink:
+    """Stores what a worker's crawlers produce (the ``ItemSink`` of the crawl stage)."""
+
+    def __init__(self, comps: Components) -> None:
+        self.comps = comps
+        self.stored = 0
+
+    def store_items(self, source: str, crawl_id: str, items: list[dict[str, Any]]) -> list[str]:
+        listings = []
+        for item in items:
+            try:
+                listings.append(Listing.from_dict(item))
+            except (ValueError, TypeError) as exc:  # hostile record: say where, go on
+                log.error("crawl %s of %s: skipped record %s: %s", crawl_id, source,
+                          str(item.get("url"))[:200], exc)  # fmt: skip
+        comps = self.comps
+        report = ingest(source, listings, store=comps.store, classifier=comps.classifier,
+                        rules=comps.rules, batch_size=comps.batch_size, complete=False)  # fmt: skip
+        if report.errors:
+            # A store/classifier failure must not acknowledge the message: redo it later.
+            raise RuntimeError(f"ingest of {source} failed: {report.error_samples[:1]}")
+        self.stored += len(listings)
+        return [x.key for x in listings]
+
+    def crawl_done(
+        self, source: str, crawl_id: str, *, complete: bool, seen: set[str], unfetched: set[str]
+    ) -> None:
+        if not complete:
+            log.warning("crawl %s of %s incomplete: no removals marked", crawl_id, source)
+            return
+        not_proven = {f"{source}:{i}" for i in unfetched}
+        try:
+            gone = self.comps.store.active_keys(source) - seen - not_proven
+            removed = self.comps.store.mark_removed(sorted(gone), utc_now())
+        except StoreUnavailableError as exc:
+            log.warning("store unavailable, removals of %s not marked: %s", source, exc)
+            return
+        log.info("crawl %s of %s done: %d listings, %d removed", crawl_id, source,
+                 len(seen), removed)  # fmt: skip
+
+
+def worker_scrapy_settings(
+    settings: Settings, profile: Profile, sink: WorkerSink
+) -> dict[str, Any]:
+    options = CrawlOptions.from_dict(crawl_settings(settings))
+    out = Path(settings.data_dir) / "workers" / f"{os.uname().nodename}-{os.getpid()}"
+    paths = CrawlPaths(out / profile.name, Path(settings.data_dir) / "evidence")
+    paths.output_dir.mkdir(parents=True, exist_ok=True)
+    _, delay, _ = effective_politeness(profile, options)
+    f = settings.frontier
+    return {
+        **build_scrapy_settings(profile, options, paths),
+        **frontier_settings(f.redis_url, prefix=f.prefix, visibility_s=f.visibility_timeout,
+                            sink=sink, delay=delay, poll_s=f.poll_interval),
+    }  # fmt: skip
+
+
+def run_worker(
+    settings: Settings, names: Sequence[str] | None = None, *, base_urls: dict[str, str] | None
+) -> int:
+    """Crawl from the frontier until SIGINT/SIGTERM (Scrapy stops gracefully; requests
+    this worker held and did not finish return to the frontier)."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+
+    from crawlers.spiders.profile_spider import ProfileSpider
+
+    urls = demo_base_urls(settings) if base_urls is None else base_urls
+    profiles = enabled_profiles(settings, names)
+    if not profiles:
+        log.error("no sources to work on")
+        return 2
+    with open_components(settings) as comps:
+        sink = WorkerSink(comps)
+        first = worker_scrapy_settings(settings, profiles[0], sink)
+        process = CrawlerProcess({"LOG_LEVEL": first["LOG_LEVEL"], "LOG_FILE": first["LOG_FILE"]})
+        for i, profile in enumerate(profiles):
+            profile = profile.with_base_url(urls.get(profile.name))
+            crawler = Crawler(ProfileSpider, worker_scrapy_settings(settings, profile, sink),
+                              init_reactor=i == 0)  # fmt: skip
+            process.crawl(crawler, profile=profile)
+        log.info("worker %d on %s: %s", os.getpid(), settings.frontier.redis_url,
+                 ", ".join(p.name for p in profiles))  # fmt: skip
+        process.start()
+        log.info("worker %d stopped after storing %d records", os.getpid(), sink.stored)
+    return 0
