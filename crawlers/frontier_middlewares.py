@@ -1,8 +1,9 @@
 """The spider and downloader middlewares of a frontier worker (see ``crawlers.frontier_scrapy``).
 
 * ``FrontierSpiderMiddleware`` (outermost): a frontier request's callback output goes to
-  the frontier (requests) and the worker's sink (items) instead of to Scrapy, and then
-  the request's message is acknowledged; a callback that raised is acknowledged too
+  the frontier (requests; image requests are fetched by this worker, see
+  ``crawlers.frontier_images``) and the worker's sink (items) instead of to Scrapy, and
+  then the request's message is acknowledged; a callback that raised is acknowledged too
   (its error counted; a list page's error makes the crawl incomplete).
 * ``FrontierPoliteness``: before each download, waits for the host's next slot, reserved
   in Redis, so the profile's delay holds across all workers together.
@@ -20,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from crawlers.frontier import Message
+from crawlers.frontier_images import CHILD
 from crawlers.frontier_scrapy import session_for
 
 
@@ -38,6 +40,9 @@ class FrontierSpiderMiddleware:
     ) -> Iterator[Any]:
         msg: Message | None = response.meta.get("wt_msg")
         session = session_for(self.crawler)
+        if session is not None and CHILD in response.meta:
+            session.absorb_child(response.meta[CHILD], result)
+            return
         if msg is None or session is None:
             yield from result
             return
@@ -48,6 +53,9 @@ class FrontierSpiderMiddleware:
     ) -> AsyncIterator[Any]:
         msg: Message | None = response.meta.get("wt_msg")
         session = session_for(self.crawler)
+        if session is not None and CHILD in response.meta:
+            session.absorb_child(response.meta[CHILD], [out async for out in result])
+            return
         if msg is None or session is None:
             async for out in result:
                 yield out
@@ -59,7 +67,9 @@ class FrontierSpiderMiddleware:
     ) -> None:
         msg: Message | None = response.meta.get("wt_msg")
         session = session_for(self.crawler)
-        if msg is not None and session is not None:
+        if session is not None and CHILD in response.meta:
+            session.absorb_child(response.meta[CHILD], [])  # nothing stored; others settle
+        elif msg is not None and session is not None:
             session.frontier.count(msg.crawl, "errors")
             if response.meta.get("role") == "list":
                 session.frontier.count(msg.crawl, "list_failures")

@@ -20,7 +20,7 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Coroutine, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.core.scheduler import BaseScheduler
@@ -33,48 +33,12 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawlers.frontier import Frontier, Message
+from crawlers.frontier_images import CHILD, ImageChildren, is_image
+from crawlers.frontier_settings import SINKS, ItemSink, frontier_settings
 
 _SESSIONS: weakref.WeakKeyDictionary[Crawler, FrontierScheduler] = weakref.WeakKeyDictionary()
-_META = ("wt_msg", "wt_local")
+_META = ("wt_msg", "wt_local", CHILD)
 logger = logging.getLogger(__name__)
-
-
-class ItemSink(Protocol):
-    """Where a worker's items go (implemented by the composition root)."""
-
-    def store_items(self, source: str, crawl_id: str, items: list[dict[str, Any]]) -> list[str]:
-        """Store (and classify) the records; return the listing keys stored."""
-
-    def crawl_done(
-        self, source: str, crawl_id: str, *, complete: bool, seen: set[str], unfetched: set[str]
-    ) -> None:
-        """Called once per crawl, by the worker that acknowledged its last message."""
-
-
-# Sinks by id: Scrapy deep-copies its settings, and a sink holds a store (connections).
-_SINKS: dict[str, ItemSink] = {}
-
-
-def register_sink(sink: ItemSink) -> str:
-    """Make ``sink`` reachable from a crawler's settings by the id returned."""
-    key = f"sink-{id(sink)}"
-    _SINKS[key] = sink
-    return key
-
-
-def frontier_settings(url: str, *, prefix: str, visibility_s: float, sink: ItemSink,
-                      delay: float, poll_s: float = 0.5) -> dict[str, Any]:  # fmt: skip
-    """The Scrapy settings that make a crawler a frontier worker."""
-    return {
-        "SCHEDULER": "crawlers.frontier_scrapy.FrontierScheduler",
-        "SPIDER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierSpiderMiddleware": 1},
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierPoliteness": 1},
-        "ITEM_PIPELINES": {}, "EXTENSIONS": {}, "DOWNLOAD_DELAY": 0.0,
-        "CLOSESPIDER_PAGECOUNT": 0, "CLOSESPIDER_TIMEOUT": 0,
-        "WILDTRACE_REDIS_URL": url, "WILDTRACE_FRONTIER_PREFIX": prefix,
-        "WILDTRACE_VISIBILITY_S": visibility_s, "WILDTRACE_ITEM_SINK": register_sink(sink),
-        "WILDTRACE_POLITE_DELAY": delay, "WILDTRACE_POLL_S": poll_s,
-    }  # fmt: skip
 
 
 def _drain_start(spider: Spider) -> list[Request]:
@@ -107,6 +71,7 @@ class FrontierScheduler(BaseScheduler):
         self.capacity = max(2, 2 * crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4))
         self.local: deque[Request] = deque()
         self.held: dict[str, Message] = {}
+        self.children = ImageChildren()
         self.spider: Spider | None = None
         self._loops: list[task.LoopingCall] = []
         self._stopping = threading.Event()
@@ -115,7 +80,7 @@ class FrontierScheduler(BaseScheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         s = crawler.settings
-        sink = _SINKS.get(s.get("WILDTRACE_ITEM_SINK") or "")
+        sink = SINKS.get(s.get("WILDTRACE_ITEM_SINK") or "")
         if not s.get("WILDTRACE_REDIS_URL") or sink is None:
             raise NotConfigured("WILDTRACE_REDIS_URL and WILDTRACE_ITEM_SINK are needed")
         frontier = Frontier(s["WILDTRACE_REDIS_URL"], prefix=s.get("WILDTRACE_FRONTIER_PREFIX"),
@@ -160,7 +125,7 @@ class FrontierScheduler(BaseScheduler):
         return bool(self.local)
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.meta.pop("wt_local", False):
+        if request.meta.pop("wt_local", False) or CHILD in request.meta:
             self.local.append(request)
             return True
         msg: Message | None = request.meta.get("wt_msg")
@@ -258,26 +223,56 @@ class FrontierScheduler(BaseScheduler):
 
     def absorb(self, msg: Message, output: Iterable[Any]) -> None:
         """Push a callback's requests, store its items, then acknowledge its message."""
+        items = self._split(msg.crawl, output, msg)
+        self.children.claim(msg.id, self.spider)
+        self.finish(msg, items)
+
+    def absorb_child(self, crawl_id: str, output: Iterable[Any]) -> None:
+        """A worker-local image request's output (``crawlers.frontier_images``): store the
+        listings it completed, then acknowledge the messages no longer waiting."""
+        items = self._split(crawl_id, output, None)
+        if items and not self._store(crawl_id, items):
+            for msg_id in self.children.release_all():  # to be redelivered, and redone
+                self.held.pop(msg_id, None)
+            return
+        for msg_id in self.children.settled(self.spider):
+            if msg_id in self.held:
+                self._ack(self.held[msg_id])
+
+    def _split(self, crawl_id: str, output: Iterable[Any], msg: Message | None) -> list[Any]:
+        """Requests to the frontier (images: fetched here), items returned."""
         items = []
         for out in output:
-            if isinstance(out, Request):
+            if isinstance(out, Request) and is_image(out):
+                out.meta.update({CHILD: crawl_id, "wt_local": True})
+                self.crawler.engine.crawl(out)
+            elif isinstance(out, Request) and msg is not None:
                 self.push(out, msg)
-            elif out is not None:
+            elif out is not None and not isinstance(out, Request):
                 items.append(dict(out))
-        self.finish(msg, items)
+        return items
+
+    def _store(self, crawl_id: str, items: list[dict[str, Any]]) -> bool:
+        try:
+            keys = self.sink.store_items(self.source, crawl_id, items)
+        except Exception:  # the store or classifier is down: redo it later
+            logger.exception("crawl %s: storing %d records failed", crawl_id, len(items))
+            return False
+        self.frontier.add_to_set(crawl_id, "keys", keys)
+        self.frontier.count(crawl_id, "items", len(items))
+        return True
 
     def finish(self, msg: Message, items: list[dict[str, Any]]) -> None:
         """Store the items, then acknowledge. If storing fails the message is let go
         unacknowledged: after the visibility timeout a worker takes it again."""
-        if items:
-            try:
-                keys = self.sink.store_items(msg.source, msg.crawl, items)
-            except Exception:  # the store or classifier is down: redo it later
-                logger.exception("crawl %s: storing %d records failed", msg.crawl, len(items))
-                self.held.pop(msg.id, None)
-                return
-            self.frontier.add_to_set(msg.crawl, "keys", keys)
-            self.frontier.count(msg.crawl, "items", len(items))
+        if items and not self._store(msg.crawl, items):
+            self.held.pop(msg.id, None)
+            return
+        if self.children.holds(msg.id):
+            return  # acknowledged once its listings' images are in (``absorb_child``)
+        self._ack(msg)
+
+    def _ack(self, msg: Message) -> None:
         left = self.frontier.ack(msg)
         self.held.pop(msg.id, None)
         if left == 0:
