@@ -180,12 +180,14 @@ class SqliteStore(StoreRules):
         facets = tuple(query.facets)
         with self._read() as conn:
             facet_rows = conn.execute(*search_sql.count_sql(query, sql)).fetchall()
-            # Two steps: the page's ids first (sorting only the matches' sort keys), then
-            # the stored records of those ids alone — not of every match before the sort
-            # (65,000 version records read for 20 hits at 1M listings).
+            if facets:
+                total, counted = search_sql.facet_counts([tuple(r) for r in facet_rows], facets)
+            else:
+                total, counted = int(facet_rows[0][0]), {}
+            # Two steps: the page's ids (``page_ids_sql``), then the stored records of
+            # those ids alone — not of every match before the sort.
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS} FROM (SELECT l.id FROM {sql.from_sql} "
-                f"WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?) page "
+                f"SELECT {_HIT_COLUMNS} FROM ({search_sql.page_ids_sql(sql, total)}) page "
                 "JOIN listings l ON l.id = page.id "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
                 "JOIN listing_text t ON t.id = l.id "
@@ -193,10 +195,6 @@ class SqliteStore(StoreRules):
                 f"ORDER BY {sql.order_sql}",
                 [*sql.params, query.limit, query.offset],
             ).fetchall()
-        if facets:
-            total, counted = search_sql.facet_counts([tuple(r) for r in facet_rows], facets)
-        else:
-            total, counted = int(facet_rows[0][0]), {}
         return SearchResult(
             total=total, hits=tuple(self._hit(r, sql) for r in rows), facets=counted
         )

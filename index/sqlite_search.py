@@ -149,11 +149,30 @@ def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
     grouped once by every facet together (one pass over it, not one per facet), for
     ``facet_counts`` to fold. With no facets it is one row, the total."""
     facets = _checked(facets)
+    # With text, the matches' facet values are read from the narrow ``listings_facets``
+    # index (v7) rather than from the table's rows: a tenth of the pages to visit.
+    source = f"{sql.from_sql} INDEXED BY listings_facets" if sql.clauses else sql.from_sql
     if not facets:
-        return f"SELECT count(*) FROM {sql.from_sql} WHERE {sql.where_sql}"
+        return f"SELECT count(*) FROM {source} WHERE {sql.where_sql}"
     columns = ", ".join(FACET_COLUMNS[f] for f in facets)
     places = ", ".join(str(i) for i in range(1, len(facets) + 1))
-    return f"SELECT {columns}, count(*) FROM {sql.from_sql} WHERE {sql.where_sql} GROUP BY {places}"
+    return f"SELECT {columns}, count(*) FROM {source} WHERE {sql.where_sql} GROUP BY {places}"
+
+
+# Above this many matches a text search's page is found by walking ``listings_rank`` (the
+# sort order) and keeping matches until the page is full — at 6.5 % density that is a few
+# hundred index entries — instead of sorting every match's row (65,000 at 1M).
+WALK_ABOVE = 5_000
+
+
+def page_ids_sql(sql: SearchSql, total: int) -> str:
+    """The ids of one page of hits, in order (params: ``sql.params``, limit, offset)."""
+    source = sql.from_sql
+    if sql.clauses and total > WALK_ABOVE:
+        source += " INDEXED BY listings_rank"
+    return (
+        f"SELECT l.id FROM {source} WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?"
+    )
 
 
 def _checked(facets: tuple[str, ...]) -> tuple[str, ...]:

@@ -101,7 +101,8 @@ def test_a_v5_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> N
     for op in ("ai", "ad", "au"):  # back to how v5 was
         conn.execute(f"DROP TRIGGER listing_facets_{op}")
     conn.execute("DROP TABLE listing_facets")
-    conn.execute("DELETE FROM schema_version WHERE version = 6")
+    conn.execute("DROP INDEX listings_facets")  # v7
+    conn.execute("DELETE FROM schema_version WHERE version >= 6")
     conn.close()
     reopened = SqliteStore(path)
     reopened.init()
