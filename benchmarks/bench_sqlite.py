@@ -3,8 +3,9 @@
     python -m benchmarks.bench_sqlite [--listings 10000] [--repeats 3]
 
 * upsert: ``SqliteStore.upsert_listings`` of N generated listings into a fresh file
-  (versions, two FTS5 indexes, triggers) versus a raw ``executemany`` of the same rows
-  (same JSON serialisation) into one plain table. Both in WAL mode, one transaction;
+  (versions, the folded FTS5 word index and trigrams for CJK rows, facet counts,
+  triggers) versus a raw ``executemany`` of the same rows (same JSON serialisation)
+  into one plain table. Both in WAL mode, one transaction;
   the median of ``--repeats`` runs is reported, and the ratio store/raw.
 * re-upsert: the same N listings again (the incremental-crawl path: all unchanged).
 * search: p50/p95 latency per query shape over the stored N listings (each query run

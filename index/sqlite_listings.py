@@ -241,6 +241,6 @@ def fold_unfolded(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
-def _folds(*texts: str | None) -> tuple[str, str]:
-    folded, plain = fold_fields(*texts)
+def _folds(title: str | None, text: str | None, seller: str | None) -> tuple[str, str]:
+    folded, plain = fold_fields(title, text, seller)
     return folded, plain_column(folded, plain)
