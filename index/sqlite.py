@@ -186,8 +186,11 @@ class SqliteStore(StoreRules):
                 total, counted = int(facet_rows[0][0]), {}
             # Two steps: the page's ids (``page_ids_sql``), then the stored records of
             # those ids alone — not of every match before the sort.
+            listings = int(conn.execute("SELECT ifnull(max(id), 0) FROM listings").fetchone()[0])
+            end = query.offset + query.limit
+            page = search_sql.page_ids_sql(sql, total, listings, end)
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS} FROM ({search_sql.page_ids_sql(sql, total)}) page "
+                f"SELECT {_HIT_COLUMNS} FROM ({page}) page "
                 "JOIN listings l ON l.id = page.id "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
                 "JOIN listing_text t ON t.id = l.id "

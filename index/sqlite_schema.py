@@ -233,12 +233,12 @@ _V5: tuple[str, ...] = (
 # v6: facet counts kept by triggers, for searches without text (``index.sqlite_facets``).
 _V6 = FACET_SCHEMA
 
-# v7: a text search's facets and total read each match's facet values; this index holds
-# just those (and the filters'), a tenth of a table row, so far fewer pages are visited
-# per match (``sqlite_search.facet_sql`` names it).
+# v7: a text search's facets, total and page read each match's facet values and sort
+# keys; this index holds just those (and the filters'), a fraction of a table row, so far
+# fewer pages are visited per match (``sqlite_search`` names it).
 _V7 = (
     "CREATE INDEX listings_facets ON listings(id, removed_at, source, commodity, intent, "
-    "lang, kind, score)",
+    "lang, kind, score, last_seen_at)",
 )
 
 MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]

@@ -159,17 +159,22 @@ def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
     return f"SELECT {columns}, count(*) FROM {source} WHERE {sql.where_sql} GROUP BY {places}"
 
 
-# Above this many matches a text search's page is found by walking ``listings_rank`` (the
-# sort order) and keeping matches until the page is full — at 6.5 % density that is a few
-# hundred index entries — instead of sorting every match's row (65,000 at 1M).
-WALK_ABOVE = 5_000
+# A page is found by walking ``listings_rank`` (the sort order) and keeping matches until
+# it is full when that walk is expected to be short — (offset + limit) × listings / matches
+# index entries, at most ``WALK_BUDGET`` — instead of sorting every match (65,000 rows for
+# a common word at 1M). Matches that cluster at low scores make the walk longer than
+# expected; it stays exact either way.
+WALK_BUDGET = 50_000
 
 
-def page_ids_sql(sql: SearchSql, total: int) -> str:
-    """The ids of one page of hits, in order (params: ``sql.params``, limit, offset)."""
+def page_ids_sql(sql: SearchSql, total: int, listings: int, end: int) -> str:
+    """The ids of one page of hits, in order (params: ``sql.params``, limit, offset);
+    ``total`` matches among ``listings``, the page ending at match ``end``."""
     source = sql.from_sql
-    if sql.clauses and total > WALK_ABOVE:
+    if total > 0 and end * listings <= WALK_BUDGET * total:
         source += " INDEXED BY listings_rank"
+    elif sql.clauses:  # every match's sort keys: from the narrow index, not the rows
+        source += " INDEXED BY listings_facets"
     return (
         f"SELECT l.id FROM {source} WHERE {sql.where_sql} ORDER BY {sql.order_sql} LIMIT ? OFFSET ?"
     )

@@ -1,5 +1,5 @@
-"""``index.sqlite_search``: the two ways of finding a page of text hits (sorting every
-match, or walking the sort-order index past non-matches) give the same page, in the same
+"""``index.sqlite_search``: the two ways of finding a page of hits (sorting every match,
+or walking the sort-order index past non-matches) give the same page, in the same
 order, with the same total and facets, on ties of score and time too."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ QUERIES = [
     SearchQuery(text="tiger OR pangolin", source="tradepost", limit=7, offset=3),
     SearchQuery(text="carved bangle", min_score=0.4, include_removed=True),
     SearchQuery(text="vintage", commodity="ivory", facets=("commodity",)),
+    SearchQuery(source="bazaar", lang="en", offset=4),
+    SearchQuery(commodity="ivory", include_removed=True),
 ]
 
 
@@ -51,9 +53,9 @@ def test_walking_the_rank_index_gives_the_page_sorting_gives(
     )  # fmt: skip
     store.mark_removed([x.key for x in listings[::9]], at(5))
     try:
-        monkeypatch.setattr(sqlite_search, "WALK_ABOVE", 10**9)
+        monkeypatch.setattr(sqlite_search, "WALK_BUDGET", 0)
         sorted_pages = [_page(store, q) for q in QUERIES]
-        monkeypatch.setattr(sqlite_search, "WALK_ABOVE", 0)
+        monkeypatch.setattr(sqlite_search, "WALK_BUDGET", 10**9)
         walked_pages = [_page(store, q) for q in QUERIES]
     finally:
         store.close()
