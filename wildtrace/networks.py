@@ -12,8 +12,8 @@
   ``PhotoKeys`` maps each to the key of the photo it shows (near-duplicates share one),
   and those keys join the graph as identifiers, so accounts that post the same photo —
   re-encoded, resized, cropped — on any source are one network. Only photos of flagged
-  listings link (``photo_links``): ordinary product pictures are shared by strangers. The known photos are the
-  graph's own ``photo|`` nodes, read once when the first batch arrives.
+  listings link (``photo_links``): ordinary product pictures are shared by strangers.
+  The known photos are the graph's own ``photo|`` nodes, read once on first use.
 * Network ids move when networks merge (the smaller takes the larger's id). After each
   batch every detection gets its seller's *final* network id, and alerts already stored
   under an absorbed id are relabelled through ``relabel`` (the store's
@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from alerts.networks.graph import GraphStorage, ListingFacts, NetworkGraph, Sighting, seller_node
-from classifiers.image.photo_keys import PREFIX as PHOTO_PREFIX
 from alerts.networks.links import identifier_key, identifier_keys, weak_signals
 from classifiers.base import LABEL_WILDLIFE, Detection
 from classifiers.entities import EntityExtractor
 from classifiers.entities.money import load_rates
+from classifiers.image.photo_keys import PREFIX as PHOTO_PREFIX
 from classifiers.image.photo_keys import PhotoKeys
 from crawlers.base import Listing
 from wildtrace.config import Settings
@@ -204,8 +204,15 @@ def link_listings(
         ents = entities_of(networks.extractor, listing, det.lang)
         updates.append(
             graph_update(
-                listing.key, listing.source, listing.seller_id, listing.fetched_at, ents,
-                det.score, det.commodity, listing.title, photo_links(networks, det),
+                listing.key,
+                listing.source,
+                listing.seller_id,
+                listing.fetched_at,
+                ents,
+                det.score,
+                det.commodity,
+                listing.title,
+                photo_links(networks, det),
             )  # fmt: skip
         )
         out.append(replace(det, extra={**det.extra, "entities": ents}))
@@ -220,7 +227,10 @@ def link_listings(
         return out
     _clear(networks)
     _relabel(networks, relabel)
-    return [replace(d, extra={**d.extra, "network": final.get(n)}) for d, n in zip(out, nodes, strict=True)]
+    return [
+        replace(d, extra={**d.extra, "network": final.get(n)})
+        for d, n in zip(out, nodes, strict=True)
+    ]
 
 
 def _relabel(networks: Networks, relabel: Relabel | None) -> None:
