@@ -151,7 +151,11 @@ def open_components(settings: Settings) -> Iterator[Components]:
         store_session(settings) as store,
         network_session(settings) as networks,
     ):
-        enrich = partial(link_listings, networks) if networks is not None else None
+        enrich = (
+            partial(link_listings, networks, relabel=store.relabel_alert_networks)
+            if networks is not None
+            else None
+        )
         images = build_image_stage(settings)
         try:
             yield Components(
