@@ -114,3 +114,26 @@ def test_photo_keys_find_near_duplicates_and_skip_flat_pictures() -> None:
         keys.keys_for(*_edited(seed, 1.0, 90, 1.0))
     assert keys.keys_for(*_edited(3, 0.9, 70, 0.95)) == first
     assert len(keys) == 62 and keys._index.uses_mih and len(keys._tail) < 16
+
+
+def test_a_photo_linked_network_exports_as_valid_stix(tmp_path: Path) -> None:
+    import stix2
+
+    from alerts.networks.summary import summarise
+    from web.network_export import to_csv, to_stix
+
+    listings = [_listing(1, "bazaar", "a"), _listing(2, "tradepost", "b")]
+    photo = _edited(31, 1.0, 90, 1.0)
+    networks = _open(tmp_path)
+    try:
+        out = link_listings(networks, listings, [_det(x, [photo]) for x in listings])
+        network = summarise(networks.storage, str(out[0].extra["network"]))
+    finally:
+        networks.close()
+    assert network is not None and network.size == 2
+    (ident,) = network.identifiers
+    assert ident.type == "photo" and ident.value == photo[0]
+    bundle = stix2.parse(to_stix(network), allow_custom=True)
+    photos = [o for o in bundle.objects if o["type"] == "x-wildtrace-photo"]
+    assert [(p["value"], p["hash_algorithm"]) for p in photos] == [(photo[0], "PDQ")]
+    assert f"identifier,photo,{photo[0]}" in to_csv(network)
