@@ -113,7 +113,7 @@ def test_photo_keys_find_near_duplicates_and_skip_flat_pictures() -> None:
     for seed in range(100, 160):  # past the linear tail: folded into the index, still exact
         keys.keys_for(*_edited(seed, 1.0, 90, 1.0))
     assert keys.keys_for(*_edited(3, 0.9, 70, 0.95)) == first
-    assert len(keys) == 62 and keys._index.uses_mih and len(keys._tail) < 16
+    assert len(keys) == 62 and keys._index.uses_mih and keys._tail_n < 16
 
 
 def test_a_photo_linked_network_exports_as_valid_stix(tmp_path: Path) -> None:

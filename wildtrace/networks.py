@@ -170,21 +170,24 @@ def flagged(det: Detection) -> bool:
     return det.label == LABEL_WILDLIFE or bool(fusion.get("bank"))
 
 
-def photo_links(networks: Networks, det: Detection) -> list[tuple[str, str]]:
-    """``(photo key, sha256)`` for each hashed image of a *flagged* detection
-    (``extra["photos"]``). Photos of ordinary goods do not link: product shots are reused
-    by unrelated sellers (stock and manufacturer pictures), and plain product photos look
-    alike to PDQ; a photo of the goods under investigation posted by several accounts is
-    the signal."""
-    raw = det.extra.get("photos") or []
-    if not raw or not flagged(det):
-        return []
-    keys = networks.photo_keys()
-    out: dict[tuple[str, str], None] = {}
-    for photo in raw:
-        for key in keys.keys_for(str(photo["pdq"]), int(photo["quality"])):
-            out.setdefault((key, str(photo["sha256"])), None)
-    return list(out)
+def photo_links(networks: Networks, dets: Sequence[Detection]) -> list[list[tuple[str, str]]]:
+    """``(photo key, sha256)`` for each hashed image of each *flagged* detection
+    (``extra["photos"]``), one batched lookup. Photos of ordinary goods do not link:
+    product shots are reused by unrelated sellers (stock and manufacturer pictures), and
+    plain product photos look alike to PDQ; a photo of the goods under investigation
+    posted by several accounts is the signal."""
+    wanted = [(n, p) for n, d in enumerate(dets) if flagged(d) for p in d.extra.get("photos") or []]
+    out: list[list[tuple[str, str]]] = [[] for _ in dets]
+    if not wanted:
+        return out
+    found = networks.photo_keys().keys_for_many(
+        [(str(p["pdq"]), int(p["quality"])) for _, p in wanted]
+    )
+    for (n, photo), keys in zip(wanted, found, strict=True):
+        out[n] += [
+            (key, str(photo["sha256"])) for key in keys if (key, str(photo["sha256"])) not in out[n]
+        ]
+    return out
 
 
 def link_listings(
@@ -200,7 +203,8 @@ def link_listings(
     keep their entities, the updates wait in ``pending`` (JSON lines) and are applied,
     idempotently, before the next batch that finds the graph working."""
     out, updates = [], []
-    for listing, det in zip(listings, detections, strict=True):
+    photos = photo_links(networks, detections)
+    for listing, det, shown in zip(listings, detections, photos, strict=True):
         ents = entities_of(networks.extractor, listing, det.lang)
         updates.append(
             graph_update(
@@ -212,7 +216,7 @@ def link_listings(
                 det.score,
                 det.commodity,
                 listing.title,
-                photo_links(networks, det),
+                shown,
             )  # fmt: skip
         )
         out.append(replace(det, extra={**det.extra, "entities": ents}))
