@@ -124,8 +124,7 @@ def open_networks(settings: Settings) -> Networks:
     indices on the Elasticsearch cluster."""
     rates = load_rates(settings.entities.rates_file or None)
     pending = settings.data_dir / "graph-pending.jsonl"
-    photo = {"photo_distance": settings.image.pdq_max_distance,
-             "photo_quality": settings.image.pdq_min_quality}  # fmt: skip
+    distance, quality = settings.image.pdq_max_distance, settings.image.pdq_min_quality
     if settings.store.backend == "elasticsearch":
         from elasticsearch import Elasticsearch
 
@@ -138,7 +137,8 @@ def open_networks(settings: Settings) -> Networks:
         )
         es = EsGraphStorage(client, settings.store.es_prefix)
         return Networks(NetworkGraph(es), es, EntityExtractor(rates), nullcontext, client.close,
-                        prepare=es.init, pending=pending, **photo)  # fmt: skip
+                        prepare=es.init, pending=pending, photo_distance=distance,
+                        photo_quality=quality)  # fmt: skip
     from index.sqlite_graph import SqliteGraphStorage
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +149,7 @@ def open_networks(settings: Settings) -> Networks:
     conn.execute("PRAGMA journal_mode=WAL")
     sq = SqliteGraphStorage(conn)
     return Networks(NetworkGraph(sq), sq, EntityExtractor(rates), sq.transaction, conn.close,
-                    pending=pending, **photo)  # fmt: skip
+                    pending=pending, photo_distance=distance, photo_quality=quality)  # fmt: skip
 
 
 def entities_of(

@@ -59,7 +59,7 @@ class ImageAnalyzer:
         todo = dict(zip(digests, images, strict=True))  # first of identical bytes
         if self.workers > 1 and len(todo) > 1:
             with ThreadPoolExecutor(self.workers) as pool:
-                done = list(pool.map(lambda kv: self._hash_one(*kv, decoded), todo.items()))
+                done = list(pool.map(lambda d: self._hash_one(d, todo[d], decoded), todo))
         else:
             done = [self._hash_one(d, data, decoded) for d, data in todo.items()]
         first = dict(zip(todo, done, strict=True))
