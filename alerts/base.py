@@ -290,3 +290,8 @@ from alerts.networks.links import identifier_key as identifier_key  # noqa: E402
 from alerts.networks.summary import IdentifierSeen as IdentifierSeen  # noqa: E402
 from alerts.networks.summary import Network as Network  # noqa: E402
 from alerts.networks.summary import summarise as summarise  # noqa: E402
+
+# Audited notes from outside the desk (partner answers, re-checks): ``alerts/notes.py``.
+from alerts.notes import ACTION_PARTNER_ACK as ACTION_PARTNER_ACK  # noqa: E402
+from alerts.notes import ACTION_RECHECK as ACTION_RECHECK  # noqa: E402
+from alerts.notes import AlertNote as AlertNote  # noqa: E402

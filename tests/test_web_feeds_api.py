@@ -90,7 +90,8 @@ def test_an_item_carries_what_a_platform_needs(parts: Any) -> None:
     assert item["first_seen_at"] and item["last_seen_at"]
     assert item["removal"] == {
         "observed_removed_at": None, "partner_status": None, "partner_reason": None,
-        "partner_at": None,
+        "partner_at": None, "checked_at": None, "check_outcome": None,
+        "check_http_status": None, "comeback_at": None,
     }  # fmt: skip
 
 

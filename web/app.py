@@ -15,7 +15,8 @@ Design notes
   Charts are inline SVG drawn by the app.
 * Jinja2 autoescaping is always on; helpers that add markup (``highlight``) escape the
   scraped text first.
-* FastAPI's interactive docs are off: they load scripts from a CDN.
+* FastAPI's interactive docs are off: they load scripts from a CDN. ``/api/docs``
+  (``web.api_docs``) renders the OpenAPI description as a plain page instead.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ from index.base import Store
 from web import (
     admin_webhooks,
     api,
+    api_docs,
     audiences_api,
+    contact_lists,
     dashboard,
+    digest_pages,
     evidence,
     feeds_api,
     listing_pages,
@@ -46,6 +50,7 @@ from web import (
     network_pages,
     pages,
     partner_pages,
+    saved_searches,
 )
 from web.api import SafeJSONResponse
 from web.auth import Refused
@@ -156,7 +161,8 @@ def create_app(
     for module in (api, login, pages, listing_pages, evidence, dashboard, network_pages):
         app.include_router(module.router)
     # The partner, campaigner and admin views (issue 9).
-    for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks):
+    for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks, contact_lists,
+                  digest_pages, saved_searches, api_docs):  # fmt: skip
         app.include_router(extra.router)
     _install_error_pages(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from outreach.base import AudienceService
 from web.api import error
+from web.digest_pages import subscription_of
 from web.export import neutralise_cell
 from web.roles import AudienceReader
 from web.views import error_page, render
@@ -68,4 +69,12 @@ async def audiences_page(request: Request, me: AudienceReader) -> Response:
     if _service(request) is None:
         return error_page(request, 503, "Audiences are not configured.")
     data = await run_in_threadpool(audience_table, request)
-    return render(request, "audiences.html", data=data)
+    return render(
+        request,
+        "audiences.html",
+        data=data,
+        contact_lists=bool(getattr(request.app.state, "contact_lists", False)),
+        digest=subscription_of(request, me.user.username, "audience"),
+        digest_kind="audience",
+        message=request.query_params.get("done", "")[:40],
+    )
