@@ -105,7 +105,9 @@ def test_a_failed_send_is_sent_next_time(tmp_path: Path) -> None:
 def test_dry_run_sends_nothing_and_keeps_a_copy(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as server:
         settings = _world(tmp_path, server.port, server.cafile)
-        dry = load_settings(env={"WILDTRACE_DATA_DIR": str(tmp_path), "WILDTRACE_MAIL_MODE": "dry-run"})
+        dry = load_settings(
+            env={"WILDTRACE_DATA_DIR": str(tmp_path), "WILDTRACE_MAIL_MODE": "dry-run"}
+        )
         assert build_mailer(dry).mode == "dry-run"
         counts = run_digests(dry)
         assert counts["feed"] == 1 and server.inbox.messages == []

@@ -42,7 +42,7 @@ class Site:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 site.hits.append(self.path)
                 code = site.status.get(self.path, 200)
                 if code == 0:  # hang up without an answer

@@ -55,6 +55,7 @@ from web import (
 from web.api import SafeJSONResponse
 from web.auth import Refused
 from web.evidence import EvidenceReader
+from web.queries import BadRequest
 from web.render import (
     bdi,
     highlight,
@@ -114,6 +115,13 @@ def _install_error_pages(app: FastAPI) -> None:
         if _is_api(request):
             return await api.validation_error(request, exc)
         return error_page(request, 422, f"Bad input — {problems}")
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest) -> Response:
+        # Input a handler did not catch itself (a form route sent JSON, …): a 422, never a 500.
+        if _is_api(request):
+            return api.error(422, "bad_request", str(exc))
+        return error_page(request, 422, str(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
