@@ -35,7 +35,8 @@ def test_a_message_goes_over_starttls_with_the_envs_login(tmp_path: Path) -> Non
     assert got.tls and got.login == USER
     assert got.rcpt_tos == ["pat@platform.example"] and got.mail_from == "wildtrace@localhost"
     assert got.message.get_content_type() == "text/plain"
-    assert got.message.get_payload(decode=True).decode("utf-8").strip() == "<b>not html</b> é"
+    payload = got.message.get_payload(decode=True)
+    assert isinstance(payload, bytes) and payload.decode("utf-8").strip() == "<b>not html</b> é"
 
 
 def test_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:

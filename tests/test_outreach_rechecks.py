@@ -109,8 +109,8 @@ def test_only_404_or_410_is_removed_and_unreadable_changes_nothing(world: dict[s
                        3: None, 4: None, 5: None}  # fmt: skip
     checks = world["ledger"].checks()
     outcome = {n: checks[world["by_n"][n]][-1] for n in range(1, 6)}
-    assert (outcome[3].http_status, outcome[4].http_status, outcome[5].http_status) == (500, 302,
-                                                                                       None)  # fmt: skip
+    statuses = (outcome[3].http_status, outcome[4].http_status, outcome[5].http_status)
+    assert statuses == (500, 302, None)
     history = store.alert_history(world["by_n"][1])
     assert history[-1].action == "recheck" and "removal verified" in history[-1].note
     assert not any(h.action == "recheck" for h in store.alert_history(world["by_n"][3]))
@@ -120,7 +120,7 @@ def test_only_404_or_410_is_removed_and_unreadable_changes_nothing(world: dict[s
 def test_a_listing_back_after_the_partner_said_removed_is_flagged_once(
     world: dict[str, Any], tmp_path: Path
 ) -> None:
-    store, ledger, feeds, by_n = world["store"], world["ledger"], world["feeds"], world["by_n"]
+    store, feeds, by_n = world["store"], world["feeds"], world["by_n"]
     before = store.listing_versions("bazaar:1")
     feeds.acknowledge(by_n[1], ("bazaar",), "pat", "removed", "seller banned")
     assert _run(world, "2026-12-01T01:00:00.000000Z")["comeback"] == 1  # still answers 200

@@ -33,7 +33,7 @@ from alerts.rules import ThresholdRule, apply_rules
 from crawlers.egress import EgressPolicy
 from index.base import AlertFilter
 from index.sqlite import SqliteStore
-from web.server import ServerHandle, start_in_thread
+from web.server import start_in_thread
 from wildtrace.components import web_app
 from wildtrace.config import Settings, load_settings
 from wildtrace.outreach_wiring import run_digests
