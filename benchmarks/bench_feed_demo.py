@@ -5,9 +5,11 @@ webhook receiver on 127.0.0.1 verifies each signature and records when the item 
 Latency = receipt − the confirming API call's start. Baseline in the same run: the same
 API call alone (confirmation round trip), so the ratio shows what the feed adds.
 
-``python -m benchmarks.bench_feed_demo [--confirm 10] [--push-interval 2]``. The push job
-runs every ``feeds.push_interval_seconds``, so latency is about half that interval plus
-the push itself: the interval is the knob (default 60 s in ``wildtrace.toml``).
+``python -m benchmarks.bench_feed_demo [--confirm 20] [--push-interval 2]``. The push job
+runs every ``feeds.push_interval_seconds``; confirmations come at random moments (seeded),
+so latency is about half that interval plus the push itself: the interval is the knob
+(default 60 s in ``wildtrace.toml``). Confirming starts only after ``wildtrace run`` has
+finished its first crawl and started its scheduler.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -83,24 +86,25 @@ def environment(data: Path, web: int, interval: float) -> dict[str, str]:
     }  # fmt: skip
 
 
-def wait_for_alerts(base: str, token: str, proc: subprocess.Popen[str]) -> list[Any]:
-    deadline = time.monotonic() + 900
+def wait_for_alerts(base: str, token: str, proc: subprocess.Popen[str], log: Path) -> list[Any]:
+    """The new alerts, once ``wildtrace run`` finished its first crawl and started the
+    scheduler (it says "open the alert queue" then)."""
+    deadline = time.monotonic() + 1800
     while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            alerts = api(f"{base}/api/alerts?source=bazaar&state=new&limit=100", token)["items"]
-            if alerts:
-                time.sleep(5)  # let the first crawl finish writing
-                return list(api(f"{base}/api/alerts?source=bazaar&state=new&limit=100",
-                                token)["items"])  # fmt: skip
-        except OSError:
-            pass
+        if "open the alert queue" in log.read_text(errors="replace"):
+            return list(api(f"{base}/api/alerts?state=new&limit=200", token)["items"])
         time.sleep(2)
-    raise SystemExit("wildtrace run produced no bazaar alert")
+    raise SystemExit(f"wildtrace run did not start; see {log}")
 
 
-def measure(base: str, token: str, alerts: list[Any], n: int) -> tuple[list[float], list[float]]:
-    feed, bare = [], []
+def measure(
+    base: str, token: str, alerts: list[Any], n: int, interval: float
+) -> tuple[list[float], list[float]]:
+    """Confirm ``n`` alerts one by one, each after a random pause (seeded) so the
+    confirmations fall at every phase of the push job's interval."""
+    feed, bare, rng = [], [], random.Random(0)
     for alert in alerts[:n]:
+        time.sleep(rng.uniform(0, interval))
         start = time.perf_counter()
         api(
             f"{base}/api/alerts/{alert['id']}/state",
@@ -117,7 +121,7 @@ def measure(base: str, token: str, alerts: list[Any], n: int) -> tuple[list[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--confirm", type=int, default=10)
+    parser.add_argument("--confirm", type=int, default=20)
     parser.add_argument("--push-interval", type=float, default=2.0)
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
@@ -148,12 +152,14 @@ def main() -> None:
     )
     token = cli(env, "users", "token", "ana").splitlines()[-1]
     cli(env, "webhooks", "add", "pat", f"http://127.0.0.1:{server.server_address[1]}/hook")
-    proc = subprocess.Popen([sys.executable, "-m", "wildtrace.cli", "run", "--sources", "bazaar"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            text=True)  # fmt: skip
+    log = data / "run.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "wildtrace.cli", "run"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=out, text=True)  # fmt: skip
     try:
         base = f"http://127.0.0.1:{web}"
-        feed, bare = measure(base, token, wait_for_alerts(base, token, proc), args.confirm)
+        alerts = wait_for_alerts(base, token, proc, log)
+        feed, bare = measure(base, token, alerts, args.confirm, args.push_interval)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
