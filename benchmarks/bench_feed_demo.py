@@ -146,7 +146,7 @@ def main() -> None:
         "--role",
         "partner",
         "--sources",
-        "bazaar",
+        "bazaar,tradepost,wildfeed",
         "--password-stdin",
         stdin="bench partner password\n",
     )

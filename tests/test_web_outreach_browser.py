@@ -178,6 +178,9 @@ def test_a_campaigner_exports_hashed_contacts_only_after_the_legal_note(
     world: dict[str, Any], browser: Any
 ) -> None:
     page = _page(browser, world, "/audiences", "cam")
+    # Ten buyers of ivory in one week: the one published group total is the trend's bar.
+    assert page.locator("#audience-trend svg rect").count() == 1
+    assert "buy · ivory" in page.locator("#audience-trend .legend").inner_text()
     page.fill("#digest-form input[name=email]", "cam@ngo.example")
     page.click("#digest-form button[type=submit]")
     page.wait_for_selector("#digest-email")
