@@ -1,7 +1,8 @@
 """The outreach stage's contract: what the web app may ask of takedown feeds, partner
-acknowledgements, webhook administration and audiences, and the records and errors it
-gets back. Implementations: ``outreach.service`` (feeds, audiences) and
-``outreach.notify.outbox`` (webhooks); the composition root builds them.
+acknowledgements, webhook administration, audiences, subscriptions and saved searches,
+and the records and errors it gets back. Implementations: ``outreach.service`` (feeds,
+audiences, notifications) and ``outreach.notify.outbox`` (webhooks); the composition
+root builds them.
 
 Design notes
 ------------
@@ -9,7 +10,13 @@ Design notes
   decides which sources an account may see; the feed never widens that.
 * An acknowledgement is the platform's word (``received`` / ``removed`` / ``rejected``
   with a reason), kept append-only; it is never taken as proof of removal.
-* Audiences are published tables only: counts (suppressed below k), totals, keywords.
+* Audiences are published tables only: counts (suppressed below k), totals, keywords;
+  hashed contact lists (``contact_csv``) only for segments of at least k listings and k
+  contacts, and only where an admin switched them on (the web app checks the switch).
+* Re-checks (``Probe``/``Check``/``Prober``) say what a listing's URL answered; only
+  ``gone`` (404/410) is a removal, ``unreadable`` never is (``outreach.rechecks``).
+* ``NotifyService``: digest subscriptions and saved searches per account; an account
+  only ever reads or deletes its own (the caller passes its own username).
 """
 
 from __future__ import annotations
