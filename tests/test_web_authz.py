@@ -84,6 +84,7 @@ MATRIX: list[tuple[str, str, str]] = [
     # saved searches (desk, own only), digests (any signed-in account; the role decides
     # which kind), hashed contact lists (audience readers, when an admin enabled them).
     ("GET", "/api/docs", "public"),
+    ("GET", "/openapi.json", "public"),
     ("GET", "/dashboard/transparency.csv", "desk"),
     ("POST", "/search/save", "desk"),
     ("GET", "/saved-searches", "desk"),

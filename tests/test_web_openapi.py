@@ -113,3 +113,5 @@ def test_the_docs_reader_needs_no_account(app: Any) -> None:
     with TestClient(app) as client:
         assert client.get("/api/docs").status_code == 200
         assert client.get("/api/openapi.json").status_code == 200
+        moved = client.get("/openapi.json", follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) == (308, "/api/openapi.json")

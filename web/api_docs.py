@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from web.views import render
 
@@ -78,3 +78,9 @@ def api_docs(request: Request) -> Response:
         operations=operations(spec),
         schemas=schemas(spec),
     )
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_alias() -> Response:
+    """The description where tools look for it first; it lives under ``/api/``."""
+    return RedirectResponse("/api/openapi.json", status_code=308)
