@@ -52,7 +52,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 DISMISSAL_REASONS = ("not_wildlife", "legal_product", "duplicate", "not_actionable")
 
 # The fields an upsert of an existing alert refreshes; everything else is kept.
-REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at", "priority")
+REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at", "priority", "network")
 
 ACTION_CREATED = "created"
 ACTION_STATE = "state"
@@ -117,6 +117,9 @@ class Alert:
     # Queue order (0-100, ``classifiers.priority``): what matters most first. 0 for alerts
     # stored before priorities existed, and for detections without one.
     priority: float = 0.0
+    # The seller network of the listing's account (``alerts/networks``); an absorbed
+    # network's id is relabelled to the survivor's. None: no graph (or it was down).
+    network: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -262,6 +265,8 @@ def refresh(current: Alert, newer: Alert) -> tuple[Alert, AuditEntry | None]:
     ``newer``; when a ``SHOWN_FIELDS`` value changed, the version moves on and the audit
     entry (by the rule) says what changed, else there is no entry."""
     merged = replace(current, **{name: getattr(newer, name) for name in REFRESHED_FIELDS})
+    if newer.network is None:  # re-raised while the graph was down: keep what is known
+        merged = replace(merged, network=current.network)
     changes = [
         f"{name} {_shown(name, getattr(current, name))} → {_shown(name, getattr(newer, name))}"
         for name in SHOWN_FIELDS

@@ -150,7 +150,8 @@ def open_components(settings: Settings) -> Iterator[Components]:
         store_session(settings) as store,
         network_session(settings) as networks,
     ):
-        enrich = partial(link_listings, networks) if networks is not None else None
+        relabel = store.relabel_alert_networks  # absorbed networks' alerts follow
+        enrich = partial(link_listings, networks, relabel=relabel) if networks else None
         images = build_image_stage(settings)
         try:
             yield Components(
