@@ -22,8 +22,7 @@ Design notes
   the listing changed or was re-classified) is not a silent rewrite: ``refresh`` moves
   the version on (a triage form opened before it is a conflict) and writes a
   ``refreshed`` audit entry saying what changed.
-* Errors share one base (``AlertError``) whose ``kind`` is the stable error name the
-  web API puts in its ``{"error", "detail"}`` body.
+* Errors share one base (``AlertError``); its ``kind`` is the API's ``"error"`` name.
 """
 
 from __future__ import annotations
@@ -287,7 +286,8 @@ def refresh(current: Alert, newer: Alert) -> tuple[Alert, AuditEntry | None]:
     return merged, entry
 
 
-# Seller networks (``alerts/networks/``): the records readers of the alert contract see.
+# Records readers of the alert contract see: seller networks (``alerts/networks/``) and
+# audited notes from outside the desk, partner answers and re-checks (``alerts/notes.py``).
 from alerts.networks.graph import GraphStorage as GraphStorage  # noqa: E402
 from alerts.networks.graph import ListingFacts as ListingFacts  # noqa: E402
 from alerts.networks.graph import Sighting as Sighting  # noqa: E402
@@ -295,3 +295,6 @@ from alerts.networks.links import identifier_key as identifier_key  # noqa: E402
 from alerts.networks.summary import IdentifierSeen as IdentifierSeen  # noqa: E402
 from alerts.networks.summary import Network as Network  # noqa: E402
 from alerts.networks.summary import summarise as summarise  # noqa: E402
+from alerts.notes import ACTION_PARTNER_ACK as ACTION_PARTNER_ACK  # noqa: E402
+from alerts.notes import ACTION_RECHECK as ACTION_RECHECK  # noqa: E402
+from alerts.notes import AlertNote as AlertNote  # noqa: E402

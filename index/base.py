@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from alerts.base import Alert, Assignment, AuditEntry
+from alerts.base import Alert, AlertNote, Assignment, AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.status import ReplayResult as ReplayResult
@@ -227,6 +227,9 @@ class AlertStore(Protocol):
         ``TransitionError`` (not allowed from the current state)."""
 
     def assign_alert(self, alert_id: str, assignment: Assignment) -> Alert: ...  # audited
+
+    def annotate_alert(self, alert_id: str, note: AlertNote) -> Alert:
+        """Add an audited note (a partner's answer, a re-check) without a state change."""
 
     def relabel_alert_networks(self, renames: Mapping[str, str]) -> int:
         """Alerts whose ``network`` is an absorbed network's id (``renames``: old → new)
