@@ -132,7 +132,7 @@ def _lookup_rows(size: int, m: int, repeats: int) -> list[tuple[str, float, floa
             *_rate(len(single), lambda: [index.search(q, 31) for q in single], repeats),
         ),
         (
-            f"lookups at {label}: MIH, batched",
+            f"lookups at {label}: MIH, batched, 2 threads",
             *_rate(m, lambda: index.search_many(queries, 31), repeats),
         ),
     ]
