@@ -129,6 +129,7 @@ def test_an_investigator_saves_a_search_and_is_told_of_a_new_match(
     page.click("#save-search button[type=submit]")
     page.wait_for_selector("#saved-message")
     assert "pangolin watch" in page.locator("section.saved-search h2").inner_text()
+    assert page.locator("header nav a[aria-current=page]").inner_text() == "Search"
     assert page.locator("li.match").count() == 0
     new = make_listing(source="wildfeed", listing_id="P1", title="Pangolin scales wholesale")
     _add(world["store"], [new], commodity="pangolin")
