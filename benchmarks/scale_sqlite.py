@@ -35,7 +35,7 @@ CACHE_MIN = 500_000
 CACHE_DIR = Path("var/scale")
 REMOVED_SHARE = 0.03
 # Bumped when what the store writes per row changes (a cached file of an older format
-# would be measured as if it were current): 2 = schema v5 (issue 13).
+# would be measured as if it were current): 2 = schema v6 (issue 13).
 FORMAT = 2
 
 

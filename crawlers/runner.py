@@ -92,16 +92,10 @@ def run_crawl(
         command += ["--time-limit", str(time_limit)]
     if base_url:
         command += ["--base-url", base_url]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
-        ),
-    }
     started = time.monotonic()
     with paths.stderr.open("wb") as stderr:
         proc = subprocess.Popen(
-            command, stdout=stderr, stderr=stderr, env=env, start_new_session=True
+            command, stdout=stderr, stderr=stderr, env=_child_env(), start_new_session=True
         )
         timed_out = _wait(proc, timeout, grace)
     summary = _read_summary(paths, str(profile_name_or_path), proc.returncode, timed_out)
@@ -110,6 +104,12 @@ def run_crawl(
         summary=summary, returncode=proc.returncode, log_path=existing_log(paths),
         duration=time.monotonic() - started, timed_out=timed_out,
     )  # fmt: skip
+
+
+def _child_env() -> dict[str, str]:
+    """The parent's environment, with the project importable by ``python -m crawlers.run``."""
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
 
 
 def _wait(proc: subprocess.Popen[bytes], timeout: float, grace: float) -> bool:

@@ -44,7 +44,7 @@ _CHANGED = (
     f"({_NEW.replace('new.', 'old.')}, old.removed_at IS NOT NULL)"
 )
 
-# Schema v6 (``index.sqlite_schema``): the table, filled from the listings already
+# Schema v7 (``index.sqlite_schema``): the table, filled from the listings already
 # stored, and its triggers. ``lang`` is generated from ``det_lang``/``lang_hint``.
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE listing_facets (

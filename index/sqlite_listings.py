@@ -60,7 +60,7 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
 
 def _text(listing: Listing) -> tuple[object, ...]:
     """``listing_text`` values: the cjk flag and the folded forms the FTS indexes read.
-    The original text columns stay empty since schema v5 (nothing reads them; the text
+    The original text columns stay empty since schema v6 (nothing reads them; the text
     is in the version record)."""
     title, text, seller = listing.title, listing.text, listing.seller_name
     return (needs_trigrams(title, text, seller), *_folds(title, text, seller))

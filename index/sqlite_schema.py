@@ -16,7 +16,7 @@ Design notes
   stored once: since v3 ``listings_fold`` (words of the folded forms, accents kept) and
   ``listings_foldtri`` (``trigram``: substrings, for scripts written without spaces —
   Chinese, Japanese, Thai, …; only rows flagged ``cjk``). Triggers keep them in step.
-  (v1's ``listings_fts``/``listings_tri`` over the original text were dropped in v5.)
+  (v1's ``listings_fts``/``listings_tri`` over the original text were dropped in v6.)
 """
 
 from __future__ import annotations
@@ -203,7 +203,14 @@ _V4 = (
     "CREATE INDEX alerts_priority ON alerts(state, priority DESC, score DESC)",
 )
 
-# v5 (issue 13, scale): what the queue, seller and dashboard reads need at a million
+# v5: the seller network of an alert (``alerts.base.Alert.network``): the queue groups
+# and filters by it, and a network merge relabels its alerts.
+_V5 = (
+    "ALTER TABLE alerts ADD COLUMN network TEXT",
+    "CREATE INDEX alerts_network ON alerts(network)",
+)
+
+# v6 (issue 13, scale): what the queue, seller and dashboard reads need at a million
 # listings — each alert index ends in the queue order (``priority DESC, score DESC``) so a
 # page is an index range, never a sort — and less write work per listing: the v1 word and
 # trigram indexes over the original text are no longer read by anything since v3 (search
@@ -211,7 +218,7 @@ _V4 = (
 # they go with their triggers; the original text columns of ``listing_text`` stop being
 # written (the listing's text is in its version record). FTS5 ``automerge`` 8: merge 8
 # segments of a level at a time instead of 4 — less write work, still few segments.
-_V5: tuple[str, ...] = (
+_V6: tuple[str, ...] = (
     *(
         f"DROP TRIGGER {t}_{op}"
         for t in ("listings_fts", "listings_tri")
@@ -230,18 +237,18 @@ _V5: tuple[str, ...] = (
     "INSERT INTO listings_foldtri(listings_foldtri, rank) VALUES ('automerge', 8)",
 )
 
-# v6: facet counts kept by triggers, for searches without text (``index.sqlite_facets``).
-_V6 = FACET_SCHEMA
+# v7: facet counts kept by triggers, for searches without text (``index.sqlite_facets``).
+_V7 = FACET_SCHEMA
 
-# v7: a text search's facets, total and page read each match's facet values and sort
+# v8: a text search's facets, total and page read each match's facet values and sort
 # keys; this index holds just those (and the filters'), a fraction of a table row, so far
 # fewer pages are visited per match (``sqlite_search`` names it).
-_V7 = (
+_V8 = (
     "CREATE INDEX listings_facets ON listings(id, removed_at, source, commodity, intent, "
     "lang, kind, score, last_seen_at)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -104,7 +104,7 @@ def build(query: SearchQuery) -> SearchSql:
     return sql
 
 
-# An item typed without accents matches the accent-free form, which since schema v5 is
+# An item typed without accents matches the accent-free form, which since schema v6 is
 # stored only where it differs from ``folded`` (``plain = ''`` otherwise: most text has no
 # accents, and indexing it twice was a third of the ingest cost). So such an item looks in
 # both columns: where ``plain`` is empty, ``folded`` has no accents and *is* that form;
@@ -150,7 +150,7 @@ def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
     ``facet_counts`` to fold. With no facets it is one row, the total."""
     facets = _checked(facets)
     # With text, the matches' facet values are read from the narrow ``listings_facets``
-    # index (v7) rather than from the table's rows: a tenth of the pages to visit.
+    # index (v8) rather than from the table's rows: a tenth of the pages to visit.
     source = f"{sql.from_sql} INDEXED BY listings_facets" if sql.clauses else sql.from_sql
     if not facets:
         return f"SELECT count(*) FROM {source} WHERE {sql.where_sql}"

@@ -1,6 +1,6 @@
 """``index.sqlite_facets``: the facet counts kept by triggers agree with counting the rows
 themselves, after every kind of write the store makes (new listings, new versions, new
-and replaced verdicts, removals, un-removals), and on a database migrated from v5."""
+and replaced verdicts, removals, un-removals), and on a database migrated from v6."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ QUERIES = [
 
 
 def _counted(path: Path, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
-    """Total and facets by grouping the matching rows themselves (the pre-v6 way)."""
+    """Total and facets by grouping the matching rows themselves (the pre-v7 way)."""
     sql = sqlite_search.build(query)
     conn = sqlite3.connect(path)
     rows = conn.execute(sqlite_search.facet_sql(sql, tuple(query.facets)), sql.params).fetchall()
@@ -89,7 +89,7 @@ def test_kept_counts_match_the_rows_after_every_kind_of_write(tmp_path: Path) ->
     store.close()
 
 
-def test_a_v5_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> None:
+def test_a_v6_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> None:
     path = tmp_path / "wildtrace.db"
     store = SqliteStore(path)
     store.init()
@@ -98,11 +98,11 @@ def test_a_v5_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> N
     store.mark_removed([f"bazaar:{i}" for i in range(40)], at(5))
     store.close()
     conn = sqlite3.connect(path, isolation_level=None)
-    for op in ("ai", "ad", "au"):  # back to how v5 was
+    for op in ("ai", "ad", "au"):  # back to how v6 was
         conn.execute(f"DROP TRIGGER listing_facets_{op}")
     conn.execute("DROP TABLE listing_facets")
-    conn.execute("DROP INDEX listings_facets")  # v7
-    conn.execute("DELETE FROM schema_version WHERE version >= 6")
+    conn.execute("DROP INDEX listings_facets")  # v8
+    conn.execute("DELETE FROM schema_version WHERE version >= 7")
     conn.close()
     reopened = SqliteStore(path)
     reopened.init()

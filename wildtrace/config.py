@@ -24,6 +24,8 @@ from wildtrace.config_sections import (
     FeedSettings,
     FrontierSettings,
     ImageSettings,
+    MailSettings,
+    SchedulerSettings,
 )
 
 # Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
@@ -34,6 +36,8 @@ DEFAULT_CONFIG_NAME = "wildtrace.toml"
 # and '.' as '_'; see ``outreach.notify.outbox``), else generated and shown once.
 SECRET_ENV = {
     "es_api_key": "WILDTRACE_ES_API_KEY",
+    "smtp_username": "WILDTRACE_SMTP_USERNAME",
+    "smtp_password": "WILDTRACE_SMTP_PASSWORD",
 }
 
 
@@ -144,12 +148,6 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
-class SchedulerSettings:
-    enabled: bool = setting(True, "Run sources on their schedules under `wildtrace run`.")
-    misfire_grace_seconds: int = setting(300, "A job late by less than this still runs.", minimum=0)
-
-
-@dataclass(frozen=True)
 class WebSettings:
     host: str = setting("127.0.0.1", "Address the web app binds to.")
     port: int = setting(8000, "Port of the web app (0: any free port).", **_PORT)
@@ -176,6 +174,7 @@ class Settings:
     image: ImageSettings = field(default_factory=ImageSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     audiences: AudienceSettings = field(default_factory=AudienceSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @property
     def data_dir(self) -> Path:

@@ -26,13 +26,28 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
 
+from classifiers.lexicon import fields
+from classifiers.lexicon.records import (
+    BASE_LANGS,
+    BOUNDARIES,
+    DATA_FILES,
+    INTENTS,
+    LANGS,
+    NEW_LANGS,
+    TERM_TYPES,
+    Commodity,
+    ContextRule,
+    ContextWord,
+    IntentCue,
+    Lexicon,
+    Signal,
+    Term,
+)
 from classifiers.lexicon.species import (
     SCIENTIFIC_LANG,
     SPECIES_FILES,
@@ -41,123 +56,12 @@ from classifiers.lexicon.species import (
     name_target,
     species_files,
 )
-from classifiers.normalize import normalize_term
 
-BASE_LANGS = ("en", "zh-hans", "zh-hant", "vi", "th", "id", "ms", "es", "pt", "fr", "ja", "de")
-# Breadth round: Arabic, Korean, Swahili, Russian, Hindi, Burmese, Khmer, Lao, Tagalog.
-NEW_LANGS = ("ar", "ko", "sw", "ru", "hi", "my", "km", "lo", "tl")
-LANGS = BASE_LANGS + NEW_LANGS
-_LANG_ALIASES = {"zh": ("zh-hans", "zh-hant")}
-TERM_TYPES = ("product", "species", "code_word", "packaging", "authentic")
-INTENTS = ("sell", "buy")
-BOUNDARIES = ("word", "start", "none")
-# Scripts written without spaces between words (Thai, Lao, Khmer, Burmese, kana, Han) and
-# Hangul (normalisation joins Hangul runs like CJK, and particles attach to nouns): keys
-# match as substrings.
-_NO_BOUNDARY_SCRIPT = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
-)
-_STEM_LANGS = ({"de"}, {"ru"})  # compounds / case endings: only a start boundary
-DATA_FILES = (
-    "commodities.tsv",
-    "terms.tsv",
-    "code_words.tsv",
-    "context_words.tsv",
-    "context_rules.tsv",
-    "intent_cues.tsv",
-    "signals.tsv",
-    "scoring.json",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Commodity:
-    name: str
-    label: str
-    species: tuple[str, ...]
-    cites: str
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A product/species name; also used for code words (``type == "code_word"``)."""
-
-    term: str
-    key: str
-    langs: tuple[str, ...]
-    commodity: str
-    species: tuple[str, ...]
-    cites: str
-    weight: float
-    type: str
-    boundary: str
-    requires: tuple[str, ...] = ()  # code words: context groups, any of which must be near
-    window: int = 0  # code words: how near (normalised characters)
-    origin: str = "terms"  # "species_table" for the terms the species table adds
-
-
-@dataclass(frozen=True, slots=True)
-class ContextWord:
-    word: str
-    key: str
-    langs: tuple[str, ...]
-    group: str
-    boundary: str
-
-
-@dataclass(frozen=True, slots=True)
-class ContextRule:
-    """A "not an offer" cue. ``window`` None means the whole document."""
-
-    pattern: str
-    key: str
-    langs: tuple[str, ...]
-    family: str
-    weight: float
-    targets: tuple[str, ...]  # commodities it argues against; ("*",) = all
-    window: int | None
-    boundary: str
-
-
-@dataclass(frozen=True, slots=True)
-class IntentCue:
-    cue: str
-    key: str
-    langs: tuple[str, ...]
-    intent: str
-    weight: float
-    boundary: str
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    name: str
-    family: str
-    weight: float
-    regex: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    commodities: dict[str, Commodity]
-    terms: tuple[Term, ...]
-    code_words: tuple[Term, ...]
-    context_words: tuple[ContextWord, ...]
-    rules: tuple[ContextRule, ...]
-    intents: tuple[IntentCue, ...]
-    signals: tuple[Signal, ...]
-    scoring: dict[str, Any]
-    version: str
-    species: SpeciesTable | None = None
-
-    @property
-    def families(self) -> tuple[str, ...]:
-        return tuple(sorted({r.family for r in self.rules}))
-
-    @property
-    def groups(self) -> tuple[str, ...]:
-        return tuple(sorted({w.group for w in self.context_words}))
+__all__ = [
+    "BASE_LANGS", "BOUNDARIES", "DATA_FILES", "INTENTS", "LANGS", "NEW_LANGS", "TERM_TYPES",
+    "Commodity", "ContextRule", "ContextWord", "IntentCue", "Lexicon", "Signal", "Term",
+    "default_lexicon", "load_lexicon",
+]  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +79,9 @@ def load_lexicon(directory: Traversable | Path) -> Lexicon:
     for label, path in _lang_files(directory):
         digest.update(label.encode() + b"\0" + path.read_bytes())
     commodities = {
-        r["commodity"]: Commodity(r["commodity"], r["label"], _split(r["species"], ";"), r["cites"])
+        r["commodity"]: Commodity(
+            r["commodity"], r["label"], fields.split(r["species"], ";"), r["cites"]
+        )
         for _, r in _rows(directory, "commodities.tsv")
     }
     species = None
@@ -228,68 +134,22 @@ def _rows(directory: Traversable | Path, name: str) -> Iterator[tuple[str, dict[
             yield f"{label}:{line}", {k: v.strip() for k, v in row.items()}
 
 
-def _split(value: str, sep: str = ",") -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(sep) if v.strip())
-
-
-def _langs(where: str, value: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for lang in _split(value):
-        expanded = _LANG_ALIASES.get(lang, (lang,))
-        for code in expanded:
-            if code not in LANGS:
-                raise ValueError(f"{where}: unknown language {code!r}")
-            out.append(code)
-    if not out:
-        raise ValueError(f"{where}: no language")
-    return tuple(out)
-
-
-def _key(where: str, raw: str) -> str:
-    key = normalize_term(raw)
-    if not key:
-        raise ValueError(f"{where}: empty after normalisation")
-    return key
-
-
-def _boundary(key: str, langs: tuple[str, ...], explicit: str = "") -> str:
-    """CJK/Thai never need boundaries; German compounds need only a start boundary."""
-    if explicit:
-        return explicit
-    if _NO_BOUNDARY_SCRIPT.search(key):
-        return "none"
-    return "start" if set(langs) in _STEM_LANGS else "word"
-
-
-def _weight(where: str, value: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise ValueError(f"{where}: weight {value!r} is not a number") from None
-
-
-def _commodity(where: str, name: str, commodities: dict[str, Commodity]) -> Commodity:
-    if name not in commodities:
-        raise ValueError(f"{where}: unknown commodity {name!r}")
-    return commodities[name]
-
-
 def _terms(directory: Traversable | Path, commodities: dict[str, Commodity]) -> Iterator[Term]:
     for where, r in _rows(directory, "terms.tsv"):
-        com = _commodity(where, r["commodity"], commodities)
+        com = fields.commodity(where, r["commodity"], commodities)
         if r["type"] not in TERM_TYPES or r["boundary"] not in ("", *BOUNDARIES):
             raise ValueError(f"{where}: bad type or boundary")
-        langs, key = _langs(where, r["lang"]), _key(where, r["term"])
+        langs, key = fields.langs(where, r["lang"]), fields.key(where, r["term"])
         yield Term(
             term=r["term"],
             key=key,
             langs=langs,
             commodity=com.name,
-            species=_split(r["species"], ";") or com.species,
+            species=fields.split(r["species"], ";") or com.species,
             cites=r["cites"] or com.cites,
-            weight=_weight(where, r["weight"]),
+            weight=fields.weight(where, r["weight"]),
             type=r["type"],
-            boundary=_boundary(key, langs, r["boundary"]),
+            boundary=fields.boundary(key, langs, r["boundary"]),
         )
 
 
@@ -304,28 +164,28 @@ def _species_terms(table: SpeciesTable, existing: list[Term]) -> list[Term]:
             continue
         commodity, species, cites = name_target(table, n)
         where = f"species_names.tsv: {n.taxon} {n.name!r}"
-        key = _key(where, n.name)
+        key = fields.key(where, n.name)
         if (commodity, key) in taken:
             continue
         lang = "en" if n.lang == SCIENTIFIC_LANG else n.lang
-        langs = _langs(where, lang)
+        langs = fields.langs(where, lang)
         term = Term(n.name, key, langs, commodity, species, cites, n.weight, "species",
-                    _boundary(key, langs), origin="species_table")  # fmt: skip
+                    fields.boundary(key, langs), origin="species_table")  # fmt: skip
         previous = best.get((commodity, key))
         if previous is not None:  # a taxon's own name names it better than its group's
             own = term if not n.taxon.startswith("@") else previous
             weight = max(term.weight, previous.weight)
             langs = tuple(dict.fromkeys(previous.langs + term.langs))  # "penyu": id and ms
             term = Term(term.term, key, langs, commodity, own.species, own.cites, weight,
-                        "species", _boundary(key, langs), origin="species_table")  # fmt: skip
+                        "species", fields.boundary(key, langs), origin="species_table")  # fmt: skip
         best[(commodity, key)] = term
     return list(best.values())
 
 
 def _code_words(directory: Traversable | Path, commodities: dict[str, Commodity]) -> Iterator[Term]:
     for where, r in _rows(directory, "code_words.tsv"):
-        com = _commodity(where, r["commodity"], commodities)
-        langs, key = _langs(where, r["lang"]), _key(where, r["term"])
+        com = fields.commodity(where, r["commodity"], commodities)
+        langs, key = fields.langs(where, r["lang"]), fields.key(where, r["term"])
         yield Term(
             term=r["term"],
             key=key,
@@ -333,33 +193,33 @@ def _code_words(directory: Traversable | Path, commodities: dict[str, Commodity]
             commodity=com.name,
             species=com.species,
             cites=com.cites,
-            weight=_weight(where, r["weight"]),
+            weight=fields.weight(where, r["weight"]),
             type="code_word",
-            boundary=_boundary(key, langs),
-            requires=_split(r["requires"]),
+            boundary=fields.boundary(key, langs),
+            requires=fields.split(r["requires"]),
             window=int(r["window"]),
         )
 
 
 def _context_words(directory: Traversable | Path) -> Iterator[ContextWord]:
     for where, r in _rows(directory, "context_words.tsv"):
-        langs, key = _langs(where, r["lang"]), _key(where, r["word"])
-        yield ContextWord(r["word"], key, langs, r["group"], _boundary(key, langs))
+        langs, key = fields.langs(where, r["lang"]), fields.key(where, r["word"])
+        yield ContextWord(r["word"], key, langs, r["group"], fields.boundary(key, langs))
 
 
 def _rules(
     directory: Traversable | Path, commodities: dict[str, Commodity]
 ) -> Iterator[ContextRule]:
     for where, r in _rows(directory, "context_rules.tsv"):
-        langs, key = _langs(where, r["lang"]), _key(where, r["pattern"])
-        targets = _split(r["target"])
+        langs, key = fields.langs(where, r["lang"]), fields.key(where, r["pattern"])
+        targets = fields.split(r["target"])
         for target in targets:
             if target != "*":
-                _commodity(where, target, commodities)
+                fields.commodity(where, target, commodities)
         scope = r["scope"]
         if scope != "doc" and not re.fullmatch(r"window:\d+", scope):
             raise ValueError(f"{where}: scope must be 'doc' or 'window:N'")
-        weight = _weight(where, r["weight"])
+        weight = fields.weight(where, r["weight"])
         if weight > 0:
             raise ValueError(f"{where}: context rules argue against a hit; weight must be <= 0")
         yield ContextRule(
@@ -370,7 +230,7 @@ def _rules(
             weight=weight,
             targets=targets,
             window=None if scope == "doc" else int(scope.split(":")[1]),
-            boundary=_boundary(key, langs),
+            boundary=fields.boundary(key, langs),
         )
 
 
@@ -378,9 +238,9 @@ def _intents(directory: Traversable | Path) -> Iterator[IntentCue]:
     for where, r in _rows(directory, "intent_cues.tsv"):
         if r["intent"] not in INTENTS:
             raise ValueError(f"{where}: intent must be one of {INTENTS}")
-        langs, key = _langs(where, r["lang"]), _key(where, r["cue"])
-        weight = _weight(where, r["weight"])
-        yield IntentCue(r["cue"], key, langs, r["intent"], weight, _boundary(key, langs))
+        langs, key = fields.langs(where, r["lang"]), fields.key(where, r["cue"])
+        weight = fields.weight(where, r["weight"])
+        yield IntentCue(r["cue"], key, langs, r["intent"], weight, fields.boundary(key, langs))
 
 
 def _signals(directory: Traversable | Path) -> Iterator[Signal]:
@@ -389,4 +249,4 @@ def _signals(directory: Traversable | Path) -> Iterator[Signal]:
             regex = re.compile(r["regex"], re.IGNORECASE)
         except re.error as exc:
             raise ValueError(f"{where}: bad regex: {exc}") from None
-        yield Signal(r["name"], r["family"], _weight(where, r["weight"]), regex)
+        yield Signal(r["name"], r["family"], fields.weight(where, r["weight"]), regex)

@@ -38,97 +38,20 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from classifiers.lexicon.loader import Lexicon, Signal, Term
+from classifiers.lexicon.analysis import Analysis
+from classifiers.lexicon.loader import Lexicon, Term
 from classifiers.lexicon.matcher import Match
+from classifiers.lexicon.signals import merged_signals
+
+__all__ = ["Analysis", "Scorer"]
 
 MAX_SIGNAL_HITS = 20
 _DIGIT = re.compile(r"\d")
-# A branch's leading literal: letters with their combining marks (Devanagari, Thai, Lao,
-# Burmese, Khmer vowel signs are marks, not \w).
-_LITERAL = re.compile(
-    r"(?:\\b)?((?:[^\W_]|[\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff])+)"
-)
-_QUANTIFIER = re.compile(r"[?*{]")
 _LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
 _NEWS_FAMILIES = ("news", "awareness")
 _NEGATION_GROUPS = ("negation", "negation_after")
 _CLAUSE_BREAK = re.compile(r"[^\w\s]|\n")  # punctuation or a new line ends a negation's reach
-
-
-def _gate(pattern: str) -> tuple[str, ...] | str | None:
-    """A cheap pre-check for a signal regex: literal needles one of which must occur
-    (every top-level branch starts with a literal of >= 2 letters), "digit" (every branch
-    needs a digit), or None (always run the regex)."""
-    branches, depth, start = [], 0, 0
-    for i, char in enumerate(pattern):
-        depth += {"(": 1, ")": -1}.get(char, 0) if pattern[i - 1 : i] != "\\" else 0
-        if char == "|" and depth == 0 and pattern[i - 1 : i] != "\\":
-            branches.append(pattern[start:i])
-            start = i + 1
-    branches.append(pattern[start:])
-    needles = []
-    for branch in branches:
-        m = _LITERAL.match(branch)
-        literal = m.group(1) if m else ""
-        if m and _QUANTIFIER.match(branch, m.end()):
-            literal = literal[:-1]
-        if len(literal) < 2:
-            return "digit" if all("\\d" in b for b in branches) else None
-        needles.append(literal)
-    return tuple(needles)
-
-
-def _merged_signals(
-    signals: tuple[Signal, ...],
-) -> tuple[list[Signal], list[re.Pattern[str]], list[tuple[str, ...] | str | None]]:
-    """One regex per signal (name, family, weight): the per-language rows of a signal
-    ("price" in 21 currencies) are one pass over the text, not one pass each. The merged
-    gate is the union of the rows' needles; any ungated row ungates the merged one."""
-    groups: dict[tuple[str, str, float], list[Signal]] = {}
-    for sig in signals:
-        groups.setdefault((sig.name, sig.family, sig.weight), []).append(sig)
-    out: tuple[list[Signal], list[re.Pattern[str]], list[tuple[str, ...] | str | None]]
-    out = ([], [], [])
-    for members in groups.values():
-        gates = [_gate(m.regex.pattern) for m in members]
-        gate: tuple[str, ...] | str | None
-        if all(g == "digit" for g in gates):
-            gate = "digit"
-        elif all(isinstance(g, tuple) for g in gates):
-            gate = tuple(n for g in gates if isinstance(g, tuple) for n in g)
-        else:
-            gate = None
-        pattern = "|".join(f"(?:{m.regex.pattern})" for m in members)
-        out[0].append(members[0])
-        out[1].append(re.compile(pattern))
-        out[2].append(gate)
-    return out
-
-
-@dataclass
-class Analysis:
-    """Everything the detector reports or turns into features for one document."""
-
-    logit: float = 0.0
-    score: float = 0.0
-    evidence: float = 0.0
-    commodity: str | None = None
-    per_commodity: dict[str, float] = field(default_factory=dict)
-    code_sums: dict[str, float] = field(default_factory=dict)
-    cancelled_sums: dict[str, float] = field(default_factory=dict)
-    family_sums: dict[str, float] = field(default_factory=dict)
-    group_counts: dict[str, int] = field(default_factory=dict)
-    intent_sums: dict[str, float] = field(default_factory=dict)
-    lead_intent: str | None = None
-    negated: bool = False  # an authenticity claim was negated ("not real ivory")
-    signal_counts: dict[str, int] = field(default_factory=dict)
-    terms: list[tuple[Match, Term, str | None]] = field(default_factory=list)  # (m, t, canceller)
-    codes: list[tuple[Match, Term]] = field(default_factory=list)
-    rules: list[Match] = field(default_factory=list)
-    intents: list[Match] = field(default_factory=list)
-    signals: list[tuple[Signal, tuple[int, int], str]] = field(default_factory=list)
 
 
 class Scorer:
@@ -140,7 +63,7 @@ class Scorer:
         target_keys: dict[str, list[str]] = defaultdict(list)
         for term in lexicon.terms:
             target_keys[term.commodity].append(term.key)
-        self._signal_list, self._lower_regexes, self._gates = _merged_signals(lexicon.signals)
+        self._signal_list, self._lower_regexes, self._gates = merged_signals(lexicon.signals)
         self._rule_contains_target = [
             any(
                 key in rule.key

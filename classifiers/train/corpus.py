@@ -148,6 +148,15 @@ class _Writer:
 def _language_rows(spec: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
     w = _Writer(spec, rng)
     commodities = legacy_sorted(spec["products"])
+    _offer_rows(w, spec, commodities, rng)
+    _negative_rows(w, spec, commodities, rng)
+    return w.rows
+
+
+def _offer_rows(
+    w: _Writer, spec: dict[str, Any], commodities: list[str], rng: random.Random
+) -> None:
+    """Sell offers and buy requests; 15% name the commodity by a code word."""
     code_words = spec.get("code_words", {})
     for intent in ("sell", "buy"):
         for i in range(PLAN[intent]):
@@ -156,55 +165,29 @@ def _language_rows(spec: dict[str, Any], rng: random.Random) -> list[dict[str, A
             if code_words and rng.random() < 0.15:
                 com = rng.choice(legacy_sorted(code_words))
                 pool = code_words[com]
-            w.add(
-                intent,
-                rng.choice(pool),
-                label="wildlife",
-                commodity=com,
-                intent=intent,
-                negative_kind=None,
-                obf_key="positive",
-                emoji_of=com,
-            )
+            w.add(intent, rng.choice(pool), label="wildlife", commodity=com, intent=intent,
+                  negative_kind=None, obf_key="positive", emoji_of=com)  # fmt: skip
+
+
+def _negative_rows(
+    w: _Writer, spec: dict[str, Any], commodities: list[str], rng: random.Random
+) -> None:
+    """Hard negatives in the sales style, news and awareness about the trade, generic goods."""
     for i in range(PLAN["sale_negative"]):
         kind = NEG_SALE_KINDS[i % len(NEG_SALE_KINDS)]
         intent = "sell" if rng.random() < 0.75 else "buy"
-        w.add(
-            intent,
-            rng.choice(spec["negatives"][kind]),
-            label="clean",
-            commodity=None,
-            intent=intent,
-            negative_kind=kind,
-            obf_key="sale_negative",
-            emoji_of=None,
-        )
+        phrase = rng.choice(spec["negatives"][kind])
+        w.add(intent, phrase, label="clean", commodity=None, intent=intent,
+              negative_kind=kind, obf_key="sale_negative", emoji_of=None)  # fmt: skip
     for kind in ("news", "awareness"):
         for i in range(PLAN[kind]):
             com = commodities[(i * 5) % len(commodities)]
-            w.add(
-                kind,
-                rng.choice(spec["products"][com]),
-                label="clean",
-                commodity=None,
-                intent="other",
-                negative_kind=kind,
-                obf_key=kind,
-                emoji_of=com,
-            )
+            w.add(kind, rng.choice(spec["products"][com]), label="clean", commodity=None,
+                  intent="other", negative_kind=kind, obf_key=kind, emoji_of=com)  # fmt: skip
     for _ in range(PLAN["generic"]):
         intent = "sell" if rng.random() < 0.8 else "buy"
-        w.add(
-            intent,
-            rng.choice(spec["generic"]),
-            label="clean",
-            commodity=None,
-            intent=intent,
-            negative_kind="generic",
-            obf_key="",
-            emoji_of=None,
-        )
-    return w.rows
+        w.add(intent, rng.choice(spec["generic"]), label="clean", commodity=None, intent=intent,
+              negative_kind="generic", obf_key="", emoji_of=None)  # fmt: skip
 
 
 def assign_splits(rows: list[dict[str, Any]], rng: random.Random) -> None:

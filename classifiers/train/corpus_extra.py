@@ -89,28 +89,26 @@ def _typo(text: str, rng: random.Random) -> str:
     return " ".join(parts)
 
 
-def _language_rows(
-    spec: dict[str, Any], extra: dict[str, Any], rng: random.Random
-) -> list[dict[str, Any]]:
-    st = _Styler(spec, extra, rng)
-    products = {c: spec["products"][c] + extra["products"].get(c, []) for c in spec["products"]}
-    commodities = legacy_sorted(products)
-    # Ivory is the largest trade and its word is also the commonest colour word: without
-    # extra ivory offers, the bare word ("Elfenbein", "marfil") is mostly seen in clean rows.
-    offers = commodities + ["ivory"] * IVORY_EXTRA
-    rows: list[dict[str, Any]] = []
+class _Rows:
+    """The rows of one language, each drawn through the one shared ``rng`` (order matters)."""
 
-    def add(kind: str, phrase: str, label: str, com: str | None, intent: str, neg: str | None,
-            p_obf: float = 0.0, code: bool = False) -> None:  # fmt: skip
+    def __init__(self, spec: dict[str, Any], extra: dict[str, Any], rng: random.Random) -> None:
+        self.spec, self.extra, self.rng = spec, extra, rng
+        self.styler = _Styler(spec, extra, rng)
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, kind: str, phrase: str, label: str, com: str | None, intent: str,
+            neg: str | None, p_obf: float = 0.0, code: bool = False) -> None:  # fmt: skip
+        spec, rng = self.spec, self.rng
         obf = None
         if rng.random() < p_obf:
             emoji = spec.get("emoji", {}).get(com) if com else None
             phrase, obf = obfuscate(phrase, spec["lang"], emoji, rng)
-        templates = extra[kind]
+        templates = self.extra[kind]
         i = rng.randrange(len(templates))
         listing = kind in ("sell", "buy")
-        text = st.restyle(st.fill(templates[i], phrase), listing)
-        rows.append(
+        text = self.styler.restyle(self.styler.fill(templates[i], phrase), listing)
+        self.rows.append(
             {
                 "text": text,
                 "title": phrase if listing and rng.random() < 0.3 else "",
@@ -126,29 +124,37 @@ def _language_rows(
             }
         )
 
+
+def _language_rows(
+    spec: dict[str, Any], extra: dict[str, Any], rng: random.Random
+) -> list[dict[str, Any]]:
+    out = _Rows(spec, extra, rng)
+    products = {c: spec["products"][c] + extra["products"].get(c, []) for c in spec["products"]}
+    commodities = legacy_sorted(products)
+    # Ivory is the largest trade and its word is also the commonest colour word: without
+    # extra ivory offers, the bare word ("Elfenbein", "marfil") is mostly seen in clean rows.
+    offers = commodities + ["ivory"] * IVORY_EXTRA
     for intent in ("sell", "buy"):
         for i in range(PLAN[intent]):
             com = offers[i % len(offers)]
-            add(intent, rng.choice(products[com]), "wildlife", com, intent, None, 0.25)
+            out.add(intent, rng.choice(products[com]), "wildlife", com, intent, None, 0.25)
     codes = extra.get("code_offers", {})
     for i in range(PLAN["code"] if codes else 0):
         com = legacy_sorted(codes)[i % len(codes)]
         intent = "sell" if rng.random() < 0.8 else "buy"
-        add(intent, rng.choice(codes[com]), "wildlife", com, intent, None, code=True)
+        out.add(intent, rng.choice(codes[com]), "wildlife", com, intent, None, code=True)
     for i in range(PLAN["sale_negative"]):
         kind = NEG_KINDS[i % len(NEG_KINDS)]
         pool = spec["negatives"][kind] + extra["negatives"].get(kind, [])
         intent = "sell" if rng.random() < 0.75 else "buy"
-        add(intent, rng.choice(pool), "clean", None, intent, kind)
+        out.add(intent, rng.choice(pool), "clean", None, intent, kind)
     for kind in ("news", "awareness"):
         for i in range(PLAN[kind]):
             com = commodities[(i * 5) % len(commodities)]
-            add(kind, rng.choice(products[com]), "clean", None, "other", kind, 0.05)
-    for text in extra.get("media", []):
-        rows.append(_media_row(spec, text))
+            out.add(kind, rng.choice(products[com]), "clean", None, "other", kind, 0.05)
+    rows = out.rows + [_media_row(spec, text) for text in extra.get("media", [])]
     # Own rng inside, so the rows above (and later languages' draws) do not move.
-    rows += ordinary_rows(spec, extra, _Styler(spec, extra, rng))
-    return rows
+    return rows + ordinary_rows(spec, extra, _Styler(spec, extra, rng))
 
 
 def _media_row(spec: dict[str, Any], text: str) -> dict[str, Any]:

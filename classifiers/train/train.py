@@ -112,6 +112,77 @@ def _label_truth(rows: Sequence[Row]) -> np.ndarray:
     return np.array([r["label"] == LABEL_WILDLIFE for r in rows])
 
 
+def _best_label_head(
+    x_tr: Any, y_tr: np.ndarray, x_dev: Any, y_dev: np.ndarray, c_grid: Sequence[float]
+) -> tuple[float, float, LinearHead]:
+    """The label head of best dev F1 over ``c_grid``: ``(dev F1, C, head)``."""
+    best: tuple[float, float, LinearHead] | None = None
+    for c in c_grid:
+        head = LinearHead.from_sklearn(
+            _fit_lr(x_tr, ["clean" if not t else "wildlife" for t in y_tr], c)
+        )
+        f1 = prf(list(y_dev), list(head.logits(x_dev)[:, 0] > 0))["f1"]
+        log.info("label head C=%g: dev F1 %.4f", c, f1)
+        if best is None or f1 > best[0]:
+            best = (f1, c, head)
+    if best is None:
+        raise ValueError("c_grid is empty")
+    return best
+
+
+def _dev_meta(
+    dev_f1: float, dev_logit: np.ndarray, platt: Platt, y_dev: np.ndarray
+) -> dict[str, Any]:
+    """Dev F1 and calibration error before and after Platt scaling, with the table."""
+    ece_raw, _ = reliability(list(Platt()(dev_logit)), list(y_dev))
+    ece_cal, table = reliability(list(platt(dev_logit)), list(y_dev))
+    return {
+        "f1_at_0": dev_f1,
+        "ece_uncalibrated": ece_raw,
+        "ece_calibrated": ece_cal,
+        "reliability": table,
+    }
+
+
+def _fit_features(feat: Featurizer, train: Sequence[Row], dev: Sequence[Row]) -> tuple[Any, Any]:
+    """Fit the lexicon block's scaling on ``train``; the train and dev feature matrices."""
+    tr_docs, dev_docs = to_docs(train), to_docs(dev)
+    lex_tr = feat.lexicon_block(tr_docs)
+    if feat.spec.lexicon_names:
+        feat.fit_lexicon_scaling(lex_tr)
+    x_tr = feat.transform(tr_docs, lex=lex_tr, texts=normalized_texts(tr_docs))
+    return x_tr, feat.transform(dev_docs)
+
+
+def _commodity_head(
+    x_tr: Any, train: Sequence[Row], x_dev: Any, dev: Sequence[Row], c_grid: Sequence[float]
+) -> tuple[LinearHead, float]:
+    """The commodity head, fitted and chosen on wildlife rows that name a commodity."""
+    pos = [i for i, r in enumerate(train) if r["label"] == LABEL_WILDLIFE and r.get("commodity")]
+    dev_pos = [i for i, r in enumerate(dev) if r["label"] == LABEL_WILDLIFE and r.get("commodity")]
+    return _best_head(
+        x_tr[pos],
+        [train[i]["commodity"] for i in pos],
+        x_dev[dev_pos],
+        [dev[i]["commodity"] for i in dev_pos],
+        c_grid,
+    )
+
+
+def _shape_meta(
+    spec: FeatureSpec, commodity: LinearHead, intent: LinearHead, platt: Platt
+) -> dict[str, Any]:
+    """What a loader needs to rebuild the heads: version, feature spec, classes, calibration."""
+    return {
+        "version": MODEL_VERSION,
+        "spec": spec.to_dict(),
+        "label_classes": ["clean", "wildlife"],
+        "commodity_classes": commodity.classes,
+        "intent_classes": intent.classes,
+        "platt": {"a": platt.a, "b": platt.b},
+    }
+
+
 def train_model(
     rows: Sequence[Row],
     encoder: TextEncoder | None,
@@ -131,42 +202,17 @@ def train_model(
     train = select(rows, "train") + list(extra_train)
     dev = select(rows, "dev")
     feat = FeatureCache(encoder, lexicon).featurizer(char_features, lex_weight, char_ngrams)
-    tr_docs, dev_docs = to_docs(train), to_docs(dev)
-    lex_tr = feat.lexicon_block(tr_docs)
-    if feat.spec.lexicon_names:
-        feat.fit_lexicon_scaling(lex_tr)
-    x_tr = feat.transform(tr_docs, lex=lex_tr, texts=normalized_texts(tr_docs))
-    x_dev = feat.transform(dev_docs)
+    x_tr, x_dev = _fit_features(feat, train, dev)
     y_tr, y_dev = _label_truth(train), _label_truth(dev)
     blind = _intent_blind(feat.spec)
     x_blind = x_tr @ blind
 
-    best: tuple[float, float, LinearHead] | None = None
-    for c in c_grid:
-        head = LinearHead.from_sklearn(
-            _fit_lr(x_blind, ["clean" if not t else "wildlife" for t in y_tr], c)
-        )
-        f1 = prf(list(y_dev), list(head.logits(x_dev)[:, 0] > 0))["f1"]
-        log.info("label head C=%g: dev F1 %.4f", c, f1)
-        if best is None or f1 > best[0]:
-            best = (f1, c, head)
-    assert best is not None
-    dev_f1, c_label, label = best
+    dev_f1, c_label, label = _best_label_head(x_blind, y_tr, x_dev, y_dev, c_grid)
     label.weights = blind @ label.weights  # exactly 0 already; made explicit
     dev_logit = label.logits(x_dev)[:, 0]
     platt = Platt.fit(dev_logit, y_dev)
-    ece_raw, _ = reliability(list(Platt()(dev_logit)), list(y_dev))
-    ece_cal, table = reliability(list(platt(dev_logit)), list(y_dev))
 
-    pos = [i for i, r in enumerate(train) if r["label"] == LABEL_WILDLIFE and r.get("commodity")]
-    dev_pos = [i for i, r in enumerate(dev) if r["label"] == LABEL_WILDLIFE and r.get("commodity")]
-    commodity, c_com = _best_head(
-        x_tr[pos],
-        [train[i]["commodity"] for i in pos],
-        x_dev[dev_pos],
-        [dev[i]["commodity"] for i in dev_pos],
-        c_grid,
-    )
+    commodity, c_com = _commodity_head(x_tr, train, x_dev, dev, c_grid)
     # Intent is learned on every row (negatives teach "other" for news) but chosen by
     # accuracy on positives of templates the head never saw (see ``intent.py``).
     lex_cols = slice(feat.spec.encoder_dim, feat.spec.encoder_dim + len(feat.spec.lexicon_names))
@@ -174,22 +220,12 @@ def train_model(
         x_tr, train, x_dev, dev, lex_cols, c_grid, intent_emphasis
     )
     meta = {
-        "version": MODEL_VERSION,
-        "spec": feat.spec.to_dict(),
+        **_shape_meta(feat.spec, commodity, intent, platt),
         "label_C": c_label,
         "commodity_C": c_com,
         "intent_C": intent_choice["C"],
         "intent_selection": intent_choice,
-        "label_classes": ["clean", "wildlife"],
-        "commodity_classes": commodity.classes,
-        "intent_classes": intent.classes,
-        "platt": {"a": platt.a, "b": platt.b},
-        "dev": {
-            "f1_at_0": dev_f1,
-            "ece_uncalibrated": ece_raw,
-            "ece_calibrated": ece_cal,
-            "reliability": table,
-        },
+        "dev": _dev_meta(dev_f1, dev_logit, platt, y_dev),
         "train_rows": len(train),
         "dev_rows": len(dev),
         "train_data_sha256": rows_hash(train),
