@@ -36,6 +36,21 @@ def _waiting(spider: Spider | None) -> list[object]:
     return [record for records in in_flight.values() for record in records]
 
 
+def fresh_crawl(spider: Spider | None, current: str, crawl_id: str) -> str:
+    """When a long-lived worker meets a new crawl of its source (``crawl_id`` is not
+    ``current``): forget the last crawl's listing ids (else a re-crawl's listings would be
+    dropped as duplicates here, never stored, and then called removed) and its image
+    book-keeping (cap, URL → hash). Returns the crawl now current."""
+    if crawl_id == current:
+        return current
+    for name in ("seen_ids", "detail_urls"):
+        getattr(spider, name, set()).clear()
+    fetcher = getattr(spider, "images", None)
+    if fetcher is not None and not getattr(fetcher, "in_flight", None):
+        setattr(spider, "images", type(fetcher)(fetcher.max_images))  # noqa: B010
+    return crawl_id
+
+
 class ImageChildren:
     """Which held message left which listings waiting for images (see the module)."""
 

@@ -10,7 +10,7 @@ components in its settings (``frontier_settings``):
   route a callback's output to the frontier and the sink, then acknowledge.
 
 The crawl stage knows nothing of classifiers or stores: the composition root registers
-the sink (``register_sink``) and names it in the settings (``WILDTRACE_ITEM_SINK``).
+a sink (``frontier_settings.register_sink``) that the settings name.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawlers.frontier import Frontier, Message
-from crawlers.frontier_images import CHILD, ImageChildren, is_image
+from crawlers.frontier_images import CHILD, ImageChildren, fresh_crawl, is_image
 from crawlers.frontier_settings import SINKS, ItemSink, frontier_settings
 
 _SESSIONS: weakref.WeakKeyDictionary[Crawler, FrontierScheduler] = weakref.WeakKeyDictionary()
@@ -72,6 +72,7 @@ class FrontierScheduler(BaseScheduler):
         self.local: deque[Request] = deque()
         self.held: dict[str, Message] = {}
         self.children = ImageChildren()
+        self.crawl_id = ""
         self.spider: Spider | None = None
         self._loops: list[task.LoopingCall] = []
         self._stopping = threading.Event()
@@ -175,14 +176,14 @@ class FrontierScheduler(BaseScheduler):
 
     def _start(self, msg: Message) -> None:
         assert self.spider is not None
-        for name in ("seen_ids", "detail_urls"):  # a new crawl: forget the last one's ids
-            getattr(self.spider, name, set()).clear()
+        self.crawl_id = fresh_crawl(self.spider, self.crawl_id, msg.crawl)
         for request in _drain_start(self.spider):
             self.push(request, msg)
         self.finish(msg, [])
 
     def _request(self, msg: Message) -> Request:
         assert self.spider is not None and msg.request is not None
+        self.crawl_id = fresh_crawl(self.spider, self.crawl_id, msg.crawl)
         request = request_from_dict(msg.request, spider=self.spider)
         request.meta["wt_msg"] = msg
         original = request.errback
