@@ -99,6 +99,9 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/networks/lookup", "desk"),
     ("GET", "/networks/{network_id}", "desk"),
     ("GET", "/networks/{network_id}/export.{fmt}", "desk"),
+    # Re-crawl now (``web.recrawl``; not attached here, so the desk gets a 503 page).
+    ("GET", "/sources", "desk"),
+    ("POST", "/sources/{source}/crawl", "desk"),
 ]
 FILL = {
     "{alert_id}": ALERT,

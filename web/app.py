@@ -50,6 +50,7 @@ from web import (
     network_pages,
     pages,
     partner_pages,
+    recrawl,
     saved_searches,
 )
 from web.api import SafeJSONResponse
@@ -166,7 +167,7 @@ def create_app(
     app.state.title = title
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (api, login, pages, listing_pages, evidence, dashboard, network_pages):
+    for module in (api, login, pages, listing_pages, evidence, dashboard, network_pages, recrawl):
         app.include_router(module.router)
     # The partner, campaigner and admin views (issue 9).
     for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks, contact_lists,

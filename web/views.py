@@ -22,6 +22,8 @@ DESK_NAV = (
 )
 # Shown after the desk's sections when the app has a seller graph (``web.network_pages``).
 NETWORKS_NAV = (("/networks", "Networks"),)
+# Shown when the composition root attached a re-crawler (``web.recrawl``).
+SOURCES_NAV = (("/sources", "Sources"),)
 
 
 def store_of(request: Request) -> Store:
@@ -32,7 +34,8 @@ def store_of(request: Request) -> Store:
 def section_of(path: str) -> str:
     """Which nav entry a path belongs to (alerts and listings belong to the queue)."""
     sections = (("/search", "/search"), ("/saved-searches", "/search"),
-                ("/dashboard", "/dashboard"), ("/networks", "/networks"))  # fmt: skip
+                ("/dashboard", "/dashboard"), ("/networks", "/networks"),
+                ("/sources", "/sources"))  # fmt: skip
     for prefix, section in sections:
         if path.startswith(prefix):
             return section
@@ -44,8 +47,10 @@ def nav_for(request: Request) -> tuple[tuple[str, str], ...]:
     identity = getattr(request.state, "identity", None)
     if identity is None or not identity.user.desk:
         return ()
-    has_graph = getattr(request.app.state, "networks", None) is not None
-    return DESK_NAV + NETWORKS_NAV if has_graph else DESK_NAV
+    state = request.app.state
+    graph = NETWORKS_NAV if getattr(state, "networks", None) is not None else ()
+    sources = SOURCES_NAV if getattr(state, "recrawl", None) is not None else ()
+    return DESK_NAV + graph + sources
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:

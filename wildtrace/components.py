@@ -205,8 +205,10 @@ def web_app(
         identify=identifier_lookup(networks.extractor) if networks else None,
     )
     from wildtrace.outreach_wiring import attach_feed_services
+    from wildtrace.worker import DeskRecrawler
 
     attach_feed_services(app, settings)
+    app.state.recrawl = DeskRecrawler(settings)
     return app
 
 

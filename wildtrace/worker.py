@@ -75,6 +75,19 @@ def crawl_now(settings: Settings, source: str, *, background: bool = False) -> d
     return {"source": source, "mode": "local", "report": report.to_dict()}
 
 
+class DeskRecrawler:
+    """The desk's "Re-crawl now" (``web.recrawl.Recrawler``): ``crawl_now`` in the background."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def sources(self) -> list[str]:
+        return sorted(p.name for p in enabled_profiles(self.settings))
+
+    def start(self, source: str) -> dict[str, Any]:
+        return crawl_now(self.settings, source, background=True)
+
+
 class WorkerSink:
     """Stores what a worker's crawlers produce (the ``ItemSink`` of the crawl stage)."""
 
