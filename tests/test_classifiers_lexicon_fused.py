@@ -65,5 +65,7 @@ def test_thai_and_lao_tone_mark_order_folds() -> None:
 
 def test_arabic_prefixes_apply_to_context_rules(detector: LexiconDetector) -> None:
     # "الراتنج" (the resin) is the rule "راتنج" with the article attached.
-    (det,) = detector.classify([TextDoc("x", "للبيع تمثال قرن وحيد القرن مصنوع من الراتنج، السعر 80 ريال")])
+    (det,) = detector.classify(
+        [TextDoc("x", "للبيع تمثال قرن وحيد القرن مصنوع من الراتنج، السعر 80 ريال")]
+    )
     assert not det.is_hit, (det.score, det.reasons)

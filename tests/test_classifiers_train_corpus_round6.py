@@ -28,7 +28,9 @@ def rows() -> list[dict[str, Any]]:
 
 def test_round6_rows_are_reproduced_byte_for_byte(rows: list[dict[str, Any]]) -> None:
     taken = {(r["title"], r["text"]) for p in (CORPUS_PATH, BREADTH_PATH) for r in load_corpus(p)}
-    body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in generate(taken))
+    body = "".join(
+        json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in generate(taken)
+    )
     assert body.encode() == ROUND6_PATH.read_bytes()
 
 

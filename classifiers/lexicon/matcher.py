@@ -28,8 +28,9 @@ Design
 * Keys inside longer run-together words ("pieldepangolín", "#قرنوحيدالقرنكامل"): a
   boundary-free pass over long untouched tokens (:mod:`classifiers.lexicon.fused`).
 * Arabic attaches the article and one-letter conjunctions/prepositions to the noun
-  ("والعاج", "بالعاج"): Arabic-script keys of every kind are also indexed with those prefixes, so word
-  boundaries stay strict ("عاج" must not match inside "ازعاج", "annoyance").
+  ("والعاج", "بالعاج"): Arabic-script keys of every kind (rules too: "الراتنج") are
+  also indexed with those prefixes, so word boundaries stay strict ("عاج" must not
+  match inside "ازعاج", "annoyance").
 """
 
 from __future__ import annotations

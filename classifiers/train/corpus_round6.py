@@ -64,7 +64,9 @@ def _spec(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[dict[str, Any],
     return spec, {**data, "pool": sorted(set(pool))}
 
 
-def _rows(spec: dict[str, Any], data: dict[str, Any], base: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _rows(
+    spec: dict[str, Any], data: dict[str, Any], base: dict[str, Any] | None
+) -> list[dict[str, Any]]:
     rng = random.Random(f"{SEED}:{tag(spec)}")
     writer = _Lang(spec, base, rng, {})
     for _ in range(N_ORDINARY):
