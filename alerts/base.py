@@ -22,8 +22,7 @@ Design notes
   the listing changed or was re-classified) is not a silent rewrite: ``refresh`` moves
   the version on (a triage form opened before it is a conflict) and writes a
   ``refreshed`` audit entry saying what changed.
-* Errors share one base (``AlertError``) whose ``kind`` is the stable error name the
-  web API puts in its ``{"error", "detail"}`` body.
+* Errors share one base (``AlertError``); its ``kind`` is the API's ``"error"`` name.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 DISMISSAL_REASONS = ("not_wildlife", "legal_product", "duplicate", "not_actionable")
 
 # The fields an upsert of an existing alert refreshes; everything else is kept.
-REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at", "priority")
+REFRESHED_FIELDS = ("score", "commodity", "intent", "title", "updated_at", "priority", "network")
 
 ACTION_CREATED = "created"
 ACTION_STATE = "state"
@@ -117,6 +116,9 @@ class Alert:
     # Queue order (0-100, ``classifiers.priority``): what matters most first. 0 for alerts
     # stored before priorities existed, and for detections without one.
     priority: float = 0.0
+    # The seller network of the listing's account (``alerts/networks``); an absorbed
+    # network's id is relabelled to the survivor's. None: no graph (or it was down).
+    network: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -262,6 +264,8 @@ def refresh(current: Alert, newer: Alert) -> tuple[Alert, AuditEntry | None]:
     ``newer``; when a ``SHOWN_FIELDS`` value changed, the version moves on and the audit
     entry (by the rule) says what changed, else there is no entry."""
     merged = replace(current, **{name: getattr(newer, name) for name in REFRESHED_FIELDS})
+    if newer.network is None:  # re-raised while the graph was down: keep what is known
+        merged = replace(merged, network=current.network)
     changes = [
         f"{name} {_shown(name, getattr(current, name))} → {_shown(name, getattr(newer, name))}"
         for name in SHOWN_FIELDS
@@ -282,7 +286,8 @@ def refresh(current: Alert, newer: Alert) -> tuple[Alert, AuditEntry | None]:
     return merged, entry
 
 
-# Seller networks (``alerts/networks/``): the records readers of the alert contract see.
+# Records readers of the alert contract see: seller networks (``alerts/networks/``) and
+# audited notes from outside the desk, partner answers and re-checks (``alerts/notes.py``).
 from alerts.networks.graph import GraphStorage as GraphStorage  # noqa: E402
 from alerts.networks.graph import ListingFacts as ListingFacts  # noqa: E402
 from alerts.networks.graph import Sighting as Sighting  # noqa: E402
@@ -290,3 +295,6 @@ from alerts.networks.links import identifier_key as identifier_key  # noqa: E402
 from alerts.networks.summary import IdentifierSeen as IdentifierSeen  # noqa: E402
 from alerts.networks.summary import Network as Network  # noqa: E402
 from alerts.networks.summary import summarise as summarise  # noqa: E402
+from alerts.notes import ACTION_PARTNER_ACK as ACTION_PARTNER_ACK  # noqa: E402
+from alerts.notes import ACTION_RECHECK as ACTION_RECHECK  # noqa: E402
+from alerts.notes import AlertNote as AlertNote  # noqa: E402

@@ -58,7 +58,14 @@ def make_alert(listing: Listing, detection: Detection, rule: str, *, now: str = 
         seller_id=listing.seller_id,
         title=listing.title,
         priority=float(detection.priority or 0.0),
+        network=_network(detection),
     )
+
+
+def _network(detection: Detection) -> str | None:
+    """The seller network the enrichment step recorded (``extra["network"]``)."""
+    network = detection.extra.get("network")
+    return network if isinstance(network, str) and network else None
 
 
 class ThresholdRule(AlertRule):

@@ -2,13 +2,19 @@
 
     python -m benchmarks.bench_image [--images 200] [--repeats 3] [--queries 2000]
 
+Each row gives throughput per wall-clock second (the target's unit) and per CPU-second
+used by this process (``time.process_time``): on a machine shared with other jobs the
+wall figure falls with the load while the CPU figure mostly does not, so the load
+average is printed at start and end.
+
 Workload: procedural photo-like JPEGs (``classifiers/image/synthetic.py``), 640 x 480,
 quality 85 — the size of a typical listing photo. Every figure is the median of
 ``--repeats`` timed runs after one warm-up, with torch/BLAS held to 2 threads.
 
 * hashing — bytes to PDQ + quality + pHash through the production path (safe decode with
-  JPEG draft scaling, bounded working copy); baseline: the naive path (full-size
-  ``Image.open().convert("RGB")``, both hashes on the full image). Target >= 300/s.
+  JPEG draft scaling, bounded working copy), on 1 and on 2 threads; baseline: the naive
+  path (full-size ``Image.open().convert("RGB")``, both hashes on the full image).
+  Target >= 300/s.
 * recognition — bytes to concept scores + embedding (decode, EfficientNet-Lite0 at 224 px,
   batches of 16); shown against the hashing row. Target >= 20/s.
 * bank lookups at 10k and 1M random hashes; half the queries are near-duplicates of bank
@@ -31,15 +37,26 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 import numpy as np  # after the thread caps: numpy/torch read them at import
 
+CPU: dict[int, float] = {}  # id(fn) -> median process CPU seconds of its last timing
+
 
 def _median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall seconds; the median CPU seconds of this process go to ``CPU``."""
     fn()  # warm-up: weights loaded, caches filled
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    CPU[id(fn)] = statistics.median(cpu)
     return statistics.median(times)
+
+
+def _rate(n: int, fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """``(per wall second, per CPU second of this process)``."""
+    wall = _median_seconds(fn, repeats)
+    return n / wall, n / max(CPU[id(fn)], 1e-9)
 
 
 def _images(n: int) -> list[bytes]:
@@ -48,7 +65,7 @@ def _images(n: int) -> list[bytes]:
     return [scene_jpeg(seed, 640, 480, quality=85) for seed in range(n)]
 
 
-def _hash_rows(images: list[bytes], repeats: int) -> list[tuple[str, float]]:
+def _hash_rows(images: list[bytes], repeats: int) -> list[tuple[str, float, float]]:
     import io
 
     from PIL import Image
@@ -63,24 +80,25 @@ def _hash_rows(images: list[bytes], repeats: int) -> list[tuple[str, float]]:
             hash_image(Image.open(io.BytesIO(data)).convert("RGB"))
 
     n = len(images)
+    single = ImageAnalyzer(encoder=None, workers=1)
     return [
-        ("hashing, naive full-size decode (baseline)", n / _median_seconds(naive, repeats)),
+        ("hashing, naive full-size decode (baseline)", *_rate(n, naive, repeats)),
+        ("hashing, production path, 1 thread", *_rate(n, lambda: single.analyze(images), repeats)),
         (
-            "hashing, production path",
-            n / _median_seconds(lambda: analyzer.analyze(images), repeats),
+            "hashing, production path, 2 threads",
+            *_rate(n, lambda: analyzer.analyze(images), repeats),
         ),
     ]
 
 
-def _recognition_row(images: list[bytes], repeats: int) -> tuple[str, float]:
+def _recognition_row(images: list[bytes], repeats: int) -> tuple[str, float, float]:
     from classifiers.image.analyze import ImageAnalyzer
     from classifiers.image.encoder import EfficientNetLite0Encoder
 
     analyzer = ImageAnalyzer(encoder=EfficientNetLite0Encoder())
     sample = images[:64]
-    return "recognition (hash + encoder + concepts)", len(sample) / _median_seconds(
-        lambda: analyzer.analyze(sample), repeats
-    )
+    rate = _rate(len(sample), lambda: analyzer.analyze(sample), repeats)
+    return "recognition (hash + encoder + concepts)", *rate
 
 
 def _queries(codes: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -92,7 +110,7 @@ def _queries(codes: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def _lookup_rows(size: int, m: int, repeats: int) -> list[tuple[str, float]]:
+def _lookup_rows(size: int, m: int, repeats: int) -> list[tuple[str, float, float]]:
     from classifiers.image.pdq_index import PdqIndex
 
     rng = np.random.default_rng(size)
@@ -107,15 +125,15 @@ def _lookup_rows(size: int, m: int, repeats: int) -> list[tuple[str, float]]:
     rows = [
         (
             f"lookups at {label}: linear scan (baseline)",
-            len(few) / _median_seconds(lambda: [index.search_linear(q, 31) for q in few], repeats),
+            *_rate(len(few), lambda: [index.search_linear(q, 31) for q in few], repeats),
         ),
         (
             f"lookups at {label}: MIH, one at a time",
-            len(single) / _median_seconds(lambda: [index.search(q, 31) for q in single], repeats),
+            *_rate(len(single), lambda: [index.search(q, 31) for q in single], repeats),
         ),
         (
-            f"lookups at {label}: MIH, batched",
-            m / _median_seconds(lambda: index.search_many(queries, 31), repeats),
+            f"lookups at {label}: MIH, batched, 2 threads",
+            *_rate(m, lambda: index.search_many(queries, 31), repeats),
         ),
     ]
     print(f"  (index over {label} hashes built in {built:.2f} s)", flush=True)
@@ -163,21 +181,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--queries", type=int, default=2000)
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}", flush=True)
     images = _images(args.images)
     hashing = _hash_rows(images, args.repeats)
     recognition = _recognition_row(images, args.repeats)
-    print("| stage | per second | ratio |\n|---|---|---|")
+    print("| stage | per second | ratio | per CPU-second of this process |\n|---|---|---|---|")
     base = hashing[0][1]
-    for name, rate in [*hashing, recognition]:
-        print(f"| {name} | {rate:,.1f} images/s | {rate / base:.2f} |")
+    for name, rate, cpu in [*hashing, recognition]:
+        print(f"| {name} | {rate:,.1f} images/s | {rate / base:.2f} | {cpu:,.1f} |", flush=True)
     for size in (10_000, 1_000_000):
         rows = _lookup_rows(size, args.queries, args.repeats)
-        for name, rate in rows:
-            print(f"| {name} | {rate:,.0f} lookups/s | {rate / rows[0][1]:.2f} |", flush=True)
+        for name, rate, cpu in rows:
+            print(f"| {name} | {rate:,.0f} lookups/s | {rate / rows[0][1]:.2f} | {cpu:,.0f} |",
+                  flush=True)  # fmt: skip
     print("\ncrossover (lookups/s, 200 queries):")
     print("| bank size | linear | MIH one at a time | MIH batched |\n|---|---|---|---|")
     for size, lin, mih, batched in _crossover(args.repeats):
         print(f"| {size:,} | {lin:,.0f} | {mih:,.0f} | {batched:,.0f} |")
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

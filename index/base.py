@@ -40,11 +40,11 @@ Both backends pass the same contract suite (``tests/test_index_contract.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from alerts.base import Alert, Assignment, AuditEntry
+from alerts.base import Alert, AlertNote, Assignment, AuditEntry
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index.status import ReplayResult as ReplayResult
@@ -161,6 +161,7 @@ class AlertFilter:
     offset: int = 0
     # Keyset paging: only alerts after this one in queue order (``offset`` must be 0).
     after: AlertCursor | None = None
+    network: str | None = None  # a seller network id (``Alert.network``)
 
 
 @runtime_checkable
@@ -226,6 +227,13 @@ class AlertStore(Protocol):
         ``TransitionError`` (not allowed from the current state)."""
 
     def assign_alert(self, alert_id: str, assignment: Assignment) -> Alert: ...  # audited
+
+    def annotate_alert(self, alert_id: str, note: AlertNote) -> Alert:
+        """Add an audited note (a partner's answer, a re-check) without a state change."""
+
+    def relabel_alert_networks(self, renames: Mapping[str, str]) -> int:
+        """Alerts whose ``network`` is an absorbed network's id (``renames``: old → new)
+        take the new id; returns how many changed. Not a triage change: no version."""
 
     def alert_history(self, alert_id: str) -> list[AuditEntry]:
         """The audit log for one alert, oldest first."""

@@ -27,7 +27,7 @@ Design notes
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,10 @@ class ElasticsearchStore(OutageSafe, StoreRules):
         payload = [a.to_dict() for a in batch]
         applied, new = self._write("upsert_alerts", payload, len(payload))
         return int(new) if applied else 0
+
+    def relabel_alert_networks(self, renames: Mapping[str, str]) -> int:
+        applied, count = self._write("relabel_networks", dict(renames), len(renames))
+        return int(count) if applied else 0
 
     def _change_alert(self, alert_id: str, decide: Decide) -> Alert:
         with self._reading():

@@ -96,13 +96,20 @@ class EsGraphStorage:
         self._bulk(ops, refresh=True)
 
     def network_members(self, network_id: str) -> list[str]:
+        return self._nodes({"term": {"network": network_id}})
+
+    def nodes_with_prefix(self, prefix: str) -> list[str]:
+        self.client.indices.refresh(index=self._ix("net-nodes"))
+        return self._nodes({"prefix": {"node": prefix}})
+
+    def _nodes(self, query: dict[str, Any]) -> list[str]:
         out: list[str] = []
         after: list[Any] | None = None
         while True:
             extra: dict[str, Any] = {"search_after": after} if after else {}
             resp = self.client.search(
                 index=self._ix("net-nodes"),
-                query={"term": {"network": network_id}},
+                query=query,
                 sort=[{"node": "asc"}],
                 size=PAGE,
                 **extra,

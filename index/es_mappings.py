@@ -33,8 +33,8 @@ import hashlib
 from typing import Any
 
 # v2: ``audit.reason`` (why an alert was dismissed). v3: ``listings.folded``/``plain``,
-# ``alerts.assignee``. v4: ``alerts.priority`` (queue order).
-TEMPLATE_VERSION = 4
+# ``alerts.assignee``. v4: ``alerts.priority`` (queue order). v5: ``alerts.network``.
+TEMPLATE_VERSION = 5
 INDEX_NAMES = ("listings", "versions", "detections", "alerts", "audit")
 
 # Highlight markers, as in the SQLite store; indexed text has them swapped out.
@@ -154,6 +154,7 @@ PROPERTIES: dict[str, dict[str, Any]] = {
         "title": {"type": "text", "fields": {"raw": KEYWORD}},
         "assignee": KEYWORD,
         "priority": {"type": "float"},
+        "network": KEYWORD,
     },
     "audit": {
         "alert_id": KEYWORD,

@@ -177,7 +177,7 @@ def _after_score(after: AlertCursor) -> dict[str, Any]:
 
 def alert_query(flt: AlertFilter) -> dict[str, Any]:
     filters: list[dict[str, Any]] = []
-    for name in ("state", "source", "commodity", "seller_id"):
+    for name in ("state", "source", "commodity", "seller_id", "network"):
         value = getattr(flt, name)
         if value is not None:
             filters.append({"term": {name: value}})

@@ -264,6 +264,23 @@ class Writer:
         bulk(self.client, actions, self.chunk_size)
         return len(plan.created)
 
+    def relabel_networks(self, payload: dict[str, str]) -> int:
+        """Alerts of absorbed networks take the surviving id (idempotent; no version).
+        Pages until none is left: a relabelled alert no longer matches the query."""
+        total = 0
+        while True:
+            self.client.indices.refresh(index=self.alias("alerts"))
+            resp = self.client.search(index=self.alias("alerts"), size=1_000,
+                                      query={"terms": {"network": sorted(payload)}})  # fmt: skip
+            hits = resp["hits"]["hits"]
+            if not hits:
+                return total
+            total += bulk(self.client, [
+                {"_op_type": "update", "_index": h["_index"], "_id": h["_id"],
+                 "doc": {"network": payload[h["_source"]["network"]]}}
+                for h in hits
+            ], self.chunk_size)  # fmt: skip
+
     def audit(self, payload: list[dict[str, Any]]) -> int:
         actions = [
             {

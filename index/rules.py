@@ -2,24 +2,20 @@
 
 Design notes
 ------------
-* ``StoreRules`` is the base of every backend. Its public methods that carry a rule are
-  ``@final``: they validate and normalise the request once, then call one narrow
-  abstract primitive (``_upsert_listings``, ``_change_alert``, ``_list_alerts``, …) that
-  only moves data. A backend cannot drift from a rule it never implements.
+* ``StoreRules`` is every backend's base. Its public methods that carry a rule are
+  ``@final``: they validate once, then call one narrow abstract primitive that only
+  moves data. A backend cannot drift from a rule it never implements.
 * The upsert plan (``plan_upsert``) is a pure function: given the stored heads of a
   batch's keys it decides, in batch order, what is new, changed (a new version) or
   unchanged, the version numbers, first/last-seen times, un-removal (every key seen is
   no longer removed) and which keys are fresh (need classifying). Backends fetch the
-  heads and write the plan; the Elasticsearch backend does both inside one replayable
-  operation, so a plan is always made against the state it is applied to.
-* Alert upserts (``plan_alert_upsert``): new alerts are created with a "created" audit
-  entry; existing ones get only ``alerts.base.REFRESHED_FIELDS``.
-* State changes: ``alerts.base.StateChange`` checks the request and decides it against
-  the current alert; the backend primitive reads the alert and writes the decision
-  atomically (a transaction, or a sequence-number compare-and-set).
+  heads and write the plan (Elasticsearch: in one replayable operation).
+* Alert upserts (``plan_alert_upsert``): new alerts get a "created" audit entry;
+  existing ones only ``alerts.base.REFRESHED_FIELDS``. Changes (``StateChange``,
+  ``Assignment``, ``alerts.notes.AlertNote``) check the request and decide against the
+  current alert; the primitive reads and writes atomically (transaction or seq CAS).
 * Paging: ``list_alerts`` refuses pages over ``MAX_PAGE`` or deeper than ``MAX_WINDOW``
-  (``check_page``); ``iter_alerts`` and ``iter_listings`` walk everything with a keyset
-  cursor (the last sort key seen), so no read needs a huge limit.
+  (``check_page``); ``iter_alerts``/``iter_listings`` walk all with a keyset cursor.
 """
 
 from __future__ import annotations
@@ -32,6 +28,7 @@ from typing import Any, final
 from alerts.base import (
     REFRESHED_FIELDS,
     Alert,
+    AlertNote,
     Assignment,
     AuditEntry,
     StateChange,
@@ -218,6 +215,10 @@ class StoreRules(ABC):
     @final
     def assign_alert(self, alert_id: str, assignment: Assignment) -> Alert:
         return self._change_alert(alert_id, lambda current: assignment.apply(current, utc_now()))
+
+    @final
+    def annotate_alert(self, alert_id: str, note: AlertNote) -> Alert:
+        return self._change_alert(alert_id, lambda current: note.apply(current, utc_now()))
 
     @final
     def list_alerts(self, flt: AlertFilter) -> list[Alert]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,10 @@ class SqliteStore(StoreRules):
 
     def count_alerts(self, flt: AlertFilter) -> int:
         return alerts_ops.count(self._conn(), flt)
+
+    def relabel_alert_networks(self, renames: Mapping[str, str]) -> int:
+        with self._write() as conn:
+            return alerts_ops.relabel_networks(conn, dict(renames))
 
     def _change_alert(self, alert_id: str, decide: Decide) -> Alert:
         with self._write() as conn:

@@ -17,7 +17,7 @@ from index.rules import Decide, plan_alert_upsert, refreshed_fields
 
 _ALERT_COLUMNS = (
     "id, listing_key, source, rule, score, commodity, intent, created_at, updated_at, "
-    "state, version, seller_id, title, assignee, priority"
+    "state, version, seller_id, title, assignee, priority, network"
 )
 _AUDIT_COLUMNS = "alert_id, at, actor, action, from_state, to_state, note, reason"
 _AUDIT_INSERT = f"INSERT INTO alert_audit({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -47,7 +47,7 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Alert]) -> int:
     "refreshed" entry when what they show changed); one write transaction."""
     plan = plan_alert_upsert(batch, _existing(conn, [a.id for a in batch]))
     conn.executemany(
-        f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 15)})",
+        f"INSERT INTO alerts({_ALERT_COLUMNS}) VALUES ({','.join('?' * 16)})",
         [tuple(a.to_dict().values()) for a in plan.created],
     )
     conn.executemany(_AUDIT_INSERT, [_audit_row(e) for e in plan.entries])
@@ -66,7 +66,7 @@ def get(conn: sqlite3.Connection, alert_id: str) -> Alert | None:
 def _where(flt: AlertFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    for name in ("state", "source", "commodity", "seller_id"):
+    for name in ("state", "source", "commodity", "seller_id", "network"):
         value = getattr(flt, name)
         if value is not None:
             clauses.append(f"{name} = ?")
@@ -123,6 +123,13 @@ def change(conn: sqlite3.Connection, alert_id: str, decide: Decide) -> Alert:
         raise ConflictError(f"alert {alert_id} changed concurrently")
     conn.execute(_AUDIT_INSERT, _audit_row(entry))
     return changed
+
+
+def relabel_networks(conn: sqlite3.Connection, renames: dict[str, str]) -> int:
+    """Alerts of absorbed networks take the surviving id (no version change: triage is
+    not touched, and an investigator's open form stays valid)."""
+    sql = "UPDATE alerts SET network = ? WHERE network = ?"
+    return sum(conn.execute(sql, (new, old)).rowcount for old, new in renames.items())
 
 
 def history(conn: sqlite3.Connection, alert_id: str) -> list[AuditEntry]:

@@ -92,6 +92,12 @@ class SqliteGraphStorage:
         sql = "SELECT node FROM net_nodes WHERE network = ? ORDER BY node"
         return [r[0] for r in self.conn.execute(sql, (network_id,))]
 
+    def nodes_with_prefix(self, prefix: str) -> list[str]:
+        # A range over the primary key (LIKE would scan): every string that starts with
+        # ``prefix`` sorts between it and ``prefix`` + the highest code point.
+        sql = "SELECT node FROM net_nodes WHERE node >= ? AND node < ? ORDER BY node"
+        return [r[0] for r in self.conn.execute(sql, (prefix, prefix + "\U0010ffff"))]
+
     def network_sizes(self, ids: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
         for part in _chunks(list(ids)):

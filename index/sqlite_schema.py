@@ -200,7 +200,14 @@ _V4 = (
     "CREATE INDEX alerts_priority ON alerts(state, priority DESC, score DESC)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4]
+# v5: the seller network of an alert (``alerts.base.Alert.network``): the queue groups
+# and filters by it, and a network merge relabels its alerts.
+_V5 = (
+    "ALTER TABLE alerts ADD COLUMN network TEXT",
+    "CREATE INDEX alerts_network ON alerts(network)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

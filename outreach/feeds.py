@@ -14,7 +14,9 @@ Design notes
 * Cursor: ``v1.<seq>`` of the last item of a page (see ``outreach.ledger``).
 * "Could not read it" is never "it was removed": ``removal.observed_removed_at`` is only
   set when the crawler saw the listing gone (``removed_at``); a partner's "removed" is
-  reported separately as ``removal.partner_status``.
+  reported separately as ``removal.partner_status``; re-checks (``outreach.rechecks``)
+  as ``removal.checked_at``/``check_outcome``, and a listing back online after a
+  removal claim as ``removal.comeback_at``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from alerts.base import STATE_CONFIRMED, Alert
 from index.base import AlertFilter, Store
 from outreach.base import FEED_VERSION, MAX_FEED_PAGE, Ack, CursorError, FeedEntry
 from outreach.ledger import FeedLedger
+from outreach.rechecks import RemovalView, removal_view
 
 ALL_SOURCES = "*"
 
@@ -85,7 +88,9 @@ def _reasons(store: Store, alert: Alert) -> tuple[dict[str, Any], list[dict[str,
     return {"species": list(detection.species), "cites_appendix": detection.cites_appendix}, reasons
 
 
-def feed_item(store: Store, entry: FeedEntry, alert: Alert, ack: Ack | None) -> dict[str, Any]:
+def feed_item(
+    store: Store, entry: FeedEntry, alert: Alert, ack: Ack | None, checks: RemovalView
+) -> dict[str, Any]:
     """One feed item (the versioned JSON shape; see the README's example)."""
     stored = store.get_listing(alert.listing_key)
     listing = stored.listing if stored else None
@@ -113,6 +118,10 @@ def feed_item(store: Store, entry: FeedEntry, alert: Alert, ack: Ack | None) -> 
             "partner_status": ack.status if ack else None,
             "partner_reason": ack.reason if ack else None,
             "partner_at": ack.at if ack else None,
+            "checked_at": checks.checked_at,
+            "check_outcome": checks.check_outcome,
+            "check_http_status": checks.check_status,
+            "comeback_at": checks.comeback_at,
         },
     }
 
@@ -131,10 +140,12 @@ def read_page(
     after = decode_cursor(cursor)
     entries = ledger.page(sources, after, limit)
     acks = ledger.latest_acks(e.item_id for e in entries)
+    checks = ledger.checks(e.item_id for e in entries)
     items = []
     for entry in entries:
         alert = store.get_alert(entry.item_id)
         if alert is not None:
-            items.append(feed_item(store, entry, alert, acks.get(entry.item_id)))
+            view = removal_view(checks.get(entry.item_id, []))
+            items.append(feed_item(store, entry, alert, acks.get(entry.item_id), view))
     last = entries[-1].seq if entries else after
     return {"version": FEED_VERSION, "items": items, "next_cursor": encode_cursor(last)}

@@ -10,6 +10,8 @@ Design notes
 * ``acks`` is append-only: every acknowledgement is a row (who, when, what, why) and is
   never edited; it *is* the acknowledgement audit log. The latest row per item is the
   partner's current answer.
+* ``rechecks`` is append-only too: every re-check of a feed item's listing (what was
+  requested when, what answered), written by ``outreach.rechecks``.
 * A separate file, not the listing store: the feed must keep its order and
   acknowledgements whatever the listing store backend is, and must be transactional.
 """
@@ -22,7 +24,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from outreach.base import ACK_REJECTED, ACK_STATUSES, MAX_REASON_CHARS, Ack, AckError, FeedEntry
+from outreach.base import (
+    ACK_REJECTED,
+    ACK_STATUSES,
+    MAX_REASON_CHARS,
+    Ack,
+    AckError,
+    Check,
+    FeedEntry,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feed (
@@ -43,7 +53,19 @@ CREATE TABLE IF NOT EXISTS acks (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS acks_item ON acks(item_id, n);
+CREATE TABLE IF NOT EXISTS rechecks (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    http_status INTEGER,
+    detail TEXT NOT NULL,
+    comeback INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rechecks_item ON rechecks(item_id, n);
 """
+_CHECK_FIELDS = "item_id, source, at, outcome, http_status, detail, comeback"
 
 
 def check_ack(status: str, reason: str) -> str:
@@ -137,6 +159,30 @@ class FeedLedger:
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY n DESC LIMIT ?", [*args, limit]).fetchall()
         return [Ack(*row) for row in rows]
+
+    def record_check(self, check: Check) -> None:
+        with self._lock:
+            self._db.execute(
+                f"INSERT INTO rechecks({_CHECK_FIELDS}) VALUES (?,?,?,?,?,?,?)",
+                (check.item_id, check.source, check.at, check.outcome, check.http_status,
+                 check.detail, int(check.comeback)),
+            )  # fmt: skip
+
+    def checks(self, item_ids: Iterable[str] | None = None) -> dict[str, list[Check]]:
+        """Every re-check of these items (all items: ``None``), oldest first per item."""
+        sql, args = f"SELECT {_CHECK_FIELDS} FROM rechecks", []
+        if item_ids is not None:
+            args = list(dict.fromkeys(item_ids))
+            if not args:
+                return {}
+            sql += f" WHERE item_id IN ({','.join('?' * len(args))})"
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY n", args).fetchall()
+        out: dict[str, list[Check]] = {}
+        for row in rows:
+            check = Check(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+            out.setdefault(row[0], []).append(check)
+        return out
 
     def close(self) -> None:
         self._db.close()

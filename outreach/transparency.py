@@ -5,7 +5,11 @@ Per platform: items *sent* (entered the feed in the period), *acknowledged* (any
 answer), *verified removed* (the crawler saw the listing gone: ``removed_at``, never the
 partner's word alone), *still online* (not seen removed), and the median and 90th
 percentile time from entering the feed to the observed removal, in hours (nearest-rank
-percentiles; empty when nothing was removed). HTML (escaped) and CSV (formula-safe).
+percentiles; empty when nothing was removed). Time to takedown: from the investigator's
+confirmation (or entry above the threshold) to the partner's "removed", median and p90
+(no one publishes it; we can). ``came_back``: listings a re-check found back online after
+a removal (``outreach.rechecks``): they count as still online. HTML (escaped) and CSV
+(formula-safe).
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ import html
 import io
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from alerts.base import STATE_CONFIRMED
 from index.base import Store
+from outreach.base import ACK_REMOVED, FeedEntry
 from outreach.ledger import FeedLedger
+from outreach.rechecks import comebacks
 
 FIELDS = ("platform", "sent", "acknowledged", "verified_removed", "still_online",
-          "median_hours_to_removal", "p90_hours_to_removal")  # fmt: skip
+          "median_hours_to_removal", "p90_hours_to_removal", "partner_removed",
+          "median_hours_to_takedown", "p90_hours_to_takedown", "came_back")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,10 @@ class PlatformRow:
     still_online: int
     median_hours_to_removal: float | None
     p90_hours_to_removal: float | None
+    partner_removed: int = 0
+    median_hours_to_takedown: float | None = None
+    p90_hours_to_takedown: float | None = None
+    came_back: int = 0
 
 
 def _hours(start: str, end: str) -> float:
@@ -49,26 +61,55 @@ def _rank(values: list[float], q: float) -> float | None:
     return round(ordered[max(0, math.ceil(q * len(ordered)) - 1)], 2)
 
 
+@dataclass
+class _Tally:
+    acked: int = 0
+    removal_hours: list[float] = field(default_factory=list)
+    takedown_hours: list[float] = field(default_factory=list)
+    sent: int = 0
+    came_back: int = 0
+
+
+def confirmed_at(store: Store, entry: FeedEntry) -> str:
+    """When the item was confirmed (the latest ``confirmed`` audit entry), else when it
+    entered the feed (items entering above the threshold are never confirmed)."""
+    times = [h.at for h in store.alert_history(entry.item_id) if h.to_state == STATE_CONFIRMED
+             and h.from_state != STATE_CONFIRMED]  # fmt: skip
+    return times[-1] if times else entry.entered_at
+
+
+def _count(store: Store, ledger: FeedLedger, entries: list[FeedEntry]) -> dict[str, _Tally]:
+    acks = ledger.latest_acks(e.item_id for e in entries)
+    back = comebacks(ledger, (e.item_id for e in entries))
+    per: dict[str, _Tally] = defaultdict(_Tally)
+    for entry in entries:
+        tally = per[entry.source]
+        tally.sent += 1
+        alert = store.get_alert(entry.item_id)
+        stored = store.get_listing(alert.listing_key) if alert else None
+        removed = stored.removed_at if stored else None
+        if entry.item_id in back:
+            tally.came_back += 1  # back online: not removed, whatever was seen before
+        elif removed:
+            tally.removal_hours.append(_hours(entry.entered_at, removed))
+        ack = acks.get(entry.item_id)
+        tally.acked += ack is not None
+        if ack is not None and ack.status == ACK_REMOVED:
+            tally.takedown_hours.append(_hours(confirmed_at(store, entry), ack.at))
+    return per
+
+
 def report(
     store: Store, ledger: FeedLedger, since: str = "", until: str = "9999"
 ) -> list[PlatformRow]:
     entries = [e for e in ledger.page(None, 0, 10**9) if since <= e.entered_at < until]
-    acks = ledger.latest_acks(e.item_id for e in entries)
-    per: dict[str, list[tuple[bool, float | None]]] = defaultdict(list)
-    for entry in entries:
-        alert = store.get_alert(entry.item_id)
-        stored = store.get_listing(alert.listing_key) if alert else None
-        removed = stored.removed_at if stored else None
-        took = _hours(entry.entered_at, removed) if removed else None
-        per[entry.source].append((entry.item_id in acks, took))
     rows = []
-    for platform, items in sorted(per.items()):
-        times = [t for _, t in items if t is not None]
-        acked = sum(a for a, _ in items)
-        gone = len(times)
+    for platform, t in sorted(_count(store, ledger, entries).items()):
+        gone, took = len(t.removal_hours), t.takedown_hours
         rows.append(
-            PlatformRow(platform, len(items), acked, gone, len(items) - gone,
-                        _rank(times, 0.5), _rank(times, 0.9))
+            PlatformRow(platform, t.sent, t.acked, gone, t.sent - gone,
+                        _rank(t.removal_hours, 0.5), _rank(t.removal_hours, 0.9),
+                        len(took), _rank(took, 0.5), _rank(took, 0.9), t.came_back)
         )  # fmt: skip
     return rows
 

@@ -145,3 +145,25 @@ def test_sqlite_sightings_are_append_only() -> None:
         conn.execute("DELETE FROM net_sightings")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE net_sightings SET surface = 'x'")
+
+
+def test_merges_are_reported_with_their_final_id(storage: GraphStorage) -> None:
+    """An absorbed network's id maps to the id it ends up in (chains followed)."""
+    graph = NetworkGraph(storage)
+    a = _add(graph, "bazaar:1", "a", ["phone|1"])
+    b = _add(graph, "tradepost:2", "b", ["phone|2"])
+    c = _add(graph, "wildfeed:3", "c", ["phone|3", "email|c@x.test"])
+    assert graph.take_merges() == {}  # three fresh networks: nothing absorbed
+    ab = _add(graph, "bazaar:4", "d", ["phone|1", "phone|2"])
+    abc = _add(graph, "bazaar:5", "e", ["phone|2", "phone|3"])
+    merges = graph.take_merges()
+    assert {a, b, c} - {abc} == set(merges) and set(merges.values()) == {abc}
+    assert ab in {a, b} and graph.take_merges() == {}
+
+
+def test_nodes_with_prefix_lists_photo_nodes(storage: GraphStorage) -> None:
+    graph = NetworkGraph(storage)
+    _add(graph, "bazaar:1", "a", ["photo|00ff", "phone|1"])
+    _add(graph, "tradepost:2", "b", ["photo|ab12", "photo|00ff"])
+    assert storage.nodes_with_prefix("photo|") == ["photo|00ff", "photo|ab12"]
+    assert storage.nodes_with_prefix("nothing|") == []

@@ -25,7 +25,9 @@ def test_mih_equals_linear_scan(bank: np.ndarray) -> None:
     assert index.uses_mih
     queries = np.array([_flip(bank[rng.integers(len(bank))], int(k), rng) for k in range(48)])
     for radius in (15, 31, 40):
-        many = index.search_many(queries, radius)
+        many = index.search_many(queries, radius, block=8)  # 6 blocks over 2 threads
+        one = index.search_many(queries, radius, workers=1)
+        assert all(np.array_equal(a[0], b[0]) for a, b in zip(many, one, strict=True))
         for q, (ids, dist) in zip(queries, many, strict=True):
             lin_ids, lin_dist = index.search_linear(q, radius)
             assert np.array_equal(ids, lin_ids) and np.array_equal(dist, lin_dist)

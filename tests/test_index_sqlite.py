@@ -220,12 +220,13 @@ def test_mixed_script_queries_and_index_integrity(path: Path, store: SqliteStore
     raw(path).execute("INSERT INTO listings_fts(listings_fts, rank) VALUES ('integrity-check', 1)")
 
 
-@pytest.mark.parametrize("version", [2, 3])
+@pytest.mark.parametrize("version", [2, 3, 4])
 def test_alerts_stored_before_priorities_migrate_with_priority_zero(
     tmp_path: Path, version: int
 ) -> None:
     """A v2 database (before folded search and assignees) and a v3 one (before
-    ``alerts.priority``, v4) open, migrate and list their old alerts."""
+    ``alerts.priority``, v4) and a v4 one (before ``alerts.network``, v5) open, migrate
+    and list their old alerts."""
     db = tmp_path / "old.sqlite"
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
@@ -235,7 +236,8 @@ def test_alerts_stored_before_priorities_migrate_with_priority_zero(
         conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
     old = make_alert(make_listing(listing_id="old"), score=0.9)
     existing = {row[1] for row in conn.execute("PRAGMA table_info(alerts)")}
-    assert "priority" not in existing and ("assignee" in existing) == (version >= 3)
+    assert ("priority" in existing) == (version >= 4) and ("assignee" in existing) == (version >= 3)
+    assert "network" not in existing
     columns = [k for k in old.to_dict() if k in existing]
     conn.execute(
         f"INSERT INTO alerts({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -247,7 +249,7 @@ def test_alerts_stored_before_priorities_migrate_with_priority_zero(
     try:
         stored = store.get_alert(old.id)
         assert stored is not None and stored.priority == 0.0 and stored.score == 0.9
-        assert stored.assignee is None
+        assert stored.assignee is None and stored.network is None
         assert raw(db).execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(
             MIGRATIONS
         )

@@ -80,6 +80,21 @@ MATRIX: list[tuple[str, str, str]] = [
     ("POST", "/api/v1/admin/webhooks/dead-letters/{delivery_id}/replay", "admin"),
     ("GET", "/admin/dead-letters", "admin"),
     ("POST", "/admin/dead-letters/{delivery_id}/replay", "admin"),
+    # Issue 9, second round: API docs (public, like the description), transparency CSV,
+    # saved searches (desk, own only), digests (any signed-in account; the role decides
+    # which kind), hashed contact lists (audience readers, when an admin enabled them).
+    ("GET", "/api/docs", "public"),
+    ("GET", "/openapi.json", "public"),
+    ("GET", "/dashboard/transparency.csv", "desk"),
+    ("POST", "/search/save", "desk"),
+    ("GET", "/saved-searches", "desk"),
+    ("POST", "/saved-searches/run", "desk"),
+    ("POST", "/saved-searches/{search_id}/delete", "desk"),
+    ("GET", "/api/v1/saved-searches", "desk"),
+    ("POST", "/digests/subscribe", "any"),
+    ("POST", "/digests/unsubscribe", "any"),
+    ("GET", "/audiences/contacts", "audience"),
+    ("POST", "/audiences/contacts.csv", "audience"),
     ("GET", "/networks", "desk"),
     ("GET", "/networks/lookup", "desk"),
     ("GET", "/networks/{network_id}", "desk"),
@@ -93,6 +108,7 @@ FILL = {
     "{sha}": SHA,
     "{item_id}": ALERT,
     "{delivery_id}": "1",
+    "{search_id}": "1",
     "{fmt}": "stix",
 }
 ROLES = {"anonymous": None, **{name: USERS[name][0] for name in USERS}}

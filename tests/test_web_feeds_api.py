@@ -90,7 +90,8 @@ def test_an_item_carries_what_a_platform_needs(parts: Any) -> None:
     assert item["first_seen_at"] and item["last_seen_at"]
     assert item["removal"] == {
         "observed_removed_at": None, "partner_status": None, "partner_reason": None,
-        "partner_at": None,
+        "partner_at": None, "checked_at": None, "check_outcome": None,
+        "check_http_status": None, "comeback_at": None,
     }  # fmt: skip
 
 
@@ -163,3 +164,24 @@ def test_acknowledgements_are_logged_and_checked(parts: Any) -> None:
     with _client(parts) as client:
         sign_in(client, "cam")
         assert client.get("/api/v1/feeds/takedown").status_code == 403
+
+
+def test_every_acknowledgement_is_in_the_alerts_audit_log(parts: Any) -> None:
+    store = parts[0]
+    _confirm(store, "bazaar:L5")
+    with _client(parts) as client:
+        sign_in(client, "pat")
+        (item,) = client.get("/api/v1/feeds/takedown").json()["items"]
+        url = f"/api/v1/feeds/takedown/{item['id']}/ack"
+        assert client.post(url, json={"status": "received"}).status_code == 200
+        assert client.post(url, json={"status": "removed", "reason": "gone"}).status_code == 200
+    history = store.alert_history(item["id"])
+    notes = [(h.actor, h.action, h.note) for h in history if h.action == "partner_ack"]
+    assert notes == [("pat", "partner_ack", "received"), ("pat", "partner_ack", "removed: gone")]
+    # Notes keep the state and move the version on, like an assignment.
+    assert history[-1].from_state == history[-1].to_state == "confirmed"
+    assert store.get_alert(item["id"]).version == 4  # created 1, confirmed 2, two notes
+    with _client(parts) as client:
+        sign_in(client, "ana")
+        page = client.get(f"/alerts/{item['id']}").text
+        assert "partner_ack" in page and "removed: gone" in page

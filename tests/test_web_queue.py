@@ -106,6 +106,7 @@ def test_badges(client: TestClient) -> None:
         {"since": "yesterday"},
         {"flag": "odd"},
         {"sort": "price"},
+        {"group": "seller"},
         {"page": "abc"},
     ],
 )
@@ -139,3 +140,23 @@ def test_assign_by_form_then_filter_by_assignee(client: TestClient) -> None:
     assert partner.status_code == 422
     stale = client.post(url + "/assign", data={"assignee": "root", "expected_version": "1"})
     assert stale.status_code == 409
+
+
+def test_group_by_network_orders_networks_by_their_best_alert() -> None:
+    """``web.queue.group_by_network`` over rows in queue order: the network of the first
+    row first, the order inside a network kept, alerts without a network last."""
+    from factories import make_alert, make_listing
+
+    from web.queue import QueueRow, group_by_network
+
+    def row(n: int, network: str | None, seller: str) -> QueueRow:
+        listing = make_listing(listing_id=str(n), seller_id=seller)
+        return QueueRow(make_alert(listing, network=network), None, None, None, False)
+
+    rows = [row(1, "Nb", "x"), row(2, None, "y"), row(3, "Na", "z"), row(4, "Nb", "w"),
+            row(5, "Na", "z")]  # fmt: skip
+    ordered, groups = group_by_network(rows)
+    assert [r.alert.listing_key for r in ordered] == [
+        "bazaar:1", "bazaar:4", "bazaar:3", "bazaar:5", "bazaar:2"]  # fmt: skip
+    assert list(groups) == ["Nb", "Na", None]
+    assert (groups["Na"].alerts, groups["Na"].sellers, groups["Na"].sources) == (2, 1, ("bazaar",))

@@ -38,7 +38,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def comps(settings: Settings) -> Iterator[Components]:
-    assert seed_demo_bank(settings) == 24
+    assert seed_demo_bank(settings) == 57  # 24 case photos + 33 ring photos
     with open_components(settings) as c:
         yield c
 

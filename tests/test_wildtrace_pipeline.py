@@ -31,8 +31,11 @@ def sites() -> Iterator[DemoSites]:
 
 @pytest.fixture(scope="module")
 def first_pass(sites: DemoSites, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from wildtrace.imaging import seed_demo_bank
+
     sites.set_epoch(0)
     settings = loopback_settings(tmp_path_factory.mktemp("pipeline"))
+    seed_demo_bank(settings)  # as ``wildtrace run`` does for the demo
     reports = pipeline.run_sources(settings, base_urls=sites.urls)
     return settings, reports
 
@@ -136,10 +139,10 @@ def test_run_once_prints_summary_as_last_line(tmp_path: Path) -> None:
 
 
 def test_demo_rings_become_seller_networks_end_to_end(first_pass) -> None:  # type: ignore[no-untyped-def]
-    """Crawled, classified and linked: every planted ring with accounts on several sources
-    is one network, and that network holds no account outside the ring. Ring accounts
-    that advertised no identifier (alone in their network: the demo's image-only
-    reposts) cannot be linked and are left out (see ``wildtrace.demo.network_truth``)."""
+    """Crawled, classified and linked: every planted ring is one network — including the
+    ring accounts that posted only a photo, linked by the ring's photo they share with
+    another of its accounts — that network holds no account outside the ring, and every
+    alert of a ring account carries that network's id."""
     import stix2
 
     from alerts.networks.summary import summarise
@@ -152,19 +155,27 @@ def test_demo_rings_become_seller_networks_end_to_end(first_pass) -> None:  # ty
     networks = open_networks(settings)
     try:
         node_net = networks.storage.node_networks(sorted(rings))
-        sizes = networks.storage.network_sizes(sorted(set(node_net.values())))
-        node_net = {n: net for n, net in node_net.items() if sizes.get(net, 1) > 1}
         by_ring: dict[str, set[str]] = {}
         for node, network in node_net.items():
             by_ring.setdefault(rings[node], set()).add(network)
         multi = {r: n for r, n in by_ring.items() if sum(rings[x] == r for x in node_net) > 1}
-        assert len(multi) >= 3, by_ring
+        assert len(multi) >= 4, by_ring
+        photo_linked = 0
         for ring, nets in multi.items():
             assert len(nets) == 1, ring
             net = summarise(networks.storage, next(iter(nets)))
             assert net is not None
             assert all(rings.get(s) == ring for s in net.sellers), net.sellers
             assert len(net.sources) >= 2
+            photo_linked += any(i.type == "photo" for i in net.identifiers)
             stix2.parse(to_stix(net), allow_custom=True)
+        assert photo_linked >= 3
+        with components.open_components(settings) as comps:
+            alerts = list(comps.store.iter_alerts(AlertFilter()))
+        for alert in alerts:
+            node = f"s|{alert.source}|{alert.seller_id}"
+            if node in node_net:
+                assert alert.network == node_net[node], alert
+        assert sum(1 for a in alerts if a.network) == len(alerts)
     finally:
         networks.close()

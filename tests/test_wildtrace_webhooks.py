@@ -15,9 +15,9 @@ from alerts.rules import ThresholdRule, apply_rules
 from index.base import AlertFilter
 from index.sqlite import SqliteStore
 from wildtrace.cli import main
-from wildtrace.commands.webhooks import push
-from wildtrace.components import build_outbox
 from wildtrace.config import load_settings
+from wildtrace.outreach_wiring import build_outbox
+from wildtrace.outreach_wiring import push_webhooks as push
 
 
 def test_a_confirmed_alert_reaches_the_partners_webhook_once(

@@ -15,7 +15,8 @@ Design notes
   Charts are inline SVG drawn by the app.
 * Jinja2 autoescaping is always on; helpers that add markup (``highlight``) escape the
   scraped text first.
-* FastAPI's interactive docs are off: they load scripts from a CDN.
+* FastAPI's interactive docs are off: they load scripts from a CDN. ``/api/docs``
+  (``web.api_docs``) renders the OpenAPI description as a plain page instead.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ from index.base import Store
 from web import (
     admin_webhooks,
     api,
+    api_docs,
     audiences_api,
+    contact_lists,
     dashboard,
+    digest_pages,
     evidence,
     feeds_api,
     listing_pages,
@@ -46,10 +50,12 @@ from web import (
     network_pages,
     pages,
     partner_pages,
+    saved_searches,
 )
 from web.api import SafeJSONResponse
 from web.auth import Refused
 from web.evidence import EvidenceReader
+from web.queries import BadRequest
 from web.render import (
     bdi,
     highlight,
@@ -110,6 +116,13 @@ def _install_error_pages(app: FastAPI) -> None:
             return await api.validation_error(request, exc)
         return error_page(request, 422, f"Bad input — {problems}")
 
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest) -> Response:
+        # Input a handler did not catch itself (a form route sent JSON, …): a 422, never a 500.
+        if _is_api(request):
+            return api.error(422, "bad_request", str(exc))
+        return error_page(request, 422, str(exc))
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if _is_api(request) or request.url.path.startswith("/static/"):
@@ -156,7 +169,8 @@ def create_app(
     for module in (api, login, pages, listing_pages, evidence, dashboard, network_pages):
         app.include_router(module.router)
     # The partner, campaigner and admin views (issue 9).
-    for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks):
+    for extra in (feeds_api, partner_pages, audiences_api, admin_webhooks, contact_lists,
+                  digest_pages, saved_searches, api_docs):  # fmt: skip
         app.include_router(extra.router)
     _install_error_pages(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

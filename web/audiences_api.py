@@ -2,7 +2,8 @@
 ``/api/v1/audiences.csv``.
 
 Only the published audience table (``outreach.base.AudienceService``) is rendered:
-suppressed counts, group and intent totals and keyword lists. Nothing here reads a
+suppressed counts, group and intent totals, keyword lists and a weekly trend chart of the
+published group totals. Nothing here reads a
 listing's text, URL or seller into a response, and errors say nothing about a listing.
 """
 
@@ -14,10 +15,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from outreach.base import AudienceService
 from web.api import error
+from web.dashboard import Series, stacked_bars
+from web.digest_pages import subscription_of
 from web.export import neutralise_cell
 from web.roles import AudienceReader
 from web.views import error_page, render
@@ -63,9 +67,31 @@ async def audiences_csv(request: Request, me: AudienceReader) -> Response:
     )
 
 
+def trend(data: dict[str, Any]) -> tuple[Series, Markup]:
+    """Weekly published totals per intent × commodity (the group totals), as a stacked
+    bar chart. A suppressed total is drawn as 0 and named in the table, never estimated."""
+    groups = [g for g in data["groups"] if not g["suppressed"]]
+    weeks = sorted({g["week"] for g in data["groups"]})
+    names = sorted({f"{g['intent']} · {g['commodity']}" for g in groups})
+    parts = {n: [0] * len(weeks) for n in names}
+    for g in groups:
+        parts[f"{g['intent']} · {g['commodity']}"][weeks.index(g["week"])] = int(g["total"])
+    series = Series(weeks, parts)
+    return series, stacked_bars(series, title="Published listings per week")
+
+
 @router.get("/audiences")
 async def audiences_page(request: Request, me: AudienceReader) -> Response:
     if _service(request) is None:
         return error_page(request, 503, "Audiences are not configured.")
     data = await run_in_threadpool(audience_table, request)
-    return render(request, "audiences.html", data=data)
+    return render(
+        request,
+        "audiences.html",
+        data=data,
+        trend=trend(data),
+        contact_lists=bool(getattr(request.app.state, "contact_lists", False)),
+        digest=subscription_of(request, me.user.username, "audience"),
+        digest_kind="audience",
+        message=request.query_params.get("done", "")[:40],
+    )

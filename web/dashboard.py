@@ -1,5 +1,7 @@
 """A small dashboard: alerts over time by commodity and by source, queue age, dismissals
-by reason — drawn by the app as inline SVG (nothing loaded from elsewhere).
+by reason — drawn by the app as inline SVG (nothing loaded from elsewhere) — and, when
+takedown feeds are on, the transparency table per platform with time to takedown
+(confirmation → the partner's "removed") and listings back online.
 
 Counts are over at most ``MAX_SCAN`` alerts (the page says when it stopped there). Each
 chart is also a table (``<details>``), so the numbers are readable without the picture.
@@ -11,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -18,8 +21,9 @@ from markupsafe import Markup, escape
 
 from alerts.base import STATE_DISMISSED, Alert
 from index.base import AlertFilter, Store
+from outreach.base import FeedService
 from web.auth import Desk
-from web.views import render, store_of
+from web.views import error_page, render, store_of
 
 router = APIRouter()
 MAX_SCAN = 5_000
@@ -154,4 +158,24 @@ def dashboard(request: Request, me: Desk) -> Response:
         ],
         decided=decided,
         dismissed=sum(reasons.values()),
+        takedown=takedown_rows(request),
+    )
+
+
+def takedown_rows(request: Request) -> list[Any] | None:
+    """Per-platform transparency rows with time to takedown; ``None`` without feeds."""
+    feeds: FeedService | None = getattr(request.app.state, "feeds", None)
+    return None if feeds is None else feeds.report()
+
+
+@router.get("/dashboard/transparency.csv")
+def transparency_csv(request: Request, me: Desk) -> Response:
+    """The transparency report (all periods) as CSV, formula-safe."""
+    feeds: FeedService | None = getattr(request.app.state, "feeds", None)
+    if feeds is None:
+        return error_page(request, 503, "Takedown feeds are not configured.")
+    return Response(
+        feeds.report_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="transparency.csv"'},
     )

@@ -39,6 +39,7 @@ CSV_FIELDS = (
     "state",
     "version",
     "seller_id",
+    "network",
     "title",
     "created_at",
     "updated_at",

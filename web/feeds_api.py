@@ -43,7 +43,10 @@ CSV_FIELDS = (
     "id", "platform", "listing_id", "listing_url", "seller_id", "commodity", "species",
     "cites_appendix", "score", "reasons", "evidence_sha256", "first_seen_at", "last_seen_at",
     "alert_state", "observed_removed_at", "partner_status", "partner_reason", "entered_at",
+    "checked_at", "check_outcome", "comeback_at",
 )  # fmt: skip
+REMOVAL_COLUMNS = ("observed_removed_at", "partner_status", "partner_reason", "checked_at",
+                   "check_outcome", "comeback_at")  # fmt: skip
 
 
 def attach_outreach(
@@ -107,9 +110,7 @@ def _csv_row(item: dict[str, Any]) -> list[Any]:
         **item,
         "species": "; ".join(item["species"]),
         "reasons": "; ".join(r["matched"] or r["detail"] for r in item["reasons"]),
-        "observed_removed_at": removal["observed_removed_at"],
-        "partner_status": removal["partner_status"],
-        "partner_reason": removal["partner_reason"],
+        **{name: removal[name] for name in REMOVAL_COLUMNS},
     }
     return [neutralise_cell(flat.get(name)) for name in CSV_FIELDS]
 

@@ -11,8 +11,9 @@ Design notes
 * STIX 2.1, built and validated with the ``stix2`` library: one ``identity`` (class
   ``group``) for the network; ``user-account`` observables for the seller accounts and
   messaging/social handles; ``email-addr`` for e-mails; custom observables
-  ``x-wildtrace-phone-number``, ``x-wildtrace-bank-account`` (IBAN or account number) and
-  ``x-wildtrace-cryptocurrency-wallet`` — STIX 2.1 defines none of those (custom objects
+  ``x-wildtrace-phone-number``, ``x-wildtrace-bank-account`` (IBAN or account number),
+  ``x-wildtrace-cryptocurrency-wallet`` and ``x-wildtrace-photo`` (a shared photo's PDQ
+  hash) — STIX 2.1 defines none of those (custom objects
   are how the spec allows them); one ``observed-data`` per identifier (first/last
   sighting, number of listings); ``related-to`` relationships from the network to every
   account and identifier; a ``grouping`` (context ``suspicious-activity``) holding it
@@ -52,6 +53,8 @@ def _custom_observable(type_name: str, kind_field: str) -> Any:
 PhoneNumber = _custom_observable("x-wildtrace-phone-number", "channel")
 BankAccount = _custom_observable("x-wildtrace-bank-account", "account_type")
 CryptoWallet = _custom_observable("x-wildtrace-cryptocurrency-wallet", "currency")
+# A shared photo: its PDQ perceptual hash (STIX's file hashes are cryptographic ones).
+PhotoHash = _custom_observable("x-wildtrace-photo", "hash_algorithm")
 
 
 def to_json(network: Network) -> str:
@@ -112,6 +115,8 @@ def _observable(network: Network, ident: IdentifierSeen) -> Any:
     if ident.type in ("iban", "bank_account"):
         return BankAccount(id=oid("x-wildtrace-bank-account"), value=ident.value,
                            account_type=ident.type)  # fmt: skip
+    if ident.type == "photo":
+        return PhotoHash(id=oid("x-wildtrace-photo"), value=ident.value, hash_algorithm="PDQ")
     if ident.type.startswith("crypto_"):
         return CryptoWallet(id=oid("x-wildtrace-cryptocurrency-wallet"), value=ident.value,
                             currency=ident.type.split("_", 1)[1].upper())  # fmt: skip

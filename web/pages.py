@@ -32,7 +32,16 @@ from web.forms import read_form, read_form_lists
 from web.listing_pages import listing_context
 from web.params import AlertPageParams, SearchPageParams
 from web.queries import BadRequest, seller_counts, state_counts
-from web.queue import FLAGS, SORTS, QueueFilter, check_choice, parse_date, parse_score, queue_page
+from web.queue import (
+    FLAGS,
+    GROUPS,
+    SORTS,
+    QueueFilter,
+    check_choice,
+    parse_date,
+    parse_score,
+    queue_page,
+)
 from web.triage import (
     DISMISS_REASONS,
     apply,
@@ -59,12 +68,14 @@ def _queue_filters(
         flag=check_choice(params.flag, FLAGS, "flag"),
         assignee=me if assignee == "me" else assignee,
         sort=check_choice(params.sort, tuple(SORTS), "sort") or "priority",
+        group=check_choice(params.group, GROUPS, "group"),
     )
     shown: dict[str, object] = {
         "state": params.state,
         "source": params.source,
         "commodity": params.commodity,
         "seller": params.seller,
+        "network": params.network,
         "lang": qf.lang,
         "min_score": params.min_score,
         "max_score": params.max_score,
@@ -73,6 +84,7 @@ def _queue_filters(
         "flag": qf.flag,
         "assignee": assignee,
         "sort": None if qf.sort == "priority" else qf.sort,
+        "group": qf.group,
     }
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in shown.items()}, qf, min_score
 
@@ -93,6 +105,7 @@ def queue(request: Request, params: Annotated[AlertPageParams, Depends()], me: D
         request,
         "queue.html",
         rows=result.rows,
+        groups=result.groups,
         total=result.total,
         truncated=result.truncated,
         counts=state_counts(store, flt),

@@ -36,6 +36,7 @@ class AlertParams:
     source: Str = None
     commodity: Str = None
     seller: Str = None
+    network: Str = None
 
     def alert_filter(
         self, *, min_score: float | None = None, limit: int = 50, offset: int = 0
@@ -49,6 +50,7 @@ class AlertParams:
             source=clean(self.source, "source"),
             commodity=clean(self.commodity, "commodity"),
             seller_id=clean(self.seller, "seller"),
+            network=clean(self.network, "network"),
             min_score=min_score,
             limit=max(1, min(limit, MAX_API_LIMIT)),
             offset=max(0, offset),
@@ -77,6 +79,7 @@ class AlertPageParams(AlertParams):
     flag: Str = None
     assignee: Str = None
     sort: Str = None
+    group: Str = None
     page: Page = 1
 
 

@@ -1,5 +1,6 @@
-"""The partner's takedown feed page (``/feed``) with acknowledgement forms, and the
-acknowledgement log page for investigators (``/feeds/acks``).
+"""The partner's takedown feed page (``/feed``) with acknowledgement forms, comeback flags
+and the digest form, and the acknowledgement log page (``/feeds/acks``) with the listings
+back online after a removal.
 
 A partner sees only its own sources (``web.roles.scope_of``); a desk account sees the
 feed of every platform but cannot acknowledge (that is the platform's word). Forms post
@@ -14,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from outreach.base import ACK_STATUSES, AckError, CursorError, UnknownItemError
 from web.auth import check_csrf
+from web.digest_pages import subscription_of
 from web.feeds_api import acknowledge, feed_page, services_of
 from web.forms import read_form
 from web.queries import BadRequest
@@ -32,15 +34,18 @@ async def feed(request: Request, me: FeedReader, cursor: str | None = None) -> R
         page = await run_in_threadpool(feed_page, request, me, (cursor or "")[:40], PAGE, None)
     except (CursorError, ValueError) as exc:
         return error_page(request, 422, str(exc), back="/feed")
+    can_ack = me.user.role == "partner"
     return render(
         request,
         "feed.html",
         items=page["items"],
         next_cursor=page["next_cursor"] if len(page["items"]) == PAGE else None,
         statuses=ACK_STATUSES,
-        can_ack=me.user.role == "partner",
+        can_ack=can_ack,
         sources=scope_of(me),
         message=request.query_params.get("done", "")[:80],
+        digest=subscription_of(request, me.user.username, "feed") if can_ack else None,
+        digest_kind="feed" if can_ack else None,
     )
 
 
@@ -69,4 +74,5 @@ async def ack_log_page(request: Request, me: FeedReader) -> Response:
     if feeds is None:
         return error_page(request, 503, "Takedown feeds are not configured.")
     acks = await run_in_threadpool(feeds.acks, scope_of(me), 500)
-    return render(request, "acks.html", acks=acks)
+    back = await run_in_threadpool(feeds.comebacks, scope_of(me))
+    return render(request, "acks.html", acks=acks, comebacks=back)

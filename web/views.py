@@ -31,7 +31,8 @@ def store_of(request: Request) -> Store:
 
 def section_of(path: str) -> str:
     """Which nav entry a path belongs to (alerts and listings belong to the queue)."""
-    sections = (("/search", "/search"), ("/dashboard", "/dashboard"), ("/networks", "/networks"))
+    sections = (("/search", "/search"), ("/saved-searches", "/search"),
+                ("/dashboard", "/dashboard"), ("/networks", "/networks"))  # fmt: skip
     for prefix, section in sections:
         if path.startswith(prefix):
             return section

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "wildtrace.commands.image",
     "wildtrace.commands.index",
     "wildtrace.commands.networks",
+    "wildtrace.commands.outreach",
     "wildtrace.commands.run",
     "wildtrace.commands.serve",
     "wildtrace.commands.text",

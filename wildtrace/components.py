@@ -40,7 +40,6 @@ from wildtrace.networks import Networks, identifier_lookup, link_listings, open_
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from outreach.notify.outbox import Outbox
     from wildtrace.demo import DemoSites
 
 log = logging.getLogger(__name__)
@@ -151,7 +150,8 @@ def open_components(settings: Settings) -> Iterator[Components]:
         store_session(settings) as store,
         network_session(settings) as networks,
     ):
-        enrich = partial(link_listings, networks) if networks is not None else None
+        relabel = store.relabel_alert_networks  # absorbed networks' alerts follow
+        enrich = partial(link_listings, networks, relabel=relabel) if networks else None
         images = build_image_stage(settings)
         try:
             yield Components(
@@ -204,38 +204,10 @@ def web_app(
         networks=networks.storage if networks else None,
         identify=identifier_lookup(networks.extractor) if networks else None,
     )
+    from wildtrace.outreach_wiring import attach_feed_services
+
     attach_feed_services(app, settings)
     return app
-
-
-def attach_feed_services(app: FastAPI, settings: Settings) -> None:
-    """Takedown feeds (ledger ``<data_dir>/feeds.db``, entry policy), webhooks (the same
-    file) and audiences, on the web app's state."""
-    from outreach.feeds import FeedPolicy
-    from outreach.ledger import FeedLedger
-    from outreach.service import Audiences, Feeds
-    from web.feeds_api import attach_outreach
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    policy = FeedPolicy(settings.classifier.takedown_threshold, tuple(settings.feeds.auto_sources))
-    store = app.state.store
-    feeds = Feeds(store, FeedLedger(settings.data_dir / "feeds.db"), policy)
-    attach_outreach(
-        app, feeds, Audiences(store, settings.audiences.min_cell), build_outbox(settings)
-    )
-
-
-def build_outbox(settings: Settings) -> Outbox:
-    """The webhook outbox as configured (``[feeds] webhook_*``)."""
-    from outreach.notify.outbox import Outbox
-
-    return Outbox(
-        settings.data_dir / "feeds.db",
-        max_attempts=settings.feeds.webhook_max_attempts,
-        backoff_s=settings.feeds.webhook_backoff_seconds,
-        timeout_s=settings.feeds.webhook_timeout,
-        allow_private=tuple(settings.feeds.webhook_allow_private),
-    )
 
 
 @contextmanager

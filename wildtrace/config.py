@@ -23,6 +23,7 @@ from wildtrace.config_sections import (
     EntitiesSettings,
     FeedSettings,
     ImageSettings,
+    MailSettings,
 )
 
 # Read when no --config / WILDTRACE_CONFIG is given and the file exists in the working dir.
@@ -33,6 +34,8 @@ DEFAULT_CONFIG_NAME = "wildtrace.toml"
 # and '.' as '_'; see ``outreach.notify.outbox``), else generated and shown once.
 SECRET_ENV = {
     "es_api_key": "WILDTRACE_ES_API_KEY",
+    "smtp_username": "WILDTRACE_SMTP_USERNAME",
+    "smtp_password": "WILDTRACE_SMTP_PASSWORD",
 }
 
 
@@ -174,6 +177,7 @@ class Settings:
     image: ImageSettings = field(default_factory=ImageSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     audiences: AudienceSettings = field(default_factory=AudienceSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @property
     def data_dir(self) -> Path:

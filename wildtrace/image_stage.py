@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -62,7 +62,8 @@ class ImageStage:
             shas = list(dict.fromkeys(listing.image_sha256))
             self.catalog.record(listing.key, [signals[s] for s in shas], now)
             evidence = [ImageEvidence(signals[s], matches.get(s, ()), head_p.get(s)) for s in shas]
-            out.append(fuse(detection, evidence, self.policy, self.concept_commodity))
+            fused = fuse(detection, evidence, self.policy, self.concept_commodity)
+            out.append(_with_photos(fused, [signals[s] for s in shas]))
         return out
 
     def _analyse(
@@ -85,3 +86,12 @@ class ImageStage:
             probs = self.head.predict(np.stack([analysis.embeddings[k] for k in keys]))
             head_p = {k: float(p) for k, p in zip(keys, probs, strict=True)}
         return signals, head_p
+
+
+def _with_photos(detection: Detection, signals: Sequence[ImageSignals]) -> Detection:
+    photos = [
+        {"sha256": s.sha256, "pdq": s.pdq, "quality": s.quality}
+        for s in signals
+        if s.pdq is not None and s.quality is not None
+    ]
+    return replace(detection, extra={**detection.extra, "photos": photos}) if photos else detection

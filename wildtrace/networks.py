@@ -8,6 +8,17 @@
   entities go into each detection's ``extra["entities"]`` (so both backends keep them
   with the verdict, verbatim) and every classified listing version joins the graph,
   one transaction per batch. The detection also records the listing's ``network``.
+* Photos: the image stage leaves each listing's PDQ hashes in ``extra["photos"]``;
+  ``PhotoKeys`` maps each to the key of the photo it shows (near-duplicates share one),
+  and those keys join the graph as identifiers, so accounts that post the same photo —
+  re-encoded, resized, cropped — on any source are one network. Only photos of flagged
+  listings link (``photo_links``): ordinary product pictures are shared by strangers.
+  The known photos are the graph's own ``photo|`` nodes, read once on first use.
+* Network ids move when networks merge (the smaller takes the larger's id). After each
+  batch every detection gets its seller's *final* network id, and alerts already stored
+  under an absorbed id are relabelled through ``relabel`` (the store's
+  ``relabel_alert_networks``); if that write fails it is logged and the alerts keep
+  the old id until their listing is classified again.
 """
 
 from __future__ import annotations
@@ -23,13 +34,17 @@ from typing import Any
 
 from alerts.networks.graph import GraphStorage, ListingFacts, NetworkGraph, Sighting, seller_node
 from alerts.networks.links import identifier_key, identifier_keys, weak_signals
-from classifiers.base import Detection
+from classifiers.base import LABEL_WILDLIFE, Detection
 from classifiers.entities import EntityExtractor
 from classifiers.entities.money import load_rates
+from classifiers.image.photo_keys import PREFIX as PHOTO_PREFIX
+from classifiers.image.photo_keys import PhotoKeys
 from crawlers.base import Listing
 from wildtrace.config import Settings
 
 log = logging.getLogger(__name__)
+# Renames the network of stored alerts (old id → new id): ``Store.relabel_alert_networks``.
+Relabel = Callable[[Mapping[str, str]], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +64,9 @@ def graph_update(
     score: float = 0.0,
     commodity: str | None = None,
     title: str = "",
+    photos: Sequence[tuple[str, str]] = (),
 ) -> GraphUpdate:
+    """``photos``: ``(photo key, image sha256)`` of the listing's images."""
     node = seller_node(source, seller_id, listing_key)
     prices = [
         float(e["ref_amount"]) for e in entities if e.get("type") == "price" and e.get("ref_amount")
@@ -73,6 +90,9 @@ def graph_update(
         identifiers.setdefault(key, None)
         surface = str(ent.get("surface", ""))[:120]
         sightings.append(Sighting(key, node, listing_key, seen_at, surface))
+    for key, sha in photos:
+        identifiers.setdefault(key, None)
+        sightings.append(Sighting(key, node, listing_key, seen_at, f"image {sha}"))
     return GraphUpdate(facts, list(identifiers), sightings, weak_signals(entities, seller_id))
 
 
@@ -87,6 +107,16 @@ class Networks:
     close: Callable[[], None]
     prepare: Callable[[], None] = lambda: None  # create indices/tables when reachable
     pending: Path | None = None  # graph updates waiting for an unreachable graph
+    photo_distance: int = 31  # PDQ threshold and quality bar for a shared photo
+    photo_quality: int = 50
+    _photos: PhotoKeys | None = None
+
+    def photo_keys(self) -> PhotoKeys:
+        """The known photos, read from the graph the first time they are needed."""
+        if self._photos is None:
+            known = self.storage.nodes_with_prefix(PHOTO_PREFIX)
+            self._photos = PhotoKeys(known, self.photo_distance, self.photo_quality)
+        return self._photos
 
 
 def open_networks(settings: Settings) -> Networks:
@@ -94,6 +124,7 @@ def open_networks(settings: Settings) -> Networks:
     indices on the Elasticsearch cluster."""
     rates = load_rates(settings.entities.rates_file or None)
     pending = settings.data_dir / "graph-pending.jsonl"
+    distance, quality = settings.image.pdq_max_distance, settings.image.pdq_min_quality
     if settings.store.backend == "elasticsearch":
         from elasticsearch import Elasticsearch
 
@@ -106,7 +137,8 @@ def open_networks(settings: Settings) -> Networks:
         )
         es = EsGraphStorage(client, settings.store.es_prefix)
         return Networks(NetworkGraph(es), es, EntityExtractor(rates), nullcontext, client.close,
-                        prepare=es.init, pending=pending)  # fmt: skip
+                        prepare=es.init, pending=pending, photo_distance=distance,
+                        photo_quality=quality)  # fmt: skip
     from index.sqlite_graph import SqliteGraphStorage
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +149,7 @@ def open_networks(settings: Settings) -> Networks:
     conn.execute("PRAGMA journal_mode=WAL")
     sq = SqliteGraphStorage(conn)
     return Networks(NetworkGraph(sq), sq, EntityExtractor(rates), sq.transaction, conn.close,
-                    pending=pending)  # fmt: skip
+                    pending=pending, photo_distance=distance, photo_quality=quality)  # fmt: skip
 
 
 def entities_of(
@@ -131,8 +163,38 @@ def entities_of(
     return out
 
 
+def flagged(det: Detection) -> bool:
+    """Whether the pipeline flags this listing: a wildlife verdict or a hash-bank match
+    (the two ways an alert is raised)."""
+    fusion = det.extra.get("fusion") or {}
+    return det.label == LABEL_WILDLIFE or bool(fusion.get("bank"))
+
+
+def photo_links(networks: Networks, dets: Sequence[Detection]) -> list[list[tuple[str, str]]]:
+    """``(photo key, sha256)`` for each hashed image of each *flagged* detection
+    (``extra["photos"]``), one batched lookup. Photos of ordinary goods do not link:
+    product shots are reused by unrelated sellers (stock and manufacturer pictures), and
+    plain product photos look alike to PDQ; a photo of the goods under investigation
+    posted by several accounts is the signal."""
+    wanted = [(n, p) for n, d in enumerate(dets) if flagged(d) for p in d.extra.get("photos") or []]
+    out: list[list[tuple[str, str]]] = [[] for _ in dets]
+    if not wanted:
+        return out
+    found = networks.photo_keys().keys_for_many(
+        [(str(p["pdq"]), int(p["quality"])) for _, p in wanted]
+    )
+    for (n, photo), keys in zip(wanted, found, strict=True):
+        out[n] += [
+            (key, str(photo["sha256"])) for key in keys if (key, str(photo["sha256"])) not in out[n]
+        ]
+    return out
+
+
 def link_listings(
-    networks: Networks, listings: Sequence[Listing], detections: Sequence[Detection]
+    networks: Networks,
+    listings: Sequence[Listing],
+    detections: Sequence[Detection],
+    relabel: Relabel | None = None,
 ) -> list[Detection]:
     """Extract entities into each detection (``extra["entities"]``, stored with it on both
     backends) and add every listing to the seller graph; returns the new detections.
@@ -141,7 +203,8 @@ def link_listings(
     keep their entities, the updates wait in ``pending`` (JSON lines) and are applied,
     idempotently, before the next batch that finds the graph working."""
     out, updates = [], []
-    for listing, det in zip(listings, detections, strict=True):
+    photos = photo_links(networks, detections)
+    for listing, det, shown in zip(listings, detections, photos, strict=True):
         ents = entities_of(networks.extractor, listing, det.lang)
         updates.append(
             graph_update(
@@ -153,25 +216,42 @@ def link_listings(
                 det.score,
                 det.commodity,
                 listing.title,
+                shown,
             )  # fmt: skip
         )
         out.append(replace(det, extra={**det.extra, "entities": ents}))
     try:
-        ids = _apply(networks, [*_pending(networks), *updates])
+        _apply(networks, [*_pending(networks), *updates])
+        nodes = [u.facts.seller_node for u in updates]
+        final = networks.storage.node_networks(nodes)  # after the batch's own merges
     except Exception as exc:  # noqa: BLE001 - any graph failure: keep the updates, go on
         log.warning("seller graph unavailable, %d updates kept for later: %r", len(updates), exc)
         _keep(networks, updates)
+        networks.graph.take_merges()  # rolled back with the transaction
         return out
     _clear(networks)
-    return [replace(d, extra={**d.extra, "network": ids[-len(out) + i]}) for i, d in enumerate(out)]
+    _relabel(networks, relabel)
+    return [
+        replace(d, extra={**d.extra, "network": final.get(n)})
+        for d, n in zip(out, nodes, strict=True)
+    ]
 
 
-def _apply(networks: Networks, updates: list[GraphUpdate]) -> list[str]:
+def _relabel(networks: Networks, relabel: Relabel | None) -> None:
+    merges = networks.graph.take_merges()
+    if not merges or relabel is None:
+        return
+    try:
+        relabel(merges)
+    except Exception as exc:  # noqa: BLE001 - alerts keep the old id; the graph is right
+        log.warning("could not relabel alerts of %d merged networks: %r", len(merges), exc)
+
+
+def _apply(networks: Networks, updates: list[GraphUpdate]) -> None:
     networks.prepare()
     with networks.transaction():
-        return [
-            networks.graph.add_listing(u.facts, u.identifiers, u.sightings, u.weak) for u in updates
-        ]
+        for u in updates:
+            networks.graph.add_listing(u.facts, u.identifiers, u.sightings, u.weak)
 
 
 def _pending(networks: Networks) -> list[GraphUpdate]:

@@ -23,6 +23,13 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "crawl:"
 JOB_FUNC = "wildtrace.jobs:crawl_source"
+# The outreach jobs (``wildtrace.jobs``): webhook push, removal re-checks, digests.
+OUTREACH_PREFIX = "outreach:"
+OUTREACH_FUNCS = {
+    "push": "wildtrace.jobs:push_webhooks",
+    "recheck": "wildtrace.jobs:recheck_listings",
+    "digest": "wildtrace.jobs:send_digests",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +78,27 @@ def sync_jobs(
         )
         log.info("scheduled %s: %s", job_id, trigger)
     return sorted(wanted)
+
+
+def sync_outreach_jobs(
+    scheduler: BackgroundScheduler, every_seconds: dict[str, float], config_path: str | None
+) -> list[str]:
+    """Schedule each outreach job (``OUTREACH_FUNCS``) at its interval; a job whose
+    interval is 0 or missing is removed. Returns the job ids now scheduled."""
+    scheduled = []
+    for name, func in OUTREACH_FUNCS.items():
+        job_id = OUTREACH_PREFIX + name
+        seconds = every_seconds.get(name, 0)
+        existing = scheduler.get_job(job_id)
+        if seconds <= 0:
+            if existing:
+                existing.remove()
+            continue
+        trigger = IntervalTrigger(seconds=seconds, timezone="UTC")
+        scheduled.append(job_id)
+        if existing and str(existing.trigger) == str(trigger):
+            continue
+        scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, args=[config_path],
+                          replace_existing=True)  # fmt: skip
+        log.info("scheduled %s: %s", job_id, trigger)
+    return scheduled

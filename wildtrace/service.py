@@ -19,7 +19,7 @@ from index.base import AlertFilter, StoreUnavailableError
 from wildtrace import components, pipeline
 from wildtrace.config import Settings
 from wildtrace.reports import Progress, describe_demo_result, summarize
-from wildtrace.scheduler import make_scheduler, sync_jobs
+from wildtrace.scheduler import make_scheduler, sync_jobs, sync_outreach_jobs
 
 if TYPE_CHECKING:
     from wildtrace.demo import DemoSites
@@ -56,6 +56,17 @@ def run_once(settings: Settings, sources: list[str] | None, progress: Progress) 
     summary = summarize(reports, total_alerts)
     progress("detail: " + json.dumps(summary["detail"], ensure_ascii=False))
     return summary
+
+
+def outreach_intervals(settings: Settings) -> dict[str, float]:
+    """Seconds between runs of each outreach job (0: not scheduled)."""
+    feeds, mail = settings.feeds, settings.mail
+    return {
+        "push": float(feeds.push_interval_seconds),
+        # Re-checks run often in small batches; each item is due every recheck interval.
+        "recheck": 60 * min(feeds.recheck_interval_minutes, 15.0),
+        "digest": 0.0 if mail.mode == "off" else 60 * mail.digest_interval_minutes,
+    }
 
 
 def wait_for_signal() -> None:
@@ -103,6 +114,8 @@ def run_forever(
             stack.callback(scheduler.shutdown, wait=False)
             jobs = sync_jobs(scheduler, pipeline.schedules(settings, sources), config_path)
             progress(f"scheduler: {len(jobs)} source(s) on their schedules")
+            extra = sync_outreach_jobs(scheduler, outreach_intervals(settings), config_path)
+            progress(f"scheduler: outreach jobs {', '.join(extra) or 'none'}")
         for line in first:
             progress(line)
         progress(f"open the alert queue: {web.url}/   (Ctrl-C stops)")

@@ -16,6 +16,10 @@ Design notes
 * Storage is a narrow protocol (``GraphStorage``) so the same rules run over memory (tests,
   benchmarks), SQLite and Elasticsearch; backends only read and write rows.
 * Weak signals (``links.weak_signals``) are stored per account and never merge anything.
+* Photos link like identifiers: the composition root maps each image's PDQ hash to a
+  ``photo|<hex>`` node (near-duplicates share one, ``classifiers/image/photo_keys.py``).
+* Merges are reported (``take_merges``): an alert stores its network id, and an absorbed
+  network's alerts are relabelled to the survivor's id.
 * Evidence rows (which listing showed which identifier, when) are append-only: they feed
   the dossier ("where and when each identifier was seen").
 """
@@ -76,12 +80,27 @@ class GraphStorage(Protocol):
     def sightings_of(self, identifiers: Sequence[str]) -> list[Sighting]: ...
     def weak_of(self, seller_nodes: Sequence[str]) -> list[tuple[str, str, str]]: ...
     def largest_networks(self, min_size: int, limit: int) -> list[tuple[str, int]]: ...
+    def nodes_with_prefix(self, prefix: str) -> list[str]: ...
 
 
 @dataclass
 class NetworkGraph:
     storage: GraphStorage
     relabelled: int = field(default=0)  # nodes moved between networks (for benchmarks)
+    # Networks absorbed since the last ``take_merges`` (old id → the id it is now part of):
+    # what else names a network (an alert's ``network``) follows through this.
+    merged: dict[str, str] = field(default_factory=dict)
+
+    def take_merges(self) -> dict[str, str]:
+        """The absorbed networks since the last call, each mapped to its final id."""
+        out = {}
+        for old in self.merged:
+            new = self.merged[old]
+            while new in self.merged:
+                new = self.merged[new]
+            out[old] = new
+        self.merged = {}
+        return out
 
     def add_listing(
         self,
@@ -106,7 +125,9 @@ class NetworkGraph:
             members = [n for n in fresh if fresh[n] == loser] or self.storage.network_members(loser)
             moved.update({m: winner for m in members})
             total += sizes.get(loser, len(members))
-            self.relabelled += len(members) if loser not in fresh.values() else 0
+            if loser not in fresh.values():
+                self.relabelled += len(members)
+                self.merged[loser] = winner
         if moved:
             self.storage.set_node_networks(moved)
         new_sizes = {i: 0 for i in ids if i != winner}

@@ -67,3 +67,6 @@ class MemoryGraphStorage:
     def largest_networks(self, min_size: int, limit: int) -> list[tuple[str, int]]:
         rows = [(i, n) for i, n in self.sizes.items() if n >= min_size]
         return sorted(rows, key=lambda r: (-r[1], r[0]))[:limit]
+
+    def nodes_with_prefix(self, prefix: str) -> list[str]:
+        return sorted(n for n in self.nodes if n.startswith(prefix))

@@ -6,6 +6,10 @@
 that cannot be decoded gets ``ImageSignals(error="code: detail")`` and no hashes; an
 encoder failure is recorded in ``notes`` and the hashes are kept (a bank match does not
 need the network). Identical bytes (same SHA-256) are analysed once per call.
+
+Decoding and hashing run on ``workers`` threads (default 2, the project's core budget):
+Pillow's decoders and resizes and numpy's arithmetic release the GIL, so two threads
+keep two cores busy for most of an image's cost (``benchmarks/bench_image.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,20 +44,25 @@ class ImageAnalyzer:
         limits: DecodeLimits | None = None,
         concepts: tuple[Concept, ...] | None = None,
         thumbnails: ThumbnailStore | None = None,
+        workers: int = 2,
     ) -> None:
         self.encoder = encoder
+        self.workers = max(1, workers)
         self.thumbnails = thumbnails
         self.limits = limits or DecodeLimits()
         self.concepts = concepts if concepts is not None else load_concepts()
 
     def analyze(self, images: Sequence[bytes]) -> Analysis:
         """Signals per input, in input order (duplicates share one analysis)."""
-        first: dict[str, ImageSignals] = {}
         decoded: dict[str, DecodedImage] = {}
         digests = [hashlib.sha256(data).hexdigest() for data in images]
-        for digest, data in zip(digests, images, strict=True):
-            if digest not in first:
-                first[digest] = self._hash_one(digest, data, decoded)
+        todo = dict(zip(digests, images, strict=True))  # first of identical bytes
+        if self.workers > 1 and len(todo) > 1:
+            with ThreadPoolExecutor(self.workers) as pool:
+                done = list(pool.map(lambda d: self._hash_one(d, todo[d], decoded), todo))
+        else:
+            done = [self._hash_one(d, data, decoded) for d, data in todo.items()]
+        first = dict(zip(todo, done, strict=True))
         embeddings = self._encode(decoded, first)
         return Analysis([first[d] for d in digests], embeddings)
 

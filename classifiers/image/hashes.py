@@ -41,7 +41,12 @@ def pdq_hash(image: Image.Image) -> tuple[str, int]:
 
 
 def phash_hex(image: Image.Image) -> str:
-    return str(imagehash.phash(image))
+    """imagehash's pHash, fed a box-reduced copy (about 64 px): its own Lanczos reduction
+    of the whole working copy to 32 px cost 2.5x as much. Measured on 60 procedural
+    photos: identical hash or 2 of 64 bits apart (a pHash match allows about 10)."""
+    factor = min(image.size) // 64
+    small = image.reduce(factor) if factor > 1 else image
+    return str(imagehash.phash(small))
 
 
 def hash_image(image: Image.Image) -> ImageHashes:

@@ -1,7 +1,8 @@
-"""One HTTP POST to a checked webhook target, connected to the address the SSRF guard
-checked (``Target.ip``), not to whatever the name resolves to by then. ``Host`` and, for
-https, SNI and certificate checks keep the name. Redirects are not followed (a redirect
-could point anywhere); the response body is read up to a small cap and dropped."""
+"""One HTTP request (a webhook POST, a re-check GET) to a checked target, connected to
+the address the SSRF guard checked (``Target.ip``), not to whatever the name resolves
+to by then. ``Host`` and, for https, SNI and certificate checks keep the name. Redirects
+are not followed (a redirect could point anywhere); the response body is read up to a
+small cap and dropped."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
     """POST ``body``; return the HTTP status (``SendError`` if there is none)."""
+    return request("POST", target, body, headers, timeout)
+
+
+def request(
+    method: str, target: Target, body: bytes | None, headers: dict[str, str], timeout: float
+) -> int:
+    """One request; the HTTP status (``SendError`` if there is none)."""
     conn: http.client.HTTPConnection
     if target.scheme == "https":
         conn = _PinnedHTTPS(target, timeout)
@@ -38,7 +46,7 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -
         conn = http.client.HTTPConnection(target.ip, target.port, timeout=timeout)
     host = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
     try:
-        conn.request("POST", target.path, body=body, headers={**headers, "Host": host})
+        conn.request(method, target.path, body=body, headers={**headers, "Host": host})
         response = conn.getresponse()
         response.read(MAX_RESPONSE_BYTES)
         return int(response.status)

@@ -21,7 +21,7 @@
   }
 
   function queueKeys() {
-    var rows = Array.prototype.slice.call(document.querySelectorAll("table.alerts tbody tr"));
+    var rows = Array.prototype.slice.call(document.querySelectorAll("table.alerts tbody tr[data-href]"));
     if (!rows.length) { return null; }
     var at = -1;
     function move(step) {

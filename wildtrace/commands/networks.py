@@ -66,7 +66,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from wildtrace.demo.network_truth import evaluate_networks
 
-    print(json.dumps(evaluate_networks(args.epoch), indent=1, ensure_ascii=False))
+    result = evaluate_networks(args.epoch, with_photos=not args.no_photos)
+    print(json.dumps(result, indent=1, ensure_ascii=False))
     return 0
 
 
@@ -84,4 +85,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "eval-networks", help="network membership precision/recall on the demo ground truth"
     )
     v.add_argument("--epoch", type=int, default=0, help="demo epoch to score")
+    v.add_argument("--no-photos", action="store_true", help="link by identifiers only")
     v.set_defaults(handler=_eval)

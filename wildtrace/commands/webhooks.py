@@ -14,15 +14,10 @@ import argparse
 import sys
 import time
 
-from accounts.base import ROLE_PARTNER
 from common.clock import utc_now
 from outreach.base import BlockedTarget
-from outreach.feeds import FeedPolicy
-from outreach.ledger import FeedLedger
-from outreach.notify.outbox import Outbox
-from outreach.service import Feeds
-from wildtrace.components import accounts_session, build_outbox, store_session
 from wildtrace.config import Settings
+from wildtrace.outreach_wiring import build_outbox, push_webhooks
 
 
 def _handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,27 +39,13 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
             print("queued" if ok else "not a dead letter")
             return 0 if ok else 1
         else:
-            print(push(settings, outbox))
+            print(push_webhooks(settings, outbox))
         return 0
     except (BlockedTarget, ValueError) as exc:
         print(f"wildtrace webhooks: {exc}", file=sys.stderr)
         return 2
     finally:
         outbox.close()
-
-
-def push(settings: Settings, outbox: Outbox) -> dict[str, int]:
-    """Sync the feed, queue what each partner has not had, deliver what is due."""
-    policy = FeedPolicy(settings.classifier.takedown_threshold, tuple(settings.feeds.auto_sources))
-    with store_session(settings) as store, accounts_session(settings) as accounts:
-        partners = {u.username: u.sources for u in accounts.list_users()
-                    if u.role == ROLE_PARTNER and not u.disabled}  # fmt: skip
-        ledger = FeedLedger(settings.data_dir / "feeds.db")
-        try:
-            queued = Feeds(store, ledger, policy).push(outbox, partners, time.time())
-        finally:
-            ledger.close()
-    return {"queued": queued, **outbox.deliver_due(time.time())}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from wildtrace.demo.model import DemoItem, nice_price
 from wildtrace.demo.obfuscate import apply_marks
 from wildtrace.demo.people import SellerBook, city_currency, random_contact
+from wildtrace.demo.photos import photo_kind
 from wildtrace.demo.templates import Template, load_templates, load_world
 
 # Epoch-0 counts per source and kind (sum: 150 / 110 / 80), before the reposts.
@@ -133,8 +134,7 @@ class ItemFactory:
             category=tpl.category,
             tags=tpl.tags,
             n_images=self._image_count(tpl),
-            # Image-only offers show reposts of known case photos (``photos.py``).
-            image_kind=f"photo:{tpl.image}" if tpl.image_only else tpl.image,
+            image_kind=_image_kind(tpl, seller.ring),
             template=tpl.key,
             planted=tpl.planted,
             commodity=tpl.commodity,
@@ -164,6 +164,14 @@ class ItemFactory:
         if tpl.planted:
             return self.rng.randint(1, 3)
         return self.rng.choice((0, 1, 1, 2, 2, 3))
+
+
+def _image_kind(tpl: Template, ring: str | None) -> str:
+    """Image-only offers repost a ring's photo or a case photo; other planted posts show
+    the seller's own photo; everything else a plain drawing (``images.py``, ``photos.py``)."""
+    if tpl.image_only:
+        return photo_kind(tpl.image, ring)
+    return f"own:{tpl.image}" if tpl.planted else tpl.image
 
 
 def _kinds(source: str, rng: random.Random) -> list[str]:

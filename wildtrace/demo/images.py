@@ -213,11 +213,16 @@ PAINTERS: dict[str, Painter] = {
 @lru_cache(maxsize=4096)
 def render_png(kind: str, seed: str) -> bytes:
     """A 160x120 PNG of picture ``kind``; the same ``(kind, seed)`` gives the same bytes.
-    ``photo:<commodity>`` kinds are reposts of known photos (``photos.py``) instead."""
+    ``photo:<commodity>`` kinds are reposts of known photos and ``own:<kind>`` a seller's
+    own photo (``photos.py``) instead."""
     if kind.startswith("photo:"):
         from wildtrace.demo.photos import render_photo  # photos.py draws with PAINTERS
 
         return render_photo(kind, seed)
+    if kind.startswith("own:"):
+        from wildtrace.demo.photos import own_photo_png
+
+        return own_photo_png(kind, seed)
     rng = random.Random(zlib.crc32(f"{kind}|{seed}".encode()))
     background = _jit(rng, (200, 200, 195), 45)
     image = Image.new("RGB", (WIDTH, HEIGHT), background)

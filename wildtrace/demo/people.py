@@ -28,6 +28,7 @@ class Seller:
     name: str
     contact: str
     city: str | None  # a ring's home city; None = pick per item
+    ring: str | None = None  # the ring's key, for a ring account
 
 
 def _crc(text: str) -> int:
@@ -96,6 +97,7 @@ class SellerBook:
             name=name,
             contact=rng.choice(ring["contact"]),
             city=ring["city"],
+            ring=ring["key"],
         )
 
     def _one_off(self, lang: str, rng: random.Random) -> Seller:
