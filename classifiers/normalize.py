@@ -67,6 +67,9 @@ _CJK = (
     "\uf900-\ufaff\uac00-\ud7af"
 )
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
+# Thai/Lao: a tone mark typed before the nikhahit of sara am ("น้ำ" after NFKC) or after
+# it ("นํ้า") looks the same; one canonical order (nikhahit first) so both match.
+_MARK_ORDER = re.compile("[\u0e48-\u0e4b\u0ec8-\u0ecb][\u0e4d\u0ecd]")
 _INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
 _SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
@@ -159,6 +162,7 @@ def normalize(text: str) -> Normalized:
     if not st.text.isascii():
         _emoji(st)
         _nfkc(st)
+        _mark_order(st)
         _confusables(st)
     _lower(st)
     _leet(st)
@@ -202,6 +206,13 @@ def _nfkc(st: _State) -> None:
                 edits.append((i, j, norm, None))
         i = j
     st.apply(edits)
+
+
+def _mark_order(st: _State) -> None:
+    """Tone mark + nikhahit → nikhahit + tone mark (see ``_MARK_ORDER``)."""
+    if _MARK_ORDER.search(st.text):
+        found = _MARK_ORDER.finditer(st.text)
+        st.apply((m.start(), m.end(), m.group()[::-1], (m.start() + 1, m.start())) for m in found)
 
 
 def _confusables(st: _State) -> None:

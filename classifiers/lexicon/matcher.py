@@ -25,9 +25,12 @@ Design
   with "l"→"i" so "pango1in" still matches "pangolin".
 * Words run together ("#rhinohorn", "ivorybangles"): Latin terms of weight ≥ 1.5 are also
   indexed without their spaces, and single-word ones followed by a product-form word.
+* Keys inside longer run-together words ("pieldepangolín", "#قرنوحيدالقرنكامل"): a
+  boundary-free pass over long untouched tokens (:mod:`classifiers.lexicon.fused`).
 * Arabic attaches the article and one-letter conjunctions/prepositions to the noun
-  ("والعاج", "بالعاج"): Arabic-script keys are also indexed with those prefixes, so word
-  boundaries stay strict ("عاج" must not match inside "ازعاج", "annoyance").
+  ("والعاج", "بالعاج"): Arabic-script keys of every kind (rules too: "الراتنج") are
+  also indexed with those prefixes, so word boundaries stay strict ("عاج" must not
+  match inside "ازعاج", "annoyance").
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from classifiers.lexicon.fused import FusedIndex
 from classifiers.lexicon.loader import Lexicon
 from classifiers.normalize import Normalized, strip_accents
 
@@ -89,13 +93,16 @@ class Matcher:
             if kind == "term" and boundary != "none" and "l" in plain and len(plain) >= 5:
                 variant = plain.replace("l", "i")
                 table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
-            if kind in _EVIDENCE and boundary != "none":
-                for variant in _plural_heads(plain) + _arabic_prefixed(plain):
+            if boundary != "none":  # Arabic prefixes for every kind: "الراتنج" is "راتنج"
+                plurals = _plural_heads(plain) if kind in _EVIDENCE else ()
+                for variant in plurals + _arabic_prefixed(plain):
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         self._run_together(table)
         for plain, entries in table.items():
             self._automaton.add_word(plain, (len(plain), tuple(entries)))
         self._automaton.make_automaton()
+        every = ((plain, e) for plain, entries in table.items() for e in entries)
+        self._fused = FusedIndex(every, self._weight)
         self._build_fuzzy(int(scoring["fuzzy_min_length"]), float(scoring["fuzzy_min_weight"]))
 
     def _run_together(self, table: dict[str, list[_Entry]]) -> None:
@@ -118,6 +125,11 @@ class Matcher:
             for variant in variants - {plain}:
                 if len(variant) >= 8:
                     table.setdefault(variant, []).append(_Entry("term", i, term.key, "word", False))
+
+    def _weight(self, entry: object) -> float:
+        assert isinstance(entry, _Entry)
+        terms = self.lexicon.terms if entry.kind == "term" else self.lexicon.code_words
+        return terms[entry.index].weight if entry.kind in _EVIDENCE else 0.0
 
     def _keys(self) -> list[tuple[str, int, str, str]]:
         lex = self.lexicon
@@ -157,10 +169,20 @@ class Matcher:
                 stop = _bounded(plain, start, end, entry.boundary)
                 if stop is not None:
                     found.append((start, stop, entry))
+        found += self._fused_matches(plain, found)
         matches = [Match(e.kind, e.index, s, t, norm.to_original(s, t)) for s, t, e in found]
         if self._fuzzy_exact:
             matches += self._fuzzy(norm, matches)
         return _drop_contained(matches)
+
+    def _fused_matches(
+        self, plain: str, found: list[tuple[int, int, _Entry]]
+    ) -> list[tuple[int, int, _Entry]]:
+        """Keys inside long run-together tokens that no exact match touches."""
+        covered = bytearray(len(plain))
+        for start, stop, _ in found:
+            covered[start:stop] = b"\x01" * (stop - start)
+        return [(a, b, e) for a, b, e in self._fused.find(plain, covered) if isinstance(e, _Entry)]
 
     def _fuzzy(self, norm: Normalized, exact: list[Match]) -> list[Match]:
         covered = bytearray(len(norm.plain))

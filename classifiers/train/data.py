@@ -20,6 +20,9 @@ CORPUS_PATH = MODELS_DIR / "data" / "text_corpus.jsonl"
 # The breadth round's rows (new languages, posting styles, species, ordinary senses) with
 # their own pinned splits; see classifiers/train/corpus_breadth.py.
 BREADTH_PATH = MODELS_DIR / "data" / "breadth_corpus.jsonl"
+# Round six: ordinary goods in every posting style and language, new-language vocabulary;
+# train/dev only (classifiers/train/corpus_round6.py).
+ROUND6_PATH = MODELS_DIR / "data" / "round6_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -29,7 +32,9 @@ def load_corpus(path: str | Path = CORPUS_PATH) -> list[Row]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_corpora(paths: Sequence[str | Path] = (CORPUS_PATH, BREADTH_PATH)) -> list[Row]:
+def load_corpora(
+    paths: Sequence[str | Path] = (CORPUS_PATH, BREADTH_PATH, ROUND6_PATH),
+) -> list[Row]:
     """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
     return [row for path in paths for row in load_corpus(path)]
 
