@@ -29,6 +29,8 @@ from outreach.service import Audiences, Feeds, Notifications
 from outreach.subscriptions import Subscriptions
 from web.app import create_app
 from web.feeds_api import attach_outreach
+from wildtrace.demo import DemoSites, served_settings
+from wildtrace.worker import DeskRecrawler
 
 
 def offline_resolver(host: str, port: int) -> list[str]:
@@ -54,9 +56,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                     Audiences(store, 10), outbox)  # fmt: skip
     application.state.notify = Notifications(store, subs)
     application.state.contact_lists = True
+    # The desk's re-crawler over the demo sources on loopback: a fuzzed POST that names a
+    # real source crawls the demo site for real, in the background.
+    sites = DemoSites().start()
+    application.state.recrawl = DeskRecrawler(served_settings(tmp / "crawl", sites.urls))
     application.state.tokens = {name: accounts.new_token(name, "schemathesis")
                                 for name in ("root", "pat", "cam")}  # fmt: skip
     yield application
+    sites.stop()
     subs.close()
     outbox.close()
     ledger.close()

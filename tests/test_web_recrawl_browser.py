@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from index.base import AlertFilter
 from index.sqlite import SqliteStore
 from web.server import start_in_thread
 from wildtrace.components import web_app
-from wildtrace.demo import DemoSites, loopback_settings
+from wildtrace.demo import DemoSites, served_settings
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +36,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         pytest.skip(f"{CHROMIUM} missing: run `make browser`")
     tmp = tmp_path_factory.mktemp("recrawl")
     with DemoSites() as sites:
-        ports = {name: int(url.rsplit(":", 1)[1]) for name, url in sites.urls.items()}
-        base = loopback_settings(tmp)
-        settings = replace(
-            base,
-            demo=replace(base.demo, enabled=True, host="127.0.0.1", market_port=ports["bazaar"],
-                         api_port=ports["tradepost"], social_port=ports["wildfeed"]),
-            classifier=replace(base.classifier, kind="lexicon"),
-        )  # fmt: skip
+        settings = served_settings(tmp, sites.urls)
         store = SqliteStore(settings.sqlite_path)
         store.init()
         accounts = make_accounts(tmp)
@@ -115,6 +107,7 @@ def test_recrawl_of_an_unknown_source_is_a_404_page(world: dict[str, Any]) -> No
             """() => { const f = document.querySelector('#source-bazaar form');
                        f.action = '/sources/nope/crawl'; f.submit(); }"""
         )
+        page.wait_for_url(f"{url}/sources/nope/crawl")
         page.wait_for_load_state()
-        assert "no enabled source named 'nope'" in page.content()
+        assert "no enabled source named 'nope'" in page.inner_text("main")
         browser.close()

@@ -29,8 +29,8 @@ from index.es_admin import drop_all
 from wildtrace import pipeline
 from wildtrace.components import store_session
 from wildtrace.config import Settings, load_settings
-from wildtrace.demo import DemoSites, loopback_settings
-from wildtrace.worker import crawl_now, enqueue_crawl
+from wildtrace.demo import DemoSites, loopback_settings, served_settings
+from wildtrace.worker import DeskRecrawler, crawl_now, enqueue_crawl
 
 SOURCES = ("bazaar", "tradepost", "wildfeed")
 REPO = Path(__file__).resolve().parent.parent
@@ -201,3 +201,21 @@ def test_crawl_now_enqueues_once_per_open_crawl(tmp_path: Path) -> None:
 def test_crawl_now_refuses_an_unknown_source(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no enabled source named 'nope'"):
         crawl_now(loopback_settings(tmp_path), "nope")
+
+
+def test_desk_recrawler_starts_one_local_crawl_per_source(tmp_path: Path) -> None:
+    """Pressing "Re-crawl now" twice while the crawl runs starts it once; afterwards the
+    source's listings are stored, and a new press starts a new crawl."""
+    with DemoSites() as sites:
+        recrawler = DeskRecrawler(served_settings(tmp_path, sites.urls))
+        assert recrawler.sources() == sorted(SOURCES)
+        first, again = recrawler.start("bazaar"), recrawler.start("bazaar")
+        assert (first["started"], again["started"]) == (True, False)
+        recrawler._running["bazaar"].join(timeout=300)
+        with store_session(recrawler.settings) as store:
+            assert store.active_keys("bazaar")
+            assert not store.active_keys("wildfeed")
+        assert recrawler.start("bazaar")["started"] is True
+        recrawler._running["bazaar"].join(timeout=300)
+        with pytest.raises(ValueError, match="no enabled source named 'nope'"):
+            recrawler.start("nope")

@@ -4,7 +4,8 @@ Design notes
 ------------
 * The scheduler (``wildtrace run`` with ``frontier.enabled``) does not crawl: each due
   crawl becomes one ``start`` message on the source's Redis stream (``enqueue_crawl``);
-  ``crawl_now`` does the same on demand (the CLI's ``crawl-now`` and the desk call it).
+  ``crawl_now`` does the same on demand (the CLI's ``crawl-now``; the desk's Sources page
+  through ``DeskRecrawler``, which crawls in a background thread when not distributed).
   A source with a crawl still open is not started twice.
 * A worker runs one long-lived Scrapy crawler per enabled source in one process, all
   taking messages from the shared frontier (see ``crawlers.frontier`` for the queue,
@@ -57,35 +58,45 @@ def enqueue_crawl(settings: Settings, source: str) -> tuple[str, bool]:
     return crawl_id, started
 
 
-def crawl_now(settings: Settings, source: str, *, background: bool = False) -> dict[str, Any]:
+def crawl_now(settings: Settings, source: str) -> dict[str, Any]:
     """Re-crawl one source now: on the frontier in distributed mode, else in this process
-    (crawl, classify, store, alert) — in a daemon thread when ``background`` (the desk's
-    request must not wait for a crawl). The hook the CLI and the desk call."""
+    (crawl, classify, store, alert). The CLI's hook; the desk's is ``DeskRecrawler``."""
     if source not in {p.name for p in enabled_profiles(settings)}:
         raise ValueError(f"no enabled source named {source!r}")
     if settings.frontier.enabled:
         crawl_id, started = enqueue_crawl(settings, source)
         return {"source": source, "mode": "frontier", "crawl": crawl_id, "started": started}
-    if background:
-        name = f"crawl-now-{source}"
-        threading.Thread(target=run_sources, args=(settings, [source]), name=name,
-                         daemon=True).start()  # fmt: skip
-        return {"source": source, "mode": "local", "started": True}
     [report] = run_sources(settings, [source])
     return {"source": source, "mode": "local", "report": report.to_dict()}
 
 
 class DeskRecrawler:
-    """The desk's "Re-crawl now" (``web.recrawl.Recrawler``): ``crawl_now`` in the background."""
+    """The desk's "Re-crawl now" (``web.recrawl.Recrawler``): ``crawl_now`` in the background.
+    A source whose local crawl is still running is not started again (pressing the button
+    twice must not start two crawls of one site; the frontier has the same rule)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._lock = threading.Lock()
+        self._running: dict[str, threading.Thread] = {}
 
     def sources(self) -> list[str]:
         return sorted(p.name for p in enabled_profiles(self.settings))
 
     def start(self, source: str) -> dict[str, Any]:
-        return crawl_now(self.settings, source, background=True)
+        if self.settings.frontier.enabled:
+            return crawl_now(self.settings, source)
+        if source not in self.sources():
+            raise ValueError(f"no enabled source named {source!r}")
+        with self._lock:
+            running = self._running.get(source)
+            if running is not None and running.is_alive():
+                return {"source": source, "mode": "local", "started": False}
+            thread = threading.Thread(target=run_sources, args=(self.settings, [source]),
+                                      name=f"crawl-now-{source}", daemon=True)  # fmt: skip
+            self._running[source] = thread
+            thread.start()
+        return {"source": source, "mode": "local", "started": True}
 
 
 class WorkerSink:

@@ -10,7 +10,7 @@ nothing and builds nothing.
 from wildtrace.demo.epochs import Snapshot, snapshot
 from wildtrace.demo.model import COMMODITIES, LANGS, SOURCES, DemoItem
 from wildtrace.demo.server import DemoSites
-from wildtrace.demo.settings import loopback_settings
+from wildtrace.demo.settings import loopback_settings, served_settings
 from wildtrace.demo.truth import demo_truth, evaluate
 
 __all__ = [
@@ -23,5 +23,6 @@ __all__ = [
     "demo_truth",
     "evaluate",
     "loopback_settings",
+    "served_settings",
     "snapshot",
 ]

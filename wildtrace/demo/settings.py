@@ -14,6 +14,8 @@ by ``benchmarks/bench_image.py``, not by the crawl benchmark.
 
 ``demo.enabled`` is off because such callers start their own ``DemoSites`` on ephemeral
 ports and pass its URLs as ``base_urls``; the configured fixed demo ports play no part.
+``served_settings`` is for callers that name sources without URLs: it turns the demo on
+at the given URLs.
 """
 
 from __future__ import annotations
@@ -38,3 +40,15 @@ def loopback_settings(data_dir: Path, base: Settings | None = None) -> Settings:
         demo=replace(base.demo, enabled=False),
         image=replace(base.image, encoder="none"),
     )
+
+
+def served_settings(data_dir: Path, urls: dict[str, str]) -> Settings:
+    """``loopback_settings`` with the demo sources at ``urls`` (``DemoSites.urls``, ephemeral
+    ports) as the configured demo: for callers that crawl by source name without passing
+    base URLs (the desk's "Re-crawl now"), and with the lexicon detector, which is quick
+    to load."""
+    base = loopback_settings(data_dir)
+    ports = {name: int(url.rsplit(":", 1)[1]) for name, url in urls.items()}
+    demo = replace(base.demo, enabled=True, host="127.0.0.1", market_port=ports["bazaar"],
+                   api_port=ports["tradepost"], social_port=ports["wildfeed"])  # fmt: skip
+    return replace(base, demo=demo, classifier=replace(base.classifier, kind="lexicon"))
