@@ -66,8 +66,10 @@ async def crawl_source(request: Request, source: str, me: Desk) -> Response:
         result = await run_in_threadpool(recrawl.start, source)
     except ValueError as exc:
         return error_page(request, 404, str(exc), back=BACK)
-    status = ("queued" if result.get("mode") == "frontier" else "started") if result.get(
-        "started") else "still running"  # fmt: skip
+    if not result.get("started"):
+        status = "still running"
+    else:
+        status = "queued" if result.get("mode") == "frontier" else "started"
     return RedirectResponse(
         f"{BACK}?started={quote(source, safe='')}&status={quote(status)}", status_code=303
     )
