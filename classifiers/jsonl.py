@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from classifiers.base import Classifier, Detection, TextDoc
+
+T = TypeVar("T")
 
 MAX_LINE = 1_000_000  # characters; a longer line is reported, not parsed
 MAX_FIELD = 100_000
@@ -85,19 +87,27 @@ class Counts:
     written: int = 0
 
 
-def read_docs(lines: Iterable[str], err: IO[str], counts: Counts) -> Iterator[TextDoc]:
-    """Valid documents; each bad line is reported as ``line N: why`` on ``err``."""
+def read_lines(
+    lines: Iterable[str], err: IO[str], counts: Counts, parse: Callable[[str], T]
+) -> Iterator[T]:
+    """What ``parse`` makes of each valid line; each bad line (``LineError``) is reported
+    as ``line N: skipped: why`` on ``err`` and counted, and the reading goes on."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            doc = parse_line(line)
+            record = parse(line)
         except LineError as exc:
             counts.skipped += 1
             print(f"line {number}: skipped: {exc}", file=err)
             continue
         counts.read += 1
-        yield doc
+        yield record
+
+
+def read_docs(lines: Iterable[str], err: IO[str], counts: Counts) -> Iterator[TextDoc]:
+    """Valid documents; each bad line is reported as ``line N: why`` on ``err``."""
+    return read_lines(lines, err, counts, parse_line)
 
 
 def detection_line(det: Detection) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from classifiers.entities.extractor import EntityExtractor
-from classifiers.jsonl import MAX_FIELD, MAX_LINE, Counts, LineError
+from classifiers.jsonl import MAX_FIELD, MAX_LINE, Counts, LineError, read_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +74,7 @@ def extract_stream(
     extractor: EntityExtractor, lines: Iterable[str], out: IO[str], err: IO[str]
 ) -> Counts:
     counts = Counts()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            doc = parse_line(line)
-        except LineError as exc:
-            counts.skipped += 1
-            print(f"line {number}: skipped: {exc}", file=err)
-            continue
-        counts.read += 1
+    for doc in read_lines(lines, err, counts, parse_line):
         record = {"id": doc.id, "entities": extract_doc(extractor, doc)}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts.written += 1
