@@ -154,6 +154,14 @@ def created_entry(alert: Alert) -> AuditEntry:
     )
 
 
+def checked_actor(actor: object) -> str:
+    """``actor`` stripped, or ``InvalidChangeError`` unless 1-``MAX_ACTOR_CHARS`` characters."""
+    name = actor.strip() if isinstance(actor, str) else ""
+    if not name or len(name) > MAX_ACTOR_CHARS:
+        raise InvalidChangeError(f"actor must be 1-{MAX_ACTOR_CHARS} non-blank characters")
+    return name
+
+
 @dataclass(frozen=True, slots=True)
 class StateChange:
     """One requested triage decision, checked on construction (``InvalidChangeError``)."""
@@ -167,10 +175,7 @@ class StateChange:
     def __post_init__(self) -> None:
         if self.state not in STATES:
             raise InvalidChangeError(f"state must be one of {', '.join(STATES)}")
-        actor = self.actor.strip() if isinstance(self.actor, str) else ""
-        if not actor or len(actor) > MAX_ACTOR_CHARS:
-            raise InvalidChangeError(f"actor must be 1-{MAX_ACTOR_CHARS} non-blank characters")
-        object.__setattr__(self, "actor", actor)
+        object.__setattr__(self, "actor", checked_actor(self.actor))
         if len(self.note) > MAX_NOTE_CHARS:
             raise InvalidChangeError(f"note is longer than {MAX_NOTE_CHARS} characters")
         reason = self.reason or None
@@ -196,16 +201,8 @@ class StateChange:
                 f"(allowed: {allowed})"
             )
         changed = replace(current, state=self.state, version=current.version + 1, updated_at=at)
-        entry = AuditEntry(
-            current.id,
-            at,
-            self.actor,
-            ACTION_STATE,
-            current.state,
-            self.state,
-            self.note,
-            self.reason,
-        )
+        entry = AuditEntry(current.id, at, self.actor, ACTION_STATE, current.state, self.state,
+                           self.note, self.reason)  # fmt: skip
         return changed, entry
 
 
@@ -224,10 +221,7 @@ class Assignment:
     note: str = ""
 
     def __post_init__(self) -> None:
-        actor = self.actor.strip() if isinstance(self.actor, str) else ""
-        if not actor or len(actor) > MAX_ACTOR_CHARS:
-            raise InvalidChangeError(f"actor must be 1-{MAX_ACTOR_CHARS} non-blank characters")
-        object.__setattr__(self, "actor", actor)
+        object.__setattr__(self, "actor", checked_actor(self.actor))
         assignee = (self.assignee or "").strip() or None
         if assignee is not None and len(assignee) > MAX_ACTOR_CHARS:
             raise InvalidChangeError(f"assignee must be at most {MAX_ACTOR_CHARS} characters")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from alerts.base import MAX_ACTOR_CHARS, MAX_NOTE_CHARS, Alert, AuditEntry, InvalidChangeError
+from alerts.base import MAX_NOTE_CHARS, Alert, AuditEntry, InvalidChangeError, checked_actor
 
 ACTION_PARTNER_ACK = "partner_ack"
 ACTION_RECHECK = "recheck"
@@ -33,10 +33,7 @@ class AlertNote:
     def __post_init__(self) -> None:
         if self.action not in NOTE_ACTIONS:
             raise InvalidChangeError(f"note action must be one of {', '.join(NOTE_ACTIONS)}")
-        actor = self.actor.strip() if isinstance(self.actor, str) else ""
-        if not actor or len(actor) > MAX_ACTOR_CHARS:
-            raise InvalidChangeError(f"actor must be 1-{MAX_ACTOR_CHARS} non-blank characters")
-        object.__setattr__(self, "actor", actor)
+        object.__setattr__(self, "actor", checked_actor(self.actor))
         if len(self.note) > MAX_NOTE_CHARS:
             raise InvalidChangeError(f"note is longer than {MAX_NOTE_CHARS} characters")
 
