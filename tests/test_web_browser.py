@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from web_accounts import CHEAP
+from web_accounts import CHEAP, sign_in_page
 
 from accounts.sqlite import SqliteAccounts
 from classifiers.base import LABEL_WILDLIFE, Detection, Reason, TextDoc
@@ -179,10 +179,7 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(served.url + "/")
     assert "/login" in page.url  # signed out: the login
-    page.fill("input[name=username]", "ana")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(served.url + "/")
+    sign_in_page(page, "ana", served.url + "/", PASSWORD)
     assert page.locator("h1").inner_text().startswith("Alert queue")
     shot(page, "01-queue")
 
@@ -276,10 +273,7 @@ def test_an_investigator_works_the_desk(served: ServerHandle, browser: Any) -> N
 def test_390px_has_no_horizontal_scroll(served: ServerHandle, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(served.url + "/login")
-    page.fill("input[name=username]", "ana")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(served.url + "/")
+    sign_in_page(page, "ana", served.url + "/", PASSWORD)
     for name, path in (("queue", "/"), ("alert", None), ("search", "/search?q=rhino")):
         if path is None:
             page.goto(served.url + "/")

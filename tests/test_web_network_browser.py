@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import stix2
 from factories import make_alert, make_detection, make_listing, make_sqlite_store
-from web_accounts import PASSWORD, make_accounts
+from web_accounts import make_accounts, sign_in_page
 
 from alerts.networks.graph import NetworkGraph
 from classifiers.entities import EntityExtractor
@@ -75,10 +75,7 @@ def test_investigator_follows_a_network(server: ServerHandle, tmp_path: Path) ->
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{server.url}/networks")
         assert "/login" in page.url  # signed out: the login first, then back here
-        page.fill("input[name=username]", "ana")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{server.url}/networks")
+        sign_in_page(page, "ana", f"{server.url}/networks")
         page.click("header nav >> text=Queue")
         page.click("header nav >> text=Networks")
         page.wait_for_load_state()

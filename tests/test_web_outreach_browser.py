@@ -27,7 +27,7 @@ from factories import make_detection, make_listing
 from smtp_server import SmtpServer, smtp_server
 from test_outreach_rechecks import Site
 from test_web_browser import CHROMIUM, FLAGS, shot
-from web_accounts import PASSWORD, make_accounts
+from web_accounts import make_accounts, sign_in_page
 
 from alerts.rules import ThresholdRule, apply_rules
 from crawlers.egress import EgressPolicy
@@ -106,10 +106,7 @@ def browser() -> Iterator[Any]:
 def _page(browser: Any, world: dict[str, Any], path: str, who: str) -> Any:
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.goto(world["url"] + path)
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(world["url"] + path)
+    sign_in_page(page, who, world["url"] + path)
     return page
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from factories import make_detection, make_listing
 from test_web_browser import CHROMIUM, FLAGS, shot
-from web_accounts import CHEAP
+from web_accounts import CHEAP, sign_in_page
 
 from accounts.sqlite import SqliteAccounts
 from alerts.rules import ThresholdRule, apply_rules
@@ -75,10 +75,7 @@ def browser() -> Iterator[Any]:
 
 
 def _sign_in(page: Any, url: str, who: str) -> None:
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(url)
+    sign_in_page(page, who, url, PASSWORD)
 
 
 def test_a_partner_acknowledges_and_an_investigator_sees_it(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from factories import make_detection, make_listing, make_sqlite_store
-from web_accounts import PASSWORD, make_accounts
+from web_accounts import make_accounts, sign_in_page
 
 from alerts.networks.graph import NetworkGraph
 from alerts.rules import make_alert
@@ -84,10 +84,7 @@ def test_queue_grouped_by_seller_network(server: tuple[ServerHandle, dict[str, s
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{handle.url}/")
-        page.fill("input[name=username]", "ana")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{handle.url}/")
+        sign_in_page(page, "ana", f"{handle.url}/")
         page.click("summary >> text=Filters and sorting")
         page.select_option("select[name=group]", "network")
         page.click("form#filters button[type=submit]")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from test_web_browser import CHROMIUM, FLAGS
-from web_accounts import PASSWORD, make_accounts
+from web_accounts import make_accounts, sign_in_page
 
 from index.base import AlertFilter
 from index.sqlite import SqliteStore
@@ -68,10 +68,7 @@ def test_investigator_recrawls_a_source_from_the_desk(world: dict[str, Any]) -> 
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{url}/")
-        page.fill("input[name=username]", "ana")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{url}/")
+        sign_in_page(page, "ana", f"{url}/")
         page.click("nav >> text=Sources")
         page.wait_for_url(f"{url}/sources")
         assert page.locator("table.sources tbody tr").count() >= 3
@@ -97,10 +94,7 @@ def test_recrawl_of_an_unknown_source_is_a_404_page(world: dict[str, Any]) -> No
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         page = browser.new_page()
         page.goto(f"{url}/login")
-        page.fill("input[name=username]", "ana")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{url}/")
+        sign_in_page(page, "ana", f"{url}/")
         page.goto(f"{url}/sources")
         # A form for a source the server does not crawl, posted from the page itself.
         page.evaluate(

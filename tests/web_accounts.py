@@ -1,4 +1,4 @@
-"""Accounts for the web tests: one user per role, and signing a client in.
+"""Accounts for the web tests: one user per role, and signing a client (or a browser page) in.
 
 Everything is real: an argon2-hashed ``SqliteAccounts`` file in the test's directory,
 the login form with its double-submit token, the session cookie the app sets.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -56,3 +57,12 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     token = csrf_token(client)
     client.headers["X-CSRF-Token"] = token
     return token
+
+
+def sign_in_page(page: Any, username: str, then_url: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form a browser ``page`` shows (Playwright), and wait until
+    the app sends it on to ``then_url``."""
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(then_url)
