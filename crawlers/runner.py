@@ -9,7 +9,10 @@ carries a summary; a crawl that timed
 out, crashed or wrote no summary is never ``complete``.
 
 ``iter_items`` reads the JSON-lines output back as ``Listing`` records; malformed lines
-come out as ``ItemError`` (with line numbers) and the rest still arrive.
+come out as ``ItemError`` (with line numbers) and the rest still arrive. ``follow_items``
+does the same for a file still being written: with ``run_crawl(consume=...)`` the caller
+processes records while the crawl runs (the crawl is I/O- and Twisted-bound in its own
+process, so the second core does the classifying meanwhile).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,7 @@ from crawlers.settings import CrawlPaths
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRACE_SECONDS = 10.0
+POLL_SECONDS = 0.02  # how often a followed items file is looked at while the crawl runs
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class ItemError:
     error: str
 
 
+# Takes a crawl's records while it runs (``run_crawl(consume=...)``).
+Consumer = Callable[[Iterator[Listing | ItemError]], None]
+
+
 def run_crawl(
     profile_name_or_path: str | Path,
     *,
@@ -67,13 +76,18 @@ def run_crawl(
     timeout: float = 900.0,
     evidence_dir: Path | None = None,
     grace: float = GRACE_SECONDS,
+    consume: Consumer | None = None,
 ) -> CrawlResult:
     """Crawl one profile in a subprocess; results go to ``output_dir``.
 
     The spider is asked to close itself in time (``--time-limit``, leaving room for one
     download timeout); if it has not exited by ``timeout`` it gets SIGTERM, and SIGKILL
     ``grace`` seconds later. Evidence goes to ``evidence_dir``, else
-    ``<crawl_settings["data_dir"]>/evidence``, else ``<output_dir>/evidence``."""
+    ``<crawl_settings["data_dir"]>/evidence``, else ``<output_dir>/evidence``.
+
+    With ``consume``, the calling thread hands it the crawl's records *while* the crawl
+    runs (``follow_items``), so processing overlaps crawling; it returns after both. If
+    ``consume`` raises, the crawl is stopped and the exception propagates."""
     data_dir = (crawl_settings or {}).get("data_dir")
     if evidence_dir is None:
         evidence_dir = Path(data_dir) / "evidence" if data_dir else Path(output_dir) / "evidence"
@@ -81,9 +95,32 @@ def run_crawl(
     paths.output_dir.mkdir(parents=True, exist_ok=True)
     for stale in (paths.items, paths.summary):
         stale.unlink(missing_ok=True)
+    command = _command(str(profile_name_or_path), paths, base_url, crawl_settings, timeout, grace)
+    started = time.monotonic()
+    with paths.stderr.open("wb") as stderr:
+        proc = subprocess.Popen(
+            command, stdout=stderr, stderr=stderr, env=_child_env(), start_new_session=True
+        )
+        timed_out = _run(proc, timeout, grace, paths.items, consume)
+    summary = _read_summary(paths, str(profile_name_or_path), proc.returncode, timed_out)
+    return CrawlResult(
+        source=str(summary.get("source", profile_name_or_path)), items_path=paths.items,
+        summary=summary, returncode=proc.returncode, log_path=existing_log(paths),
+        duration=time.monotonic() - started, timed_out=timed_out,
+    )  # fmt: skip
+
+
+def _command(
+    profile: str,
+    paths: CrawlPaths,
+    base_url: str | None,
+    crawl_settings: dict[str, Any] | None,
+    timeout: float,
+    grace: float,
+) -> list[str]:
     settings_path = paths.output_dir / "crawl_settings.json"
     settings_path.write_text(json.dumps(crawl_settings or {}, default=str), encoding="utf-8")
-    command = [sys.executable, "-m", "crawlers.run", str(profile_name_or_path),
+    command = [sys.executable, "-m", "crawlers.run", profile,
                "--output-dir", str(paths.output_dir), "--evidence-dir", str(paths.evidence_dir),
                "--settings", str(settings_path), "--parent-pid", str(os.getpid())]  # fmt: skip
     download_timeout = float((crawl_settings or {}).get("timeout", 20.0))
@@ -92,18 +129,32 @@ def run_crawl(
         command += ["--time-limit", str(time_limit)]
     if base_url:
         command += ["--base-url", base_url]
-    started = time.monotonic()
-    with paths.stderr.open("wb") as stderr:
-        proc = subprocess.Popen(
-            command, stdout=stderr, stderr=stderr, env=_child_env(), start_new_session=True
-        )
-        timed_out = _wait(proc, timeout, grace)
-    summary = _read_summary(paths, str(profile_name_or_path), proc.returncode, timed_out)
-    return CrawlResult(
-        source=str(summary.get("source", profile_name_or_path)), items_path=paths.items,
-        summary=summary, returncode=proc.returncode, log_path=existing_log(paths),
-        duration=time.monotonic() - started, timed_out=timed_out,
-    )  # fmt: skip
+    return command
+
+
+def _run(
+    proc: subprocess.Popen[bytes],
+    timeout: float,
+    grace: float,
+    items: Path,
+    consume: Consumer | None,
+) -> bool:
+    """Wait for the crawl (feeding ``consume`` meanwhile, if given). True if timed out."""
+    if consume is None:
+        return _wait(proc, timeout, grace)
+    outcome: list[bool] = []
+    watchdog = threading.Thread(
+        target=lambda: outcome.append(_wait(proc, timeout, grace)), name="crawl-wait", daemon=True
+    )
+    watchdog.start()
+    try:
+        consume(follow_items(items, lambda: not watchdog.is_alive()))
+    except BaseException:
+        _stop(proc, grace)  # nobody is left to take its records
+        raise
+    finally:
+        watchdog.join()
+    return outcome[0] if outcome else False
 
 
 def _child_env() -> dict[str, str]:
@@ -119,6 +170,13 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float, grace: float) -> bool:
         return False
     except subprocess.TimeoutExpired:
         pass
+    _stop(proc, grace)
+    return True
+
+
+def _stop(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM the crawl's process group (Scrapy still writes its summary), SIGKILL after
+    ``grace`` seconds."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, None)):
         try:
             os.killpg(proc.pid, sig)  # the group this crawl started (start_new_session)
@@ -129,7 +187,6 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float, grace: float) -> bool:
             break
         except subprocess.TimeoutExpired:
             continue
-    return True
 
 
 def _read_summary(
@@ -169,16 +226,49 @@ def _count_lines(path: Path) -> int:
 def iter_items(items_path: Path) -> Iterator[Listing | ItemError]:
     """Records of an items file in order; bad lines become ``ItemError`` and are skipped.
     A missing file (the crawl died before its first record) yields nothing."""
-    if not Path(items_path).is_file():
-        return
-    with Path(items_path).open("r", encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    return follow_items(items_path, lambda: True)
+
+
+def follow_items(
+    items_path: Path, finished: Callable[[], bool], poll: float = POLL_SECONDS
+) -> Iterator[Listing | ItemError]:
+    """Records of an items file that a crawl may still be writing, as they arrive.
+
+    Only whole lines are read while the writer runs (it flushes once per record); once
+    ``finished()`` is true the file is read to its end and a torn last line is parsed —
+    and reported — as it is. ``finished`` is asked *before* each read, so a record
+    written just before the crawl ended is never missed."""
+    path, handle, pending, number = Path(items_path), None, b"", 0
+    try:
+        while True:
+            done = finished()
+            if handle is None and path.is_file():
+                handle = path.open("rb")
+            chunk = handle.read() if handle is not None else b""
+            if not chunk and done:
+                break
+            if not chunk:
+                time.sleep(poll)
                 continue
-            try:
-                data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise ValueError("line is not a JSON object")
-                yield Listing.from_dict(data)
-            except (ValueError, TypeError, RecursionError) as exc:  # deep nesting too
-                yield ItemError(Path(items_path), number, f"{type(exc).__name__}: {exc}"[:300])
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                number += 1
+                yield from _parse_line(path, number, line)
+        if pending.strip():
+            yield from _parse_line(path, number + 1, pending)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _parse_line(path: Path, number: int, raw: bytes) -> Iterator[Listing | ItemError]:
+    line = raw.decode("utf-8", errors="replace")
+    if not line.strip():
+        return
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            raise ValueError("line is not a JSON object")
+        yield Listing.from_dict(data)
+    except (ValueError, TypeError, RecursionError) as exc:  # deep nesting too
+        yield ItemError(path, number, f"{type(exc).__name__}: {exc}"[:300])

@@ -24,11 +24,11 @@ from typing import Any
 from common.clock import utc_now
 from crawlers.base import Listing
 from crawlers.profiles import Profile, load_profiles
-from crawlers.runner import CrawlResult, ItemError, iter_items, run_crawl
+from crawlers.runner import Consumer, CrawlResult, ItemError, run_crawl
 from wildtrace import faults
 from wildtrace.components import Components, open_components
 from wildtrace.config import ConfigError, Settings
-from wildtrace.ingest import MAX_ERROR_SAMPLES, ingest
+from wildtrace.ingest import MAX_ERROR_SAMPLES, finish_crawl, ingest_listings
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
 
@@ -114,9 +114,15 @@ def crawl_settings(settings: Settings) -> dict[str, Any]:
 
 
 def crawl(
-    settings: Settings, profile: Profile, *, base_url: str | None, progress: Progress | None
+    settings: Settings,
+    profile: Profile,
+    *,
+    base_url: str | None,
+    progress: Progress | None,
+    consume: Consumer | None = None,
 ) -> CrawlResult:
-    """Crawl one source in its own subprocess; results under ``data_dir/crawls``."""
+    """Crawl one source in its own subprocess; results under ``data_dir/crawls``.
+    ``consume`` gets the records while the crawl runs (``crawlers.runner.run_crawl``)."""
     out_dir = settings.data_dir / "crawls" / profile.name / utc_now().replace(":", "")
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -128,6 +134,7 @@ def crawl(
             base_url=base_url,
             crawl_settings=crawl_settings(settings),
             timeout=settings.crawl.subprocess_timeout,
+            consume=consume,
         )
     finally:
         if stop_watch:
@@ -142,26 +149,28 @@ def crawl_and_ingest(
     base_url: str | None,
     progress: Progress | None,
 ) -> SourceReport:
-    """Crawl one source in a subprocess, then ingest what it captured."""
+    """Crawl one source in a subprocess and ingest its listings as they arrive: storing,
+    classifying and alerting overlap the crawl (the subprocess holds one core, this
+    process the other). Removals wait for the crawl's summary (``finish_crawl``)."""
     started = time.monotonic()
-    result = crawl(settings, profile, base_url=base_url, progress=progress)
+    bad_lines: list[dict[str, Any]] = []
+    ingested: list[tuple[SourceReport, set[str]]] = []
+
+    def consume(records: Iterator[Listing | ItemError]) -> None:
+        ingested.append(ingest_listings(
+            profile.name, _listings(records, bad_lines), store=comps.store,
+            classifier=comps.classifier, rules=comps.rules, batch_size=comps.batch_size,
+            enrich=comps.enrich, fuse_images=comps.images.fuse if comps.images else None,
+        ))  # fmt: skip
+
+    result = crawl(settings, profile, base_url=base_url, progress=progress, consume=consume)
     faults.boundary("crawl")
     summary = result.summary or {}
-    bad_lines: list[dict[str, Any]] = []
-    listings = list(_listings(result.items_path, bad_lines))
-    report = ingest(
-        profile.name,
-        listings,
-        store=comps.store,
-        classifier=comps.classifier,
-        rules=comps.rules,
-        batch_size=comps.batch_size,
-        enrich=comps.enrich,
-        # An unreadable record could be any listing: then nothing may be called removed.
-        complete=result.complete and not bad_lines,
-        unfetched=summary.get("unfetched_ids") or (),
-        fuse_images=comps.images.fuse if comps.images else None,
-    )
+    report, seen = ingested[0]
+    # An unreadable record could be any listing: then nothing may be called removed.
+    finish_crawl(profile.name, comps.store, report, seen,
+                 complete=result.complete and not bad_lines,
+                 unfetched=summary.get("unfetched_ids") or ())  # fmt: skip
     # Added to the errors ingest counted (classifier failures), not replacing them.
     crawl_errors = int(summary.get("errors", 0)) + len(bad_lines)
     report.errors += crawl_errors + (1 if result.returncode else 0)
@@ -173,9 +182,11 @@ def crawl_and_ingest(
     return report
 
 
-def _listings(items_path: Path, bad_lines: list[dict[str, Any]]) -> Iterator[Listing]:
+def _listings(
+    records: Iterator[Listing | ItemError], bad_lines: list[dict[str, Any]]
+) -> Iterator[Listing]:
     """The crawl's records; unreadable lines are logged with their place and collected."""
-    for record in iter_items(items_path):
+    for record in records:
         if isinstance(record, ItemError):
             log.error("%s:%d: skipped crawl record: %s", record.path, record.line, record.error)
             bad_lines.append({"url": f"{record.path}:{record.line}", "error": record.error})
