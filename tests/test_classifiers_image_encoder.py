@@ -8,6 +8,7 @@ must be buildings / a daisy), not wildlife recognition, which cannot be measured
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +82,22 @@ def test_head_trains_saves_as_arrays_and_refuses_other_encoders(
         ImageHead.load(tmp_path, "other@1")
     with pytest.raises(HeadError, match="at least 2"):
         train_head(emb[:3], np.array([0, 0, 1]), encoder.model_tag)
+
+
+def test_the_folded_channels_last_network_computes_what_the_packaged_one_does() -> None:
+    import torch
+
+    from classifiers.image.effnet import load_lite0, to_input
+    from classifiers.image.encoder import preprocess
+
+    plain = load_lite0(str(weights_path()), for_inference=False)
+    folded = load_lite0(str(weights_path()))
+    assert not [m for m in folded.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    scene = np.asarray(Image.open(io.BytesIO(scene_jpeg(3))).convert("RGB"))
+    photos = [_photo("china.jpg"), _photo("flower.jpg"), scene]
+    batch = torch.from_numpy(np.stack([preprocess(p) for p in photos]))
+    with torch.inference_mode():
+        feats, logits = plain(batch)
+        feats2, logits2 = folded(to_input(batch))
+    assert torch.allclose(feats, feats2, atol=1e-4) and torch.allclose(logits, logits2, atol=1e-3)
+    assert torch.equal(logits.argmax(dim=1), logits2.argmax(dim=1))

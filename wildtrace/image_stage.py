@@ -56,14 +56,16 @@ class ImageStage:
         matches: dict[str, tuple[BankMatch, ...]] = {
             s.sha256: tuple(m) for s, m in zip(usable, found, strict=True)
         }
-        now = utc_now()
-        out = []
+        out, seen = [], []
         for listing, detection in zip(listings, detections, strict=True):
-            shas = list(dict.fromkeys(listing.image_sha256))
-            self.catalog.record(listing.key, [signals[s] for s in shas], now)
-            evidence = [ImageEvidence(signals[s], matches.get(s, ()), head_p.get(s)) for s in shas]
+            shown = [signals[s] for s in dict.fromkeys(listing.image_sha256)]
+            seen.append((listing.key, shown))
+            evidence = [
+                ImageEvidence(s, matches.get(s.sha256, ()), head_p.get(s.sha256)) for s in shown
+            ]
             fused = fuse(detection, evidence, self.policy, self.concept_commodity)
-            out.append(_with_photos(fused, [signals[s] for s in shas]))
+            out.append(_with_photos(fused, shown))
+        self.catalog.record_many(seen, utc_now())
         return out
 
     def _analyse(

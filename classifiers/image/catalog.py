@@ -49,26 +49,18 @@ class ImageCatalog:
     def close(self) -> None:
         self._db.close()
 
-    def record(self, listing_key: str, signals: Sequence[ImageSignals], seen_at: str) -> None:
-        rows = [
-            (
-                listing_key,
-                s.sha256,
-                s.pdq,
-                s.quality,
-                s.phash,
-                json.dumps({k: round(v, 5) for k, v in s.concepts.items()}),
-                s.error,
-                json.dumps(list(s.notes), ensure_ascii=False),
-                seen_at,
-            )
-            for s in signals
-        ]
+    def record_many(
+        self, listings: Sequence[tuple[str, Sequence[ImageSignals]]], seen_at: str
+    ) -> None:
+        """Each listing's images, all in one transaction (one commit per pipeline batch,
+        not one per listing: a commit is a disk sync)."""
         with self._db:  # the listing's current version replaces what an older one showed
-            self._db.execute("DELETE FROM listing_images WHERE listing_key = ?", (listing_key,))
-            self._db.executemany(
-                "INSERT OR REPLACE INTO listing_images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            for listing_key, signals in listings:
+                self._db.execute("DELETE FROM listing_images WHERE listing_key = ?", (listing_key,))
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO listing_images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_row(listing_key, s, seen_at) for s in signals],
+                )
 
     def images_of(self, listing_key: str) -> list[ImageSignals]:
         cur = self._db.execute(
@@ -98,3 +90,9 @@ class ImageCatalog:
 
     def links(self, max_distance: int = 31, min_quality: int = 50) -> list[NearDuplicateLink]:
         return near_duplicate_links(self.hashed(), max_distance, min_quality)
+
+
+def _row(listing_key: str, s: ImageSignals, seen_at: str) -> tuple[object, ...]:
+    concepts = json.dumps({k: round(v, 5) for k, v in s.concepts.items()})
+    notes = json.dumps(list(s.notes), ensure_ascii=False)
+    return (listing_key, s.sha256, s.pdq, s.quality, s.phash, concepts, s.error, notes, seen_at)

@@ -10,6 +10,10 @@ weights were trained with. Module names match the state dict's keys (``_conv_ste
 ``_blocks.N._depthwise_conv`` ...), so ``load_state_dict(strict=True)`` proves every
 tensor found its place.
 
+For inference (``load_lite0``'s default) batch norm is folded into the convolutions
+and the weights are stored channels-last: 1.7x the images per CPU-second of the plain
+network on this machine's CPUs, same outputs to ~1e-5 (``benchmarks/bench_image.py``).
+
 The checkpoint is a torch zip file; it is read with ``torch.load(weights_only=True)``,
 which refuses anything but tensors and plain containers (no arbitrary pickled code).
 """
@@ -41,9 +45,12 @@ class SameConv(nn.Conv2d):
     """Conv2d with TensorFlow's "same" padding, computed from the input size."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        ih, iw = x.shape[-2:]
         kh, kw = self.kernel_size
         sh, sw = self.stride
+        if sh == sw == 1 and kh % 2 and kw % 2:  # symmetric: the convolution pads, no copy
+            pad = (kh // 2, kw // 2)
+            return F.conv2d(x, self.weight, self.bias, 1, pad, self.dilation, self.groups)
+        ih, iw = x.shape[-2:]
         pad_h = max((math.ceil(ih / sh) - 1) * sh + kh - ih, 0)
         pad_w = max((math.ceil(iw / sw) - 1) * sw + kw - iw, 0)
         if pad_h or pad_w:
@@ -107,9 +114,45 @@ class EfficientNetLite0(nn.Module):
         return features, self._fc(features)
 
 
-def load_lite0(weights_path: str) -> EfficientNetLite0:
-    """The network with the packaged ImageNet weights, in eval mode."""
+def load_lite0(weights_path: str, *, for_inference: bool = True) -> EfficientNetLite0:
+    """The network with the packaged ImageNet weights, in eval mode; ``for_inference``
+    (the default) also folds batch norm into the convolutions and stores the weights
+    channels-last (feed it channels-last input: ``to_input``)."""
     state = torch.load(weights_path, map_location="cpu", weights_only=True)
     model = EfficientNetLite0()
-    model.load_state_dict(state, strict=True)
-    return model.eval()
+    model.load_state_dict(state, strict=True)  # every tensor found its place first
+    model.eval()
+    if for_inference:
+        fold_batch_norm(model)
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+    return model
+
+
+def to_input(batch: torch.Tensor) -> torch.Tensor:
+    """An NCHW batch in the memory layout the inference model runs fastest on."""
+    return batch.contiguous(memory_format=torch.channels_last)
+
+
+def fold_batch_norm(model: EfficientNetLite0) -> None:
+    """Fold each eval-mode batch norm into the convolution before it (in place).
+
+    With frozen statistics a batch norm is a per-channel affine map, so
+    ``bn(conv(x)) == conv'(x)`` with ``w' = w * g / sqrt(var + eps)`` and
+    ``b' = beta - mean * g / sqrt(var + eps)``: one pass over each activation map fewer,
+    same outputs up to float rounding (``tests/test_classifiers_image_encoder.py``).
+    Only for inference: the folded model cannot be trained further."""
+    pairs: list[tuple[nn.Module, str, str]] = [
+        (model, "_conv_stem", "_bn0"), (model, "_conv_head", "_bn1"),
+    ]  # fmt: skip
+    for block in model._blocks:
+        if isinstance(block, MBConv) and block.expand:
+            pairs.append((block, "_expand_conv", "_bn0"))
+        pairs += [(block, "_depthwise_conv", "_bn1"), (block, "_project_conv", "_bn2")]
+    with torch.no_grad():
+        for owner, conv_name, bn_name in pairs:
+            conv, bn = getattr(owner, conv_name), getattr(owner, bn_name)
+            scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+            bias = bn.bias - bn.running_mean * scale
+            conv.weight = nn.Parameter(conv.weight * scale.reshape(-1, 1, 1, 1))
+            conv.bias = nn.Parameter(bias if conv.bias is None else conv.bias * scale + bias)
+            setattr(owner, bn_name, nn.Identity())

@@ -80,12 +80,14 @@ class EfficientNetLite0Encoder(ImageEncoder):
     def encode(self, images: Sequence[np.ndarray], batch_size: int = 16) -> EncoderOutput:
         import torch
 
+        from classifiers.image.effnet import to_input
+
         model = self._load()
         feats, probs = [], []
         for lo in range(0, len(images), batch_size):
             batch = np.stack([preprocess(im) for im in images[lo : lo + batch_size]])
             with torch.inference_mode():
-                f, logits = model(torch.from_numpy(batch))  # type: ignore[operator]
+                f, logits = model(to_input(torch.from_numpy(batch)))  # type: ignore[operator]
             feats.append(f.numpy())
             probs.append(torch.softmax(logits, dim=1).numpy())
         if not feats:
