@@ -40,14 +40,15 @@ class SourceReport:
 def watch_progress(
     result_dir: Path, source: str, started: float, progress: Progress
 ) -> Callable[[], None]:
-    """Report the growing item count of a running crawl every few seconds."""
+    """Report the growing item count of a running crawl every few seconds (records are
+    processed while they arrive, so this runs until the source's last one is stored)."""
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(2.0):
             count = count_lines(result_dir / "items.jsonl")
             rate = count / max(time.monotonic() - started, 1e-9)
-            progress(f"  {source}: crawling… {count} items ({rate:.1f}/s)")
+            progress(f"  {source}: {count} items captured so far ({rate:.1f}/s)")
 
     thread = threading.Thread(target=watch, name=f"progress-{source}", daemon=True)
     thread.start()
