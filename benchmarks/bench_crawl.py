@@ -9,7 +9,12 @@
 * profile: the same with listing images fetched and stored as evidence (about twice
   the requests of raw).
 * pipeline: ``wildtrace.pipeline.run_sources`` — the profile crawl plus ingest into
-  SQLite, classification and alerts (the listings/s of ``wildtrace run --once``).
+  SQLite, classification and alerts, overlapping the crawl (the listings/s of
+  ``wildtrace run --once``). Like every loopback run (``loopback_settings``) it runs the
+  image stage without the recognition encoder: images are hashed (PDQ, pHash), matched
+  against the bank and fused, but no EfficientNet pass.
+* pipeline+recognition (``--recognition``): the same with the shipped encoder, as
+  ``wildtrace run --once`` runs it (one EfficientNet-Lite0 pass per distinct image).
 
 Each is a fresh subprocess crawl (interpreter start included, as in production); the
 median of ``--repeats`` runs is reported with the ratio to raw. Same settings for all:
@@ -19,16 +24,21 @@ median of ``--repeats`` runs is reported with the ratio to raw. Same settings fo
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from crawlers.runner import run_crawl
 from wildtrace import pipeline
+from wildtrace.config import load_settings
 from wildtrace.demo import DemoSites, loopback_settings
+
+DEFAULT_ENCODER = load_settings(env={}).image.encoder  # what `wildtrace run` uses
 
 RAW_SPIDER = Path(__file__).with_name("raw_scrapy_spider.py")
 SCRAPY_OPTS = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "DOWNLOAD_DELAY=0",
@@ -66,10 +76,20 @@ def full(base: str, tmp: Path) -> tuple[float, int]:
     return time.perf_counter() - started, report.items
 
 
+def full_recognition(base: str, tmp: Path) -> tuple[float, int]:
+    settings = loopback_settings(tmp)
+    settings = replace(settings, image=replace(settings.image, encoder=DEFAULT_ENCODER))
+    started = time.perf_counter()
+    (report,) = pipeline.run_sources(settings, ["bazaar"], base_urls={"bazaar": base})
+    return time.perf_counter() - started, report.items
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--recognition", action="store_true", help="add pipeline+recognition")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}", flush=True)
     sites = DemoSites(host="127.0.0.1", ports=(0, 0, 0))
     sites.start()
     base = sites.urls["bazaar"]
@@ -79,6 +99,8 @@ def main() -> None:
         "profile": profile,
         "pipeline": full,
     }
+    if args.recognition:
+        variants["pipeline+recog"] = full_recognition
     rows: dict[str, list[tuple[float, int]]] = {name: [] for name in variants}
     try:
         for _ in range(args.repeats):
@@ -94,6 +116,7 @@ def main() -> None:
         seconds = statistics.median(s for s, _ in runs)
         rate = statistics.median(n / s for s, n in runs)
         print(f"{name:<14} {runs[0][1]:>6} {seconds:>8.2f} {rate:>8.1f} {rate / raw_rate:>6.2f}")
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -63,8 +63,14 @@ class ItemError:
     error: str
 
 
+class Waiting:
+    """In a followed stream: nothing new has arrived yet (the crawl is still fetching).
+    A consumer that batches records can process what it holds instead of idling."""
+
+
+WAITING = Waiting()
 # Takes a crawl's records while it runs (``run_crawl(consume=...)``).
-Consumer = Callable[[Iterator[Listing | ItemError]], None]
+Consumer = Callable[[Iterator[Listing | ItemError | Waiting]], None]
 
 
 def run_crawl(
@@ -148,7 +154,7 @@ def _run(
     )
     watchdog.start()
     try:
-        consume(follow_items(items, lambda: not watchdog.is_alive()))
+        consume(follow_items(items, lambda: not watchdog.is_alive(), mark_waits=True))
     except BaseException:
         _stop(proc, grace)  # nobody is left to take its records
         raise
@@ -226,19 +232,26 @@ def _count_lines(path: Path) -> int:
 def iter_items(items_path: Path) -> Iterator[Listing | ItemError]:
     """Records of an items file in order; bad lines become ``ItemError`` and are skipped.
     A missing file (the crawl died before its first record) yields nothing."""
-    return follow_items(items_path, lambda: True)
+    for record in follow_items(items_path, lambda: True):
+        if not isinstance(record, Waiting):
+            yield record
 
 
 def follow_items(
-    items_path: Path, finished: Callable[[], bool], poll: float = POLL_SECONDS
-) -> Iterator[Listing | ItemError]:
+    items_path: Path,
+    finished: Callable[[], bool],
+    poll: float = POLL_SECONDS,
+    *,
+    mark_waits: bool = False,
+) -> Iterator[Listing | ItemError | Waiting]:
     """Records of an items file that a crawl may still be writing, as they arrive.
 
     Only whole lines are read while the writer runs (it flushes once per record); once
     ``finished()`` is true the file is read to its end and a torn last line is parsed —
     and reported — as it is. ``finished`` is asked *before* each read, so a record
-    written just before the crawl ended is never missed."""
-    path, handle, pending, number = Path(items_path), None, b"", 0
+    written just before the crawl ended is never missed. With ``mark_waits``, ``WAITING``
+    comes before each pause that follows records (never twice in a row)."""
+    path, handle, pending, number, fresh = Path(items_path), None, b"", 0, False
     try:
         while True:
             done = finished()
@@ -248,8 +261,12 @@ def follow_items(
             if not chunk and done:
                 break
             if not chunk:
+                if mark_waits and fresh:
+                    yield WAITING
+                fresh = False
                 time.sleep(poll)
                 continue
+            fresh = True
             *lines, pending = (pending + chunk).split(b"\n")
             for line in lines:
                 number += 1

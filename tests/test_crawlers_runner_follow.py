@@ -14,7 +14,7 @@ import pytest
 from crawlers_fixture_site import FixtureSite, html_routes
 
 from crawlers.base import Listing
-from crawlers.runner import ItemError, follow_items, iter_items, run_crawl
+from crawlers.runner import WAITING, ItemError, Waiting, follow_items, iter_items, run_crawl
 
 pytestmark = pytest.mark.slow
 FAST = {"concurrency": 16, "delay": 0, "autothrottle": False, "retries": 1, "timeout": 10}
@@ -33,8 +33,10 @@ def test_a_consumer_gets_every_record_while_the_crawl_is_still_running(tmp_path:
     seen: list[Listing | ItemError] = []
     running: list[bool] = []
 
-    def consume(records: Iterator[Listing | ItemError]) -> None:
+    def consume(records: Iterator[Listing | ItemError | Waiting]) -> None:
         for record in records:
+            if isinstance(record, Waiting):
+                continue
             # The summary is written when the crawl closes: absent means still running.
             running.append(not (tmp_path / "out" / "summary.json").exists())
             seen.append(record)
@@ -50,7 +52,7 @@ def test_a_consumer_gets_every_record_while_the_crawl_is_still_running(tmp_path:
 
 
 def test_a_consumer_that_fails_stops_the_crawl_and_the_error_propagates(tmp_path: Path) -> None:
-    def consume(records: Iterator[Listing | ItemError]) -> None:
+    def consume(records: Iterator[Listing | ItemError | Waiting]) -> None:
         next(records)
         raise RuntimeError("store is gone")
 
@@ -105,3 +107,28 @@ def test_follow_items_reads_records_as_they_are_written_and_a_torn_tail_last(
     thread.join()
     assert out[:3] == rows
     assert isinstance(out[3], ItemError) and out[3].line == 4 and len(out) == 4
+
+
+def test_follow_items_marks_each_wait_that_follows_records_once(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    rows = [
+        Listing(source="s", listing_id=str(n), url=f"http://x/{n}", title="t", text="x",
+                fetched_at="now")
+        for n in range(2)
+    ]  # fmt: skip
+    finished = threading.Event()
+
+    def writer() -> None:
+        with path.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row.to_dict()) + "\n")
+                handle.flush()
+                time.sleep(0.1)  # several polls with nothing new
+        finished.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    out = list(follow_items(path, finished.is_set, poll=0.01, mark_waits=True))
+    thread.join()
+    assert out == [rows[0], WAITING, rows[1], WAITING]
+    assert list(iter_items(path)) == rows  # a finished file: no waits

@@ -107,33 +107,32 @@ def ingest(
 
     ``unfetched`` are listing ids whose detail page failed for another reason than
     404/410: not seeing them proves nothing, so they are never marked removed."""
-    report, seen = ingest_listings(
-        source, listings, store=store, classifier=classifier, rules=rules,
-        batch_size=batch_size, fuse_images=fuse_images, enrich=enrich,
+    report, seen = ingest_batches(
+        source, batches(listings, batch_size), store=store, classifier=classifier,
+        rules=rules, fuse_images=fuse_images, enrich=enrich,
     )  # fmt: skip
     finish_crawl(source, store, report, seen, complete=complete, unfetched=unfetched)
     return report
 
 
-def ingest_listings(
+def ingest_batches(
     source: str,
-    listings: Iterable[Listing],
+    listing_batches: Iterable[Sequence[Listing]],
     *,
     store: Store,
     classifier: Classifier,
     rules: Sequence[AlertRule],
-    batch_size: int,
     fuse_images: FuseImages | None = None,
     enrich: Enrich | None = None,
 ) -> tuple[SourceReport, set[str]]:
     """``ingest`` without the removals: the report so far and the listing keys seen.
 
-    ``listings`` may be a crawl still running (``crawlers.runner.follow_items``): each
-    batch is processed as soon as it is full. Whether the crawl was complete is known
-    only at its end; then ``finish_crawl``."""
+    The batches may come from a crawl still running (``wildtrace.pipeline``): each is
+    processed as soon as it is handed over. Whether the crawl was complete is known only
+    at its end; then ``finish_crawl``."""
     report = SourceReport(source=source, complete=False)
     seen: set[str] = set()
-    for batch in batches(listings, batch_size):
+    for batch in listing_batches:
         unseen = [x for x in batch if x.key not in seen]
         seen.update(x.key for x in unseen)
         _ingest_batch(source, unseen, store, classifier, rules, report, fuse_images, enrich)

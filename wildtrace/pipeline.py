@@ -24,17 +24,20 @@ from typing import Any
 from common.clock import utc_now
 from crawlers.base import Listing
 from crawlers.profiles import Profile, load_profiles
-from crawlers.runner import Consumer, CrawlResult, ItemError, run_crawl
+from crawlers.runner import Consumer, CrawlResult, ItemError, Waiting, run_crawl
 from wildtrace import faults
 from wildtrace.components import Components, open_components
 from wildtrace.config import ConfigError, Settings
-from wildtrace.ingest import MAX_ERROR_SAMPLES, finish_crawl, ingest_listings
+from wildtrace.ingest import MAX_ERROR_SAMPLES, finish_crawl, ingest_batches
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
 
 log = logging.getLogger(__name__)
 
 # Demo source name → the DemoSettings port that serves it.
+# While the crawl makes us wait, a partial batch of at least batch_size / 8 listings is
+# processed rather than held (a batch has a fixed cost: one classifier call, one commit).
+MIN_BATCH_DIVISOR = 8
 DEMO_PORTS = {"bazaar": "market_port", "tradepost": "api_port", "wildfeed": "social_port"}
 
 
@@ -156,11 +159,11 @@ def crawl_and_ingest(
     bad_lines: list[dict[str, Any]] = []
     ingested: list[tuple[SourceReport, set[str]]] = []
 
-    def consume(records: Iterator[Listing | ItemError]) -> None:
-        ingested.append(ingest_listings(
-            profile.name, _listings(records, bad_lines), store=comps.store,
-            classifier=comps.classifier, rules=comps.rules, batch_size=comps.batch_size,
-            enrich=comps.enrich, fuse_images=comps.images.fuse if comps.images else None,
+    def consume(records: Iterator[Listing | ItemError | Waiting]) -> None:
+        ingested.append(ingest_batches(
+            profile.name, _batches(records, comps.batch_size, bad_lines), store=comps.store,
+            classifier=comps.classifier, rules=comps.rules, enrich=comps.enrich,
+            fuse_images=comps.images.fuse if comps.images else None,
         ))  # fmt: skip
 
     result = crawl(settings, profile, base_url=base_url, progress=progress, consume=consume)
@@ -182,16 +185,26 @@ def crawl_and_ingest(
     return report
 
 
-def _listings(
-    records: Iterator[Listing | ItemError], bad_lines: list[dict[str, Any]]
-) -> Iterator[Listing]:
-    """The crawl's records; unreadable lines are logged with their place and collected."""
+def _batches(
+    records: Iterator[Listing | ItemError | Waiting], size: int, bad_lines: list[dict[str, Any]]
+) -> Iterator[list[Listing]]:
+    """The crawl's records in batches of ``size``; a partial batch of at least
+    ``size // MIN_BATCH_DIVISOR`` goes as soon as the crawl makes us wait (so the last
+    records are not left for after the crawl), all that is left at the end. Unreadable
+    lines are logged with their place and collected in ``bad_lines``."""
+    batch: list[Listing] = []
     for record in records:
         if isinstance(record, ItemError):
             log.error("%s:%d: skipped crawl record: %s", record.path, record.line, record.error)
             bad_lines.append({"url": f"{record.path}:{record.line}", "error": record.error})
-        else:
-            yield record
+        elif isinstance(record, Listing):
+            batch.append(record)
+        waited = isinstance(record, Waiting) and len(batch) >= max(1, size // MIN_BATCH_DIVISOR)
+        if waited or len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def run_sources(
