@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.base import Listing
-from crawlers.runner import WAITING, ItemError
+from crawlers.runner import WAITING, ItemError, Waiting
 from wildtrace.pipeline import MIN_BATCH_DIVISOR, _batches
 
 
@@ -24,7 +24,16 @@ def test_full_batches_partial_ones_on_a_wait_and_the_rest_at_the_end() -> None:
     size = 16
     small = size // MIN_BATCH_DIVISOR  # 2
     bad = ItemError(Path("items.jsonl"), 7, "ValueError: torn")
-    stream = [*rows[:20], WAITING, rows[20], WAITING, *rows[21:23], bad, WAITING, *rows[23:]]
+    stream: list[Listing | ItemError | Waiting] = [
+        *rows[:20],
+        WAITING,
+        rows[20],
+        WAITING,
+        *rows[21:23],
+        bad,
+        WAITING,
+        *rows[23:],
+    ]
     bad_lines: list[dict[str, Any]] = []
     out = list(_batches(iter(stream), size, bad_lines))
     # 16 full; 4 go on the wait; 1 alone waits for more (< size // 8); 1 + 2 go on the
