@@ -11,8 +11,9 @@ Design notes
 * Words go to ``listings_fold`` (``unicode61``, accents kept: an accented query item
   must match the accents, see ``query_terms``). Items in scripts without word spaces go
   to the ``listings_foldtri`` trigram index as substrings; shorter than three
-  characters (象牙 is two) they cannot use trigrams and fall back to an ``instr`` scan
-  of the folded columns of rows flagged ``cjk`` — slower, but correct.
+  characters (象牙 is two) they cannot use trigrams and look up ``listings_cjkgram``
+  (every such character and pair of ``cjk`` rows, ``index.sqlite_text``) — the same
+  rows an ``instr`` scan of the folded columns found before schema v9, without the scan.
 * A query that has text but no searchable item (``"***"``) matches nothing.
 * Hits are ordered as without text (score, then last seen): relevance is not part of
   the contract. Highlights are made from the original text (``query_terms.highlight``).
@@ -110,7 +111,6 @@ def build(query: SearchQuery) -> SearchSql:
 # both columns: where ``plain`` is empty, ``folded`` has no accents and *is* that form;
 # where it is set, every accent-free word of ``folded`` is in ``plain`` too.
 _COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "{folded plain}"}
-_SCAN_COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "iif(plain = '', folded, plain)"}
 
 
 def plain_column(folded: str, plain: str) -> str:
@@ -130,8 +130,10 @@ def _item_sql(item: Item) -> tuple[str, object]:
             "l.id IN (SELECT rowid FROM listings_foldtri WHERE listings_foldtri MATCH ?)",
             f"{column} : {_quoted(item.text)}",
         )
-    scan = _SCAN_COLUMNS[item.field]
-    return f"l.id IN (SELECT id FROM listing_text WHERE cjk AND instr({scan}, ?))", item.text
+    return (
+        "l.id IN (SELECT rowid FROM listings_cjkgram WHERE listings_cjkgram MATCH ?)",
+        f"{column} : {_quoted(item.text)}",
+    )
 
 
 def _add_text(sql: SearchSql) -> None:
