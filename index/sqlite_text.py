@@ -71,7 +71,7 @@ SCHEMA_V9: tuple[str, ...] = (
 
 def fill_grams(conn: sqlite3.Connection) -> None:
     """Schema v9's data step: index the grams of every ``cjk`` row already stored."""
-    rows = conn.execute("SELECT id, folded, plain FROM listing_text WHERE cjk")
+    rows = conn.execute("SELECT id, folded, plain FROM listing_text WHERE cjk").fetchall()
     conn.executemany(_GRAM, ((i, *grams(f, p)) for i, f, p in rows))
 
 
