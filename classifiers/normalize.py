@@ -54,6 +54,9 @@ _INVISIBLE = re.compile(
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 _EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, reverse=True)))
+# Cheap pre-checks (one character-class scan) for passes whose own pattern is a slow
+# scan: a text without any of these characters cannot match, and skips the pass.
+_EMOJI_START = re.compile("[" + "".join(re.escape(k[0]) for k in EMOJI) + "]")
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*\w")
@@ -73,6 +76,7 @@ _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
 # it ("นํ้า") looks the same; one canonical order (nikhahit first) so both match.
 _MARK_ORDER = re.compile("[\u0e48-\u0e4b\u0ec8-\u0ecb][\u0e4d\u0ecd]")
 _INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
+_DASH = re.compile("[-_\u2010\u2011\u2013]")
 _SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
@@ -129,7 +133,8 @@ def _passes(st: TextState) -> str:
     _rejoin(st)
     if not st.text.isascii():
         st.sub(_CJK_GAP, "")
-    st.text = _INNER_DASH.sub(" ", st.text)
+    if _DASH.search(st.text):
+        st.text = _INNER_DASH.sub(" ", st.text)
     st.sub(_SPACES, " ")
     return st.text if st.text.isascii() else st.text.translate(_ACCENT_TABLE)
 
@@ -145,6 +150,8 @@ def strip_accents(text: str) -> str:
 
 
 def _emoji(st: TextState) -> None:
+    if not _EMOJI_START.search(st.text):
+        return
     st.apply((m.start(), m.end(), f" {EMOJI[m.group()]} ", None) for m in _EMOJI.finditer(st.text))
 
 
