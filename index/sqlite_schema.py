@@ -28,6 +28,7 @@ import sqlite3
 from collections.abc import Callable
 
 from index.sqlite_facets import SCHEMA as FACET_SCHEMA
+from index.sqlite_facets import SCHEMA_V10 as FACET_SCHEMA_V10
 from index.sqlite_text import SCHEMA_V9 as TEXT_SCHEMA_V9
 from index.sqlite_text import fill_grams
 
@@ -263,7 +264,10 @@ _V8 = (
 # data step runs Python (the grams of the stored ``cjk`` rows: seconds at 1M).
 _V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
 
-MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# v10: an integer facet key per listing (``index.sqlite_facets``); v8's index rebuilt.
+_V10: tuple[Step, ...] = FACET_SCHEMA_V10
+
+MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
