@@ -258,13 +258,10 @@ _V8 = (
     "lang, kind, score, last_seen_at)",
 )
 
-# v9: the text indexes are written by ``index.sqlite_text`` in batches, not by triggers
-# (FTS5 flushes at every trigger statement), and one- and two-character items of scripts
-# without spaces get an index of their own (``listings_cjkgram``) instead of a scan. Its
-# data step runs Python (the grams of the stored ``cjk`` rows: seconds at 1M).
-_V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
-
+# v9: text indexes written in batches by ``index.sqlite_text`` (not triggers), and
+# ``listings_cjkgram`` for short CJK items; its data step is Python (seconds at 1M).
 # v10: an integer facet key per listing (``index.sqlite_facets``); v8's index rebuilt.
+_V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
 _V10: tuple[Step, ...] = FACET_SCHEMA_V10
 
 MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
@@ -274,6 +271,11 @@ def schema_version(conn: sqlite3.Connection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
+
+
+def run_step(conn: sqlite3.Connection, step: Step) -> None:
+    """Run one migration step (a statement, or a function of the connection)."""
+    _ = step(conn) if callable(step) else conn.execute(step)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -288,10 +290,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             raise RuntimeError(f"database schema v{current} is newer than this code's")
         for number, statements in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in statements:
-                if callable(statement):
-                    statement(conn)
-                else:
-                    conn.execute(statement)
+                run_step(conn, statement)
             conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
     except BaseException:
         conn.execute("ROLLBACK")

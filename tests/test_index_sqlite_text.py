@@ -19,7 +19,7 @@ from index.base import SearchQuery
 from index.query_terms import FIELD_PLAIN, parse
 from index.sqlite import SqliteStore
 from index.sqlite_listings import _text
-from index.sqlite_schema import MIGRATIONS, schema_version
+from index.sqlite_schema import MIGRATIONS, run_step, schema_version
 
 CJK_TEXT = ("出售老象牙手镯", "穿山甲鳞片 犀牛角杯", "งาช้างแท้ ราคาถูก", "ນໍ້າມັນ ງາຊ້າງ",
             "ভাল", "象牙a1 iphone12象", "ăn vảy tê tê 象", "ゾウの牙 ぞうげ", "상아 팔찌",
@@ -117,7 +117,7 @@ def _v8_file(path: Path, listings: list[Listing]) -> None:
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     for number, statements in enumerate(MIGRATIONS[:8], start=1):
         for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
+            run_step(conn, statement)
         conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
     for n, x in enumerate(listings, start=1):
         conn.execute(
