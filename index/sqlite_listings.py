@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from classifiers.base import Detection
 from crawlers.base import Listing
+from index import sqlite_facets as facet_ops
 from index import sqlite_text as text_ops
 from index.base import StoredListing, UpsertResult
 from index.query_terms import fold_fields
@@ -93,14 +94,16 @@ def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
     rows = [(key, plan.latest[key], plan.heads[key]) for key in plan.new_keys]
     # Ids given here (the write lock is held): the text rows need no look-up by key.
     first = int(conn.execute("SELECT ifnull(max(id), 0) + 1 FROM listings").fetchone()[0])
+    keys = facet_ops.add_new(conn, [(x.source, x.lang_hint, x.kind) for _, x, _ in rows])
     conn.executemany(
         "INSERT INTO listings(id, key, source, listing_id, version, content_hash, "
-        "first_seen_at, last_seen_at, seller_id, kind, lang_hint) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "first_seen_at, last_seen_at, seller_id, kind, lang_hint, facet) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (n, key, lst.source, lst.listing_id, head.version, head.content_hash)
             + (head.first_seen_at, head.last_seen_at, lst.seller_id, lst.kind, lst.lang_hint)
-            for n, (key, lst, head) in enumerate(rows, start=first)
+            + (facet,)
+            for (n, (key, lst, head)), facet in zip(enumerate(rows, first), keys, strict=True)
         ],
     )
     text_ops.insert(conn, [(n, *_text(lst)) for n, (_, lst, _) in enumerate(rows, start=first)])
