@@ -14,10 +14,18 @@ without the reporting words the lexicon had. The classes, not strings, are writt
   language (``pet_names``, frozen into the data file so later lexicon edits do not move
   these rows; weight ≥ 0.8, generic words like "parrot"/"turtle" and commonly
   captive-bred pets — ball python, iguana, axolotl — left out) and sometimes the
-  scientific name; written run-together in a share of rows for scripts with spaces.
+  scientific name; written run-together in a share of rows for scripts with spaces, and
+  with a trader obfuscation (leetspeak, spaced or dotted letters, look-alike letters,
+  zero-width characters, CJK spacing) in another share where the script has them.
   Beside them, **legal pets** (budgies, cockatiels, hamsters, leopard geckos with
   papers…) through the same templates as ``lookalike_animal`` hard negatives, so the pet
   style is not evidence on its own.
+* **News without reporting words** (``plain_news``, 15 languages): explainers, myths
+  debunked, inheritance questions, "man caught selling X" — narrative sentences naming a
+  product with none of the lexicon's news/awareness words. Probes written for this round
+  (not rows of any split) showed the lexicon-only first stage scoring such a sentence
+  0.9–1.0 from the product term alone ("网传熊胆可以治病？专家辟谣" 0.96), so the cascade
+  never asked the encoder; the class is common in every language.
 * **Six weak languages** (ru, zh-Hans, zh-Hant, ko, hi, lo): new offer vocabulary
   (inflected forms, trade names), news written in new shapes (policy, bans, market
   prices, auctions, platform take-downs, border police, research reports), awareness
@@ -40,16 +48,21 @@ from typing import Any
 from classifiers.train.corpus import DATA_DIR, OUT_DIR, load_specs, tag
 from classifiers.train.corpus_breadth import BREADTH_DIR, SCRIPTLESS, _Lang, _restyle
 from classifiers.train.corpus_round6 import STYLES, _spec
+from classifiers.train.obfuscate import obfuscate
 
 ROUND7_DIR = DATA_DIR / "round7"
 SEED = 20261201
 DEV_SHARE = 0.10
 N_PETS = 45  # live-pet offers per language
-N_LEGAL = 22  # legal-pet negatives per language
+N_LEGAL = 15  # legal-pet negatives per language
 N_OFFERS = 45  # new-vocabulary offers per weak language
 N_NEWS, N_AWARE, N_CLEAN = 40, 15, 24  # hard negatives per weak language
+N_PLAIN = 30  # news without reporting words, per language that has templates for it
 RUN_TOGETHER = 0.2  # share of offers written without spaces, where the script has them
 SCIENTIFIC = 0.15  # share of pet offers naming the species scientifically
+OBFUSCATE = 0.15  # share of offers with a trader obfuscation (leet, spacing, look-alikes…)
+# Scripts whose obfuscations classifiers.train.obfuscate knows (Latin, CJK, Thai).
+OBFUSCATED = ("en", "de", "fr", "es", "pt", "id", "ms", "vi", "tl", "sw", "zh", "ja", "th")
 CLEAN_KIND = {
     "faux": "faux",
     "colour_material": "colour_material",
@@ -61,7 +74,7 @@ def _writer(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[_Lang, dict[s
     spec, _ = _spec(path, bases)
     data = json.loads((ROUND7_DIR / path.name).read_text(encoding="utf-8"))
     styles = dict(spec["styles"])
-    for key in ("pet_sell", "pet_buy", "news", "awareness"):
+    for key in ("pet_sell", "pet_buy", "news", "awareness", "plain_news"):
         if data.get(key):
             styles[f"r7_{key}"] = list(data[key])
     spec = {**spec, "styles": styles}
@@ -73,6 +86,8 @@ def _offer(w: _Lang, style: str, phrase: str, com: str) -> None:
     obfuscation = None
     if w.spec["lang"] not in SCRIPTLESS and " " in phrase and w.rng.random() < RUN_TOGETHER:
         phrase, obfuscation = _restyle(phrase, "runtogether", w.rng), "run_together"
+    elif w.spec["lang"] in OBFUSCATED and w.rng.random() < OBFUSCATE:
+        phrase, obfuscation = obfuscate(phrase, w.spec["lang"], None, w.rng)
     intent = "buy" if style in ("chat_buy", "wtb", "buy", "r7_pet_buy") else "sell"
     w._add(style, phrase, label="wildlife", commodity=com, intent=intent, negative_kind=None)
     w.rows[-1]["obfuscation"] = obfuscation
@@ -104,10 +119,10 @@ def _weak(w: _Lang, data: dict[str, Any]) -> None:
         _offer(w, style, w.rng.choice(offers[com]), com)
     products = sorted({p for v in offers.values() for p in v} | {
         p for v in w.products.values() for p in v})  # fmt: skip
-    for kind, n in (("news", N_NEWS), ("awareness", N_AWARE)):
+    for kind, n in (("news", N_NEWS), ("awareness", N_AWARE), ("plain_news", N_PLAIN)):
         for _ in range(n if data.get(kind) else 0):
             w._add(f"r7_{kind}", w.rng.choice(products), label="clean", commodity=None,
-                   intent="other", negative_kind=kind)  # fmt: skip
+                   intent="other", negative_kind=kind.replace("plain_", ""))  # fmt: skip
     clean: dict[str, list[str]] = data.get("clean", {})
     kinds = sorted(k for k, v in clean.items() if v)
     for k in range(N_CLEAN if kinds else 0):
