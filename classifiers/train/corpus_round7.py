@@ -25,7 +25,12 @@ without the reporting words the lexicon had. The classes, not strings, are writt
   product with none of the lexicon's news/awareness words. Probes written for this round
   (not rows of any split) showed the lexicon-only first stage scoring such a sentence
   0.9–1.0 from the product term alone ("网传熊胆可以治病？专家辟谣" 0.96), so the cascade
-  never asked the encoder; the class is common in every language.
+  never asked the encoder; the class is common in every language. Templates with a
+  sell/buy verb ("man caught selling X") were dropped after the first retrain with them
+  lowered intent accuracy: their intent is ``other`` while the verb says sell.
+* **Product offers in every language** (30 each, the language's own product phrases
+  through the sales styles, some run together or obfuscated): the clean rows above name
+  products too, and the first retrain with them alone lost recall on cue-less offers.
 * **Six weak languages** (ru, zh-Hans, zh-Hant, ko, hi, lo): new offer vocabulary
   (inflected forms, trade names), news written in new shapes (policy, bans, market
   prices, auctions, platform take-downs, border police, research reports), awareness
@@ -57,7 +62,8 @@ N_PETS = 45  # live-pet offers per language
 N_LEGAL = 15  # legal-pet negatives per language
 N_OFFERS = 45  # new-vocabulary offers per weak language
 N_NEWS, N_AWARE, N_CLEAN = 40, 15, 24  # hard negatives per weak language
-N_PLAIN = 30  # news without reporting words, per language that has templates for it
+N_PLAIN = 12  # news without reporting words, per language that has templates for it
+N_COMMODITY = 30  # product offers per language, so the new clean rows do not tilt the prior
 RUN_TOGETHER = 0.2  # share of offers written without spaces, where the script has them
 SCIENTIFIC = 0.15  # share of pet offers naming the species scientifically
 OBFUSCATE = 0.15  # share of offers with a trader obfuscation (leet, spacing, look-alikes…)
@@ -132,10 +138,21 @@ def _weak(w: _Lang, data: dict[str, Any]) -> None:
                negative_kind=CLEAN_KIND[kind])  # fmt: skip
 
 
+def _commodities(w: _Lang) -> None:
+    """Offers of the language's own product phrases in the sales styles (with the same
+    run-together and obfuscation shares): this round adds ~600 clean rows that name
+    products (news, imitations), and offers keep the balance of what a product name means."""
+    coms = sorted(w.products)
+    for k in range(N_COMMODITY if coms else 0):
+        com = coms[k % len(coms)]
+        _offer(w, w.rng.choice(STYLES), w.rng.choice(w.products[com]), com)
+
+
 def _rows(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     w, data = _writer(path, bases)
     _pets(w, data)
     _weak(w, data)
+    _commodities(w)
     for row in w.rows:
         row["template"] = row["template"].replace(":b-", ":r-")
         row["held_out"] = None
