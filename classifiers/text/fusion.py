@@ -64,7 +64,11 @@ def fuse_intent(view: LexiconView, probs: np.ndarray, classes: Sequence[str], hi
     if explicit is not None:
         return explicit
     ranked = [classes[int(j)] for j in np.argsort(-probs)]
-    if hit:
+    # "other" is the news/awareness class: it needs reporting framing when the lexicon
+    # itself reads the listing as an offer or request (a hit of its own), not only when
+    # the fused score is a hit — a missed offer keeps the intent its words show.
+    lexicon_offer = view.detection.score >= TRUST and not view.reporting
+    if hit or lexicon_offer:
         ranked = [c for c in ranked if c != "other"] or ranked
     return ranked[0]
 

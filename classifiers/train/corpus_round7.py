@@ -27,7 +27,11 @@ without the reporting words the lexicon had. The classes, not strings, are writt
   0.9–1.0 from the product term alone ("网传熊胆可以治病？专家辟谣" 0.96), so the cascade
   never asked the encoder; the class is common in every language. Templates with a
   sell/buy verb ("man caught selling X") were dropped after the first retrain with them
-  lowered intent accuracy: their intent is ``other`` while the verb says sell.
+  lowered intent accuracy: their intent is ``other`` while the verb says sell. They are
+  marked ``intent_train: false`` and teach the label head only: with no framing word,
+  what the intent head reads in them is a cue-less offer's wording, and learning "other"
+  from it turned missed offers' intent to "other" (first challenge set, aggregate intent
+  0.977 → 0.947 with them in the intent head).
 * **Product offers in every language** (30 each, the language's own product phrases
   through the sales styles, some run together or obfuscated): the clean rows above name
   products too, and the first retrain with them alone lost recall on cue-less offers.
@@ -129,6 +133,8 @@ def _weak(w: _Lang, data: dict[str, Any]) -> None:
         for _ in range(n if data.get(kind) else 0):
             w._add(f"r7_{kind}", w.rng.choice(products), label="clean", commodity=None,
                    intent="other", negative_kind=kind.replace("plain_", ""))  # fmt: skip
+            if kind == "plain_news":  # no framing words: their words are a cue-less offer's
+                w.rows[-1]["intent_train"] = False
     clean: dict[str, list[str]] = data.get("clean", {})
     kinds = sorted(k for k, v in clean.items() if v)
     for k in range(N_CLEAN if kinds else 0):
