@@ -22,7 +22,9 @@ disagreement visible:
 * **Intent.** An explicit cue of one kind (sell or buy, and not the other) outside a
   news/awareness framing decides intent; the model's intent head decides only when the
   cues are absent or conflict. A listing judged wildlife is never ``other``; with no cue
-  at all the intent head chooses between sell and buy.
+  at all the intent head chooses between sell and buy. The same holds for a listing the
+  lexicon alone reads as an offer (its own hit) without news/awareness framing, even when
+  the fused score misses the queue: ``other`` means reporting, and needs its words.
 """
 
 from __future__ import annotations
