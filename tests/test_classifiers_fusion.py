@@ -119,3 +119,16 @@ def test_every_lowered_lexicon_hit_says_why() -> None:
 def test_quoted_intent_cases(detector: LearnedDetector, text: str, intent: str) -> None:
     (det,) = detector.classify([TextDoc("x", text)])
     assert det.intent == intent
+
+
+def test_other_intent_needs_reporting_framing_on_a_lexicon_offer() -> None:
+    """A listing the lexicon reads as an offer keeps sell/buy even when the fused score
+    misses the queue; "other" (news/awareness) needs reporting context, or no lexicon hit."""
+    probs = np.array([0.3, 0.6, 0.1])  # the head's first choice: "other"
+    assert CLASSES[int(np.argmax(probs))] == "other"
+    offer = LexiconView(Detection(id="x", score=0.8, label=LABEL_WILDLIFE), trade_context=False)
+    news = LexiconView(Detection(id="x", score=0.8, label=LABEL_WILDLIFE), reporting=True)
+    weak = LexiconView(Detection(id="x", score=0.2, label=LABEL_WILDLIFE))
+    assert fuse(offer, 0.1, probs, CLASSES, 0.5).intent != "other"
+    assert fuse(news, 0.1, probs, CLASSES, 0.5).intent == "other"
+    assert fuse(weak, 0.1, probs, CLASSES, 0.5).intent == "other"

@@ -22,7 +22,9 @@ disagreement visible:
 * **Intent.** An explicit cue of one kind (sell or buy, and not the other) outside a
   news/awareness framing decides intent; the model's intent head decides only when the
   cues are absent or conflict. A listing judged wildlife is never ``other``; with no cue
-  at all the intent head chooses between sell and buy.
+  at all the intent head chooses between sell and buy. The same holds for a listing the
+  lexicon alone reads as an offer (its own hit) without news/awareness framing, even when
+  the fused score misses the queue: ``other`` means reporting, and needs its words.
 """
 
 from __future__ import annotations
@@ -64,7 +66,11 @@ def fuse_intent(view: LexiconView, probs: np.ndarray, classes: Sequence[str], hi
     if explicit is not None:
         return explicit
     ranked = [classes[int(j)] for j in np.argsort(-probs)]
-    if hit:
+    # "other" is the news/awareness class: it needs reporting framing when the lexicon
+    # itself reads the listing as an offer or request (a hit of its own), not only when
+    # the fused score is a hit — a missed offer keeps the intent its words show.
+    lexicon_offer = view.detection.score >= TRUST and not view.reporting
+    if hit or lexicon_offer:
         ranked = [c for c in ranked if c != "other"] or ranked
     return ranked[0]
 

@@ -78,6 +78,10 @@ def best_intent_head(
     emphasis_grid: Sequence[float] = EMPHASIS_GRID,
 ) -> tuple[LinearHead, dict[str, float]]:
     """The intent head maximising grouped-CV accuracy + dev accuracy (positives only)."""
+    # Rows marked ``intent_train: false`` teach the label head only (see corpus_round7).
+    keep = [i for i, r in enumerate(train) if r.get("intent_train", True)]
+    if len(keep) < len(train):
+        x_tr, train = x_tr[keep], [train[i] for i in keep]
     dev_pos = [i for i, r in enumerate(dev) if r["label"] == LABEL_WILDLIFE]
     dev_truth = [dev[i].get("intent") or "other" for i in dev_pos]
     y_tr = [r.get("intent") or "other" for r in train]
