@@ -10,7 +10,10 @@ merge, which is what costs). Each listing is one ``NetworkGraph.add_listing`` wi
 identifiers, sightings and weak signals.
 
 Rows: microseconds per listing, measured over the ``--block`` listings that end at each
-size (the graph already holds that many listings), median of the block's chunks:
+size (the graph already holds that many listings), median of the block's chunks. One
+generator feeds every row's graph, chunk by chunk, so each sees the same listings and the
+same machine load; building a graph up to a block is not timed (the SQLite one is built
+there with ``synchronous=OFF`` and bigger transactions: same code, same rows, fewer fsyncs):
 
 * baseline: a plain in-memory union-find with path compression doing the same unions
   (no persistence, no summaries, no "who is in network N" index) — ratio 1.00;
