@@ -1,7 +1,8 @@
 """``python -m benchmarks.bench_scale``: a million listings on one machine.
 
     python -m benchmarks.bench_scale [--sqlite 100000,1000000] [--es 10000]
-                                     [--samples 15] [--budget 6] [--rebuild] [--build-cache]
+                                     [--samples 15] [--budget 6] [--es-budget 3]
+                                     [--rebuild] [--build-cache]
 
 For each size, generated listings (``benchmarks.scale_data``: the demo's templates,
 languages, sellers, versions and alerts) are ingested and the web app's read paths are
@@ -92,7 +93,7 @@ def run_es(n: int, args: argparse.Namespace) -> dict[str, Any]:
     with server() as (url, what):
         store, ingest = build(url, ScaleSpec(n), f"scale{n}")
         try:
-            reads = measure_reads(store, samples=args.samples, budget_s=args.budget)
+            reads = measure_reads(store, samples=args.samples, budget_s=args.es_budget)
         finally:
             drop_all(store.client, store.prefix)
             store.close()
@@ -112,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--es", default="10000", help="Elasticsearch sizes ('' for none)")
     parser.add_argument("--samples", type=int, default=15, help="timed runs per read")
     parser.add_argument("--budget", type=float, default=6.0, help="seconds at most per read")
+    # noida-db answers in 0.2-2 s, so its 13 reads ran into the budget: 85 of the run's
+    # seconds at 6 s each. Its latencies are the compatible server's, not a cluster's.
+    parser.add_argument("--es-budget", type=float, default=3.0,
+                        help="seconds at most per Elasticsearch read")  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="rebuild cached stores")
     parser.add_argument("--build-cache", action="store_true",
                         help="build a missing cached store (else its size is skipped)")  # fmt: skip
