@@ -90,6 +90,10 @@ class Message:
     deliveries: int = 1
 
 
+class FrontierUnavailableError(ConnectionError):
+    """Redis could not be reached (refused, timed out, lost): nothing was enqueued."""
+
+
 class Frontier:
     """The Redis side of the frontier (no Scrapy here; see ``crawlers.frontier_scrapy``)."""
 
@@ -121,16 +125,29 @@ class Frontier:
 
     # -- crawls -----------------------------------------------------------------------
     def start_crawl(self, source: str, crawl_id: str = "") -> tuple[str, bool]:
-        """Enqueue a crawl of ``source`` unless one is running: ``(crawl id, started)``."""
-        self.ensure_group(source)
+        """Enqueue a crawl of ``source`` unless one is running: ``(crawl id, started)``.
+        ``FrontierUnavailableError`` when Redis cannot be reached (the desk and the CLI say
+        so instead of failing with a traceback)."""
         crawl_id = crawl_id or f"{source}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        got = self._start(
-            keys=[self.key("active", source), self.key("crawl", crawl_id), self.key("q", source)],
-            args=[crawl_id, source, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                  self.keep_s],
-        )  # fmt: skip
+        try:
+            self.ensure_group(source)
+            got = self._start(
+                keys=[self.key("active", source), self.key("crawl", crawl_id),
+                      self.key("q", source)],
+                args=[crawl_id, source, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                      self.keep_s],
+            )  # fmt: skip
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise FrontierUnavailableError(
+                f"frontier at {self._where()} unreachable: {exc}"
+            ) from exc
         running = got.decode() if isinstance(got, bytes) else str(got)
         return running, running == crawl_id
+
+    def _where(self) -> str:
+        """The Redis address without credentials, for error messages."""
+        kwargs = self.redis.connection_pool.connection_kwargs
+        return f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}"
 
     def crawl_info(self, crawl_id: str) -> dict[str, str]:
         raw = cast(dict[bytes, bytes], self.redis.hgetall(self.key("crawl", crawl_id)))

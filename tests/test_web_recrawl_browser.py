@@ -10,8 +10,10 @@ the other sources are not crawled. A source that is not enabled is a 404 page.""
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         store.init()
         accounts = make_accounts(tmp)
         handle = start_in_thread(web_app(settings, store, accounts))
-        yield {"url": handle.url, "store": store}
+        yield {"url": handle.url, "store": store, "settings": settings, "accounts": accounts}
         handle.stop()
         accounts.close()
         store.close()
@@ -105,3 +107,40 @@ def test_recrawl_of_an_unknown_source_is_a_404_page(world: dict[str, Any]) -> No
         page.wait_for_load_state()
         assert "no enabled source named 'nope'" in page.inner_text("main")
         browser.close()
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_recrawl_with_the_frontier_down_says_nothing_was_queued(world: dict[str, Any]) -> None:
+    """Distributed mode with Redis unreachable: the investigator gets a 503 page saying
+    nothing was queued (not a 500), and the Sources page still works."""
+    from playwright.sync_api import sync_playwright
+
+    base = world["settings"]
+    down = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings = replace(base, frontier=replace(base.frontier, enabled=True, redis_url=down))
+    handle = start_in_thread(web_app(settings, world["store"], world["accounts"]))
+    url = handle.url
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            page = browser.new_page()
+            page.goto(f"{url}/login")
+            sign_in_page(page, "ana", f"{url}/")
+            page.goto(f"{url}/sources")
+            with page.expect_response(f"{url}/sources/wildfeed/crawl") as response:
+                page.locator("#source-wildfeed button.recrawl").click()
+            assert response.value.status == 503
+            text = page.inner_text("main")
+            assert "Nothing was queued" in text and "unreachable" in text
+            page.goto(f"{url}/sources")
+            assert page.locator("button.recrawl").count() >= 3
+            browser.close()
+    finally:
+        handle.stop()
+    assert world["store"].active_keys("wildfeed") == set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ import pytest
 from es_server import answers, es_url
 from redis_server import drop_prefix, require_redis, unique_prefix
 
-from crawlers.frontier import Frontier
+from crawlers.frontier import Frontier, FrontierUnavailableError
 from index.base import AlertFilter, Store
 from index.es_admin import drop_all
 from wildtrace import pipeline
@@ -219,3 +220,14 @@ def test_desk_recrawler_starts_one_local_crawl_per_source(tmp_path: Path) -> Non
         recrawler._running["bazaar"].join(timeout=300)
         with pytest.raises(ValueError, match="no enabled source named 'nope'"):
             recrawler.start("nope")
+
+
+def test_crawl_now_with_redis_down_raises_frontier_unavailable(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = loopback_settings(tmp_path)
+    settings = replace(base, frontier=replace(base.frontier, enabled=True,
+                                              redis_url=f"redis://127.0.0.1:{port}/0"))  # fmt: skip
+    with pytest.raises(FrontierUnavailableError, match=f"127.0.0.1:{port} unreachable"):
+        crawl_now(settings, "bazaar")

@@ -33,7 +33,8 @@ class Recrawler(Protocol):
 
     def start(self, source: str) -> dict[str, Any]:
         """Start (or enqueue) a crawl of ``source``: ``{"mode", "started", ...}``;
-        ``ValueError`` for a source that is not enabled."""
+        ``ValueError`` for a source that is not enabled; ``ConnectionError`` when the
+        shared frontier cannot be reached (nothing was started)."""
 
 
 def recrawler_of(request: Request) -> Recrawler | None:
@@ -66,6 +67,10 @@ async def crawl_source(request: Request, source: str, me: Desk) -> Response:
         result = await run_in_threadpool(recrawl.start, source)
     except ValueError as exc:
         return error_page(request, 404, str(exc), back=BACK)
+    except ConnectionError as exc:
+        # Redis down: the investigator must learn that nothing was queued, not see a 500.
+        return error_page(request, 503, f"Nothing was queued: {exc}. Try again later.",
+                          back=BACK)  # fmt: skip
     if not result.get("started"):
         status = "still running"
     else:

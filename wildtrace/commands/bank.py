@@ -163,7 +163,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
         bank.close()
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("bank", help="PDQ hash bank: import/export CSV, match images")
     bank_sub = parser.add_subparsers(dest="bank_command", required=True)
     imp = bank_sub.add_parser("import", help="add hashes from CSV files")

@@ -29,7 +29,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("config", help="show settings (effective, defaults file, reference)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--defaults", action="store_true", help="print a default wildtrace.toml")

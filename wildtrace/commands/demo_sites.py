@@ -39,7 +39,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo-sites", help="serve the demo marketplace, API and social feed")
     parser.add_argument("--host", help="address to bind (default: settings demo.host)")
     parser.add_argument("--market-port", type=int, help="bazaar port (default: demo.market_port)")

@@ -118,7 +118,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("evidence", help="verify evidence; export an evidence package")
     commands = parser.add_subparsers(dest="evidence_command", required=True)
     verify = commands.add_parser("verify", help="check the evidence folder or a package ZIP")

@@ -48,7 +48,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return report(args.set, args.errors, extractor)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "extract", help="extract phones, handles, payment details, wallets, prices (JSONL)"
     )

@@ -94,7 +94,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train = sub.add_parser("train-image", help="train the image head from triage feedback")
     train.add_argument("--feedback", required=True, help="JSONL: {label, image|sha256} per line")
     train.add_argument("--output", help="folder for head.npz/head.json (default: image.head_dir)")

@@ -73,7 +73,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if not result.operations else 1
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("index", help="create, inspect and reindex the store")
     actions = parser.add_subparsers(dest="index_command", required=True)
     actions.add_parser("init", help="create tables / templates, indices, aliases").set_defaults(

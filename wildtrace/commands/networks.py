@@ -71,7 +71,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("networks", help="list the largest seller networks")
     p.add_argument("--min-size", type=int, default=3, help="nodes (accounts + identifiers)")
     p.add_argument("--limit", type=int, default=50)

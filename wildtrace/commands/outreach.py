@@ -28,7 +28,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("outreach", help="re-check removals, send digests (once)")
     parser.add_argument("action", choices=("recheck", "digests"))
     parser.set_defaults(handler=_handle)

@@ -33,7 +33,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("run", help="crawl, classify, store and alert (the main job)")
     parser.add_argument("--once", action="store_true", help="crawl every source once and exit")
     parser.add_argument("--no-demo", action="store_true", help="do not start the demo sites")

@@ -26,7 +26,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help="serve the alert queue, search and JSON API")
     parser.add_argument("--host", help="address to bind (default: settings web.host)")
     parser.add_argument("--port", type=int, help="port to bind (default: settings web.port)")

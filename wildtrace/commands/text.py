@@ -80,7 +80,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("classify", help="classify listings in a JSONL file (see docs)")
     p.add_argument("--input", required=True, help="input JSONL, or - for stdin")
     p.add_argument("--output", required=True, help="output JSONL, or - for stdout")

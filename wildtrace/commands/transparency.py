@@ -34,7 +34,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("transparency", help="per-platform takedown transparency report")
     parser.add_argument("--since", help="first day (YYYY-MM-DD), inclusive")
     parser.add_argument("--until", help="last day (YYYY-MM-DD), exclusive")

@@ -63,7 +63,7 @@ def _act(args: argparse.Namespace, accounts: SqliteAccounts) -> int:
         return 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("users", help="web app accounts: add, list, disable, API tokens")
     parser.add_argument("action", choices=("add", "list", "disable", "enable", "token"))
     parser.add_argument("name", nargs="?", help="account name (lower-case)")

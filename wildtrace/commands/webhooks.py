@@ -48,7 +48,7 @@ def _handle(args: argparse.Namespace, settings: Settings) -> int:
         outbox.close()
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("webhooks", help="partners' signed webhooks: add, push, dead letters")
     parser.add_argument("action", choices=("add", "list", "push", "dead", "replay"))
     parser.add_argument("partner", nargs="?", help="add: partner account; replay: delivery id")

@@ -13,6 +13,7 @@ import argparse
 import json
 from dataclasses import replace
 
+from crawlers.frontier import FrontierUnavailableError
 from wildtrace.config import Settings
 from wildtrace.worker import crawl_now, run_worker
 
@@ -39,11 +40,14 @@ def _crawl_now(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         print(f"wildtrace crawl-now: {exc}")
         return 2
+    except FrontierUnavailableError as exc:
+        print(f"wildtrace crawl-now: nothing was queued: {exc}")
+        return 1
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("worker", help="crawl from the shared Redis frontier (distributed)")
     parser.add_argument("--sources", help="comma-separated profile names (default: all enabled)")
     parser.add_argument("--redis-url", help="override frontier.redis_url")
