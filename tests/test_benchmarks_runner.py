@@ -48,7 +48,7 @@ def test_runs_each_in_turn_and_summarises(
     out = capsys.readouterr().out
     assert code == 0
     assert "== fakebench.bench_busy ==" in out and "| row | 1.00 |" in out
-    table = out[out.index("benchmark   "):]
+    table = out[out.index("benchmark   ") :]
     assert [line.split()[0] for line in table.splitlines()[1:4]] == ["busy", "partial", "total"]
     assert "wall" in table and "min on" in table
     assert "not measured in this run:" in table
