@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from classifiers._normalize_state import Edit, State, TextState
 from classifiers._normalize_tables import (
     CONFUSABLES,
     EMOJI,
@@ -54,12 +54,17 @@ _INVISIBLE = re.compile(
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 _EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, reverse=True)))
+# Cheap pre-checks (one character-class scan) for passes whose own pattern is a slow
+# scan: a text without any of these characters cannot match, and skips the pass.
+_EMOJI_START = re.compile("[" + "".join(re.escape(k[0]) for k in EMOJI) + "]")
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*\w")
 # Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 _LEET_TABLE = str.maketrans(LEET)
+# Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
+_LEET_MARK = re.compile(r"[\d@$]")
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
 # Scripts written without spaces (Thai, Lao, Burmese, Khmer, kana, Han) and Hangul.
 _CJK = (
@@ -71,16 +76,13 @@ _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
 # it ("นํ้า") looks the same; one canonical order (nikhahit first) so both match.
 _MARK_ORDER = re.compile("[\u0e48-\u0e4b\u0ec8-\u0ecb][\u0e4d\u0ecd]")
 _INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
+_DASH = re.compile("[-_\u2010\u2011\u2013]")
 _SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 _TO_CYRILLIC_TABLE = str.maketrans(LATIN_TO_CYRILLIC)
 # Latin small capitals and IPA letters ("ᴛɪɢᴇʀ") count as Latin letters of a word.
 _LATIN_EXTRA = re.compile("[\u0250-\u02af\u1d00-\u1d2b\ua730-\ua7ff]")
-
-# An edit replaces current[i:j] by `rep`; `src` (optional) names, per new character, the
-# current index it came from. Without `src` every new character maps to the whole span.
-Edit = tuple[int, int, str, Sequence[int] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,64 +103,26 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
-class _State:
-    """Current text and its per-character original spans, rewritten pass by pass."""
-
-    __slots__ = ("text", "starts", "ends")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = list(range(len(text)))
-        self.ends = list(range(1, len(text) + 1))
-
-    def apply(self, edits: Iterable[Edit]) -> None:
-        text, starts, ends = self.text, self.starts, self.ends
-        pieces: list[str] = []
-        new_starts: list[int] = []
-        new_ends: list[int] = []
-        pos = 0
-        for i, j, rep, src in edits:
-            pieces.append(text[pos:i])
-            new_starts.extend(starts[pos:i])
-            new_ends.extend(ends[pos:i])
-            if rep:
-                pieces.append(rep)
-                if src is None:
-                    a = starts[i] if i < len(starts) else (ends[-1] if ends else 0)
-                    b = ends[j - 1] if j > i else a
-                    new_starts.extend([a] * len(rep))
-                    new_ends.extend([b] * len(rep))
-                else:
-                    new_starts.extend(starts[k] for k in src)
-                    new_ends.extend(ends[k] for k in src)
-            pos = j
-        pieces.append(text[pos:])
-        new_starts.extend(starts[pos:])
-        new_ends.extend(ends[pos:])
-        self.text, self.starts, self.ends = "".join(pieces), new_starts, new_ends
-
-    def sub(self, pattern: re.Pattern[str], rep: str) -> None:
-        """Replace every match of ``pattern`` by ``rep`` (mapped to the whole match)."""
-        if pattern.search(self.text):
-            self.apply((m.start(), m.end(), rep, None) for m in pattern.finditer(self.text))
-
-    def translate_spans(self, spans: Iterable[tuple[int, int]], table: dict[int, str]) -> None:
-        """Length-preserving rewrite of some spans: offsets are untouched."""
-        text = self.text
-        pieces: list[str] = []
-        pos = 0
-        for i, j in spans:
-            pieces.append(text[pos:i])
-            pieces.append(text[i:j].translate(table))
-            pos = j
-        pieces.append(text[pos:])
-        self.text = "".join(pieces)
-
-
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` (see the module docstring for the passes)."""
-    st = _State(text)
-    st.sub(_INVISIBLE, "")
+    st = State(text)
+    plain = _passes(st)
+    return Normalized(text, st.text, plain, st.starts, st.ends)
+
+
+def normalize_text(text: str) -> tuple[str, str]:
+    """``(normalize(text).text, normalize(text).plain)`` without the map back to the
+    original: the same passes over a ``TextState``, which keeps no offsets (what the
+    stores index needs; about half the work for ordinary text)."""
+    st = TextState(text)
+    plain = _passes(st)
+    return st.text, plain
+
+
+def _passes(st: TextState) -> str:
+    """Run every pass on ``st``; return the accent-stripped form of the result."""
+    if not st.text.isascii():  # every invisible character is outside ASCII
+        st.sub(_INVISIBLE, "")
     if not st.text.isascii():
         _emoji(st)
         _nfkc(st)
@@ -169,10 +133,10 @@ def normalize(text: str) -> Normalized:
     _rejoin(st)
     if not st.text.isascii():
         st.sub(_CJK_GAP, "")
-    st.text = _INNER_DASH.sub(" ", st.text)
+    if _DASH.search(st.text):
+        st.text = _INNER_DASH.sub(" ", st.text)
     st.sub(_SPACES, " ")
-    plain = st.text if st.text.isascii() else st.text.translate(_ACCENT_TABLE)
-    return Normalized(text, st.text, plain, st.starts, st.ends)
+    return st.text if st.text.isascii() else st.text.translate(_ACCENT_TABLE)
 
 
 def normalize_term(term: str) -> str:
@@ -185,11 +149,13 @@ def strip_accents(text: str) -> str:
     return text.translate(_ACCENT_TABLE)
 
 
-def _emoji(st: _State) -> None:
+def _emoji(st: TextState) -> None:
+    if not _EMOJI_START.search(st.text):
+        return
     st.apply((m.start(), m.end(), f" {EMOJI[m.group()]} ", None) for m in _EMOJI.finditer(st.text))
 
 
-def _nfkc(st: _State) -> None:
+def _nfkc(st: TextState) -> None:
     text = st.text
     if unicodedata.is_normalized("NFKC", text):
         return
@@ -208,14 +174,14 @@ def _nfkc(st: _State) -> None:
     st.apply(edits)
 
 
-def _mark_order(st: _State) -> None:
+def _mark_order(st: TextState) -> None:
     """Tone mark + nikhahit → nikhahit + tone mark (see ``_MARK_ORDER``)."""
     if _MARK_ORDER.search(st.text):
         found = _MARK_ORDER.finditer(st.text)
         st.apply((m.start(), m.end(), m.group()[::-1], (m.start() + 1, m.start())) for m in found)
 
 
-def _confusables(st: _State) -> None:
+def _confusables(st: TextState) -> None:
     """Fold look-alikes in words that mix scripts: towards Latin ("іvоry", "рараgаіо"),
     unless the word also holds a Cyrillic letter with no Latin look-alike ("л", "ю",
     "я"): then it is a Russian word with Latin "o"/"a" slipped in ("слoнoвую"), folded
@@ -235,7 +201,7 @@ def _confusables(st: _State) -> None:
     st.translate_spans(to_cyrillic, _TO_CYRILLIC_TABLE)
 
 
-def _lower(st: _State) -> None:
+def _lower(st: TextState) -> None:
     lowered = st.text.lower()
     if len(lowered) == len(st.text):
         st.text = lowered
@@ -244,7 +210,9 @@ def _lower(st: _State) -> None:
     st.text = st.text.lower()
 
 
-def _leet(st: _State) -> None:
+def _leet(st: TextState) -> None:
+    if not _LEET_MARK.search(st.text):
+        return
     spans = [
         m.span()
         for m in _LEET_WORD.finditer(st.text)
@@ -254,7 +222,7 @@ def _leet(st: _State) -> None:
         st.translate_spans(spans, _LEET_TABLE)
 
 
-def _rejoin(st: _State) -> None:
+def _rejoin(st: TextState) -> None:
     edits: list[Edit] = []
     for m in _SPACED.finditer(st.text):
         base = m.start()

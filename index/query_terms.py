@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from classifiers.base import Folded, fold
+from classifiers.base import fold, fold_forms
 
 MAX_TERMS = 16
 MAX_TERM_CHARS = 64
@@ -160,16 +160,17 @@ def parse(text: str) -> list[Clause]:
 
 
 def fold_fields(title: str | None, text: str | None, seller: str | None) -> tuple[str, str]:
-    """``(folded, plain)`` index text for a listing's fields, one line per field."""
-    folds = (fold(title or ""), fold(text or ""), _fold_name(seller or ""))
-    return "\n".join(f.text for f in folds), "\n".join(f.plain for f in folds)
+    """``(folded, plain)`` index text for a listing's fields, one line per field (the
+    text-only fold: no map back to the original is needed to index)."""
+    t, x, s = fold_forms(title or ""), fold_forms(text or ""), _fold_name(seller or "")
+    return f"{t[0]}\n{x[0]}\n{s[0]}", f"{t[1]}\n{x[1]}\n{s[1]}"
 
 
 @functools.lru_cache(maxsize=16_384)
-def _fold_name(name: str) -> Folded:
-    """``fold`` of a seller name, remembered: a seller posts many listings, and folding
-    (a Python pass per character) was a third of the SQLite store's ingest time."""
-    return fold(name)
+def _fold_name(name: str) -> tuple[str, str]:
+    """``fold_forms`` of a seller name, remembered: a seller posts many listings, and
+    folding (a Python pass per character) was a third of the SQLite store's ingest time."""
+    return fold_forms(name)
 
 
 def _find(hay: str, needle: str, substring: bool) -> int:

@@ -185,18 +185,19 @@ class SqliteStore(StoreRules):
             else:
                 total, counted = int(facet_rows[0][0]), {}
             # Two steps: the page's ids (``page_ids_sql``), then the stored records of
-            # those ids alone — not of every match before the sort.
+            # those ids alone — not of every match before the sort, and without running
+            # the text match a third time.
             listings = int(conn.execute("SELECT ifnull(max(id), 0) FROM listings").fetchone()[0])
             end = query.offset + query.limit
             page = search_sql.page_ids_sql(sql, total, listings, end)
+            ids = [r[0] for r in conn.execute(page, [*sql.params, query.limit, query.offset])]
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS} FROM ({page}) page "
-                "JOIN listings l ON l.id = page.id "
+                f"SELECT {_HIT_COLUMNS} FROM listings l "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
                 "JOIN listing_text t ON t.id = l.id "
                 "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
-                f"ORDER BY {sql.order_sql}",
-                [*sql.params, query.limit, query.offset],
+                f"WHERE l.id IN ({','.join('?' * len(ids))}) ORDER BY {sql.order_sql}",
+                ids,
             ).fetchall()
         return SearchResult(
             total=total, hits=tuple(self._hit(r, sql) for r in rows), facets=counted

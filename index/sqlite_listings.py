@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 
 from classifiers.base import Detection
 from crawlers.base import Listing
+from index import sqlite_facets as facet_ops
+from index import sqlite_text as text_ops
 from index.base import StoredListing, UpsertResult
 from index.query_terms import fold_fields
 from index.rules import Head, UpsertPlan, plan_upsert
@@ -58,12 +60,12 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
     return found
 
 
-def _text(listing: Listing) -> tuple[object, ...]:
+def _text(listing: Listing) -> tuple[bool, str, str]:
     """``listing_text`` values: the cjk flag and the folded forms the FTS indexes read.
     The original text columns stay empty since schema v6 (nothing reads them; the text
     is in the version record)."""
     title, text, seller = listing.title, listing.text, listing.seller_name
-    return (needs_trigrams(title, text, seller), *_folds(title, text, seller))
+    return (bool(needs_trigrams(title, text, seller)), *_folds(title, text, seller))
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
@@ -90,20 +92,21 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
 
 def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
     rows = [(key, plan.latest[key], plan.heads[key]) for key in plan.new_keys]
+    # Ids given here (the write lock is held): the text rows need no look-up by key.
+    first = int(conn.execute("SELECT ifnull(max(id), 0) + 1 FROM listings").fetchone()[0])
+    keys = facet_ops.add_new(conn, [(x.source, x.lang_hint, x.kind) for _, x, _ in rows])
     conn.executemany(
-        "INSERT INTO listings(key, source, listing_id, version, content_hash, first_seen_at, "
-        "last_seen_at, seller_id, kind, lang_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO listings(id, key, source, listing_id, version, content_hash, "
+        "first_seen_at, last_seen_at, seller_id, kind, lang_hint, facet) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (key, lst.source, lst.listing_id, head.version, head.content_hash)
+            (n, key, lst.source, lst.listing_id, head.version, head.content_hash)
             + (head.first_seen_at, head.last_seen_at, lst.seller_id, lst.kind, lst.lang_hint)
-            for key, lst, head in rows
+            + (facet,)
+            for (n, (key, lst, head)), facet in zip(enumerate(rows, first), keys, strict=True)
         ],
     )
-    conn.executemany(
-        "INSERT INTO listing_text(id, cjk, title, text, seller, folded, plain) "
-        "SELECT id, ?, '', '', '', ?, ? FROM listings WHERE key = ?",
-        [(*_text(lst), key) for key, lst, _ in rows],
-    )
+    text_ops.insert(conn, [(n, *_text(lst)) for n, (_, lst, _) in enumerate(rows, start=first)])
 
 
 def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
@@ -120,12 +123,17 @@ def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
             for key, lst, head in changed
         ],
     )
-    conn.executemany(
-        "UPDATE listing_text SET cjk = ?, title = '', text = '', seller = '', folded = ?, "
-        "plain = ? "
-        "WHERE id = (SELECT id FROM listings WHERE key = ?)",
-        [(*_text(lst), key) for key, lst, _ in changed],
-    )
+    ids = _ids(conn, [key for key, _, _ in changed])
+    text_ops.replace(conn, [(ids[key], *_text(lst)) for key, lst, _ in changed])
+
+
+def _ids(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT key, id FROM listings WHERE key IN ({marks})"
+        found.update((k, int(i)) for k, i in conn.execute(sql, chunk))
+    return found
 
 
 def active_keys(conn: sqlite3.Connection, source: str) -> set[str]:
@@ -231,13 +239,10 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 def fold_unfolded(conn: sqlite3.Connection) -> int:
     """Fold the text of rows written before schema v3 (see ``sqlite_schema``)."""
     rows = conn.execute(
-        "SELECT id, title, text, seller FROM listing_text "
+        "SELECT id, cjk, title, text, seller FROM listing_text "
         "WHERE folded = '' AND (title != '' OR text != '' OR seller != '')"
     ).fetchall()
-    conn.executemany(
-        "UPDATE listing_text SET folded = ?, plain = ? WHERE id = ?",
-        [(*_folds(r[1], r[2], r[3]), r[0]) for r in rows],
-    )
+    text_ops.replace(conn, [(r[0], bool(r[1]), *_folds(r[2], r[3], r[4])) for r in rows])
     return len(rows)
 
 

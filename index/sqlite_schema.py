@@ -3,7 +3,8 @@
 Design notes
 ------------
 * ``MIGRATIONS[i]`` takes the database from schema version ``i`` to ``i + 1``. A migration
-  is a tuple of single statements (no script splitting: trigger bodies contain ``;``) and
+  is a tuple of single statements (no script splitting: trigger bodies contain ``;``) —
+  or functions of the connection, for a data step SQL cannot do (v9's grams) — and
   runs in one ``BEGIN IMMEDIATE`` transaction together with the version bump, so two
   processes opening the same file never apply it twice. Never edit a shipped migration;
   append a new one.
@@ -15,15 +16,24 @@ Design notes
 * FTS5 indexes use ``listing_text`` as their external content table, so the text is
   stored once: since v3 ``listings_fold`` (words of the folded forms, accents kept) and
   ``listings_foldtri`` (``trigram``: substrings, for scripts written without spaces —
-  Chinese, Japanese, Thai, …; only rows flagged ``cjk``). Triggers keep them in step.
+  Chinese, Japanese, Thai, …; only rows flagged ``cjk``), since v9 ``listings_cjkgram``
+  (one- and two-character items of those scripts). Since v9 ``index.sqlite_text`` keeps
+  them in step (triggers did before).
   (v1's ``listings_fts``/``listings_tri`` over the original text were dropped in v6.)
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from index.sqlite_facets import SCHEMA as FACET_SCHEMA
+from index.sqlite_facets import SCHEMA_V10 as FACET_SCHEMA_V10
+from index.sqlite_text import SCHEMA_V9 as TEXT_SCHEMA_V9
+from index.sqlite_text import fill_grams
+
+# A migration step: one SQL statement, or (rarely) a function doing what SQL cannot.
+Step = str | Callable[[sqlite3.Connection], None]
 
 _FTS_COLUMNS = "title, text, seller"
 
@@ -248,13 +258,24 @@ _V8 = (
     "lang, kind, score, last_seen_at)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# v9: text indexes written in batches by ``index.sqlite_text`` (not triggers), and
+# ``listings_cjkgram`` for short CJK items; its data step is Python (seconds at 1M).
+# v10: an integer facet key per listing (``index.sqlite_facets``); v8's index rebuilt.
+_V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
+_V10: tuple[Step, ...] = FACET_SCHEMA_V10
+
+MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
+
+
+def run_step(conn: sqlite3.Connection, step: Step) -> None:
+    """Run one migration step (a statement, or a function of the connection)."""
+    _ = step(conn) if callable(step) else conn.execute(step)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -269,7 +290,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             raise RuntimeError(f"database schema v{current} is newer than this code's")
         for number, statements in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in statements:
-                conn.execute(statement)
+                run_step(conn, statement)
             conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
     except BaseException:
         conn.execute("ROLLBACK")

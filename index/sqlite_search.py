@@ -11,8 +11,9 @@ Design notes
 * Words go to ``listings_fold`` (``unicode61``, accents kept: an accented query item
   must match the accents, see ``query_terms``). Items in scripts without word spaces go
   to the ``listings_foldtri`` trigram index as substrings; shorter than three
-  characters (象牙 is two) they cannot use trigrams and fall back to an ``instr`` scan
-  of the folded columns of rows flagged ``cjk`` — slower, but correct.
+  characters (象牙 is two) they cannot use trigrams and look up ``listings_cjkgram``
+  (every such character and pair of ``cjk`` rows, ``index.sqlite_text``) — the same
+  rows an ``instr`` scan of the folded columns found before schema v9, without the scan.
 * A query that has text but no searchable item (``"***"``) matches nothing.
 * Hits are ordered as without text (score, then last seen): relevance is not part of
   the contract. Highlights are made from the original text (``query_terms.highlight``).
@@ -37,7 +38,7 @@ from index.base import (
     check_histogram,
 )
 from index.query_terms import FIELD_FOLDED, FIELD_PLAIN, NO_SPACE_SCRIPT, Clause, Item, parse
-from index.sqlite_facets import cube_sql
+from index.sqlite_facets import cube_sql, key_sql
 
 HL_START, HL_END = HIGHLIGHT_START, HIGHLIGHT_END
 
@@ -110,7 +111,6 @@ def build(query: SearchQuery) -> SearchSql:
 # both columns: where ``plain`` is empty, ``folded`` has no accents and *is* that form;
 # where it is set, every accent-free word of ``folded`` is in ``plain`` too.
 _COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "{folded plain}"}
-_SCAN_COLUMNS = {FIELD_FOLDED: "folded", FIELD_PLAIN: "iif(plain = '', folded, plain)"}
 
 
 def plain_column(folded: str, plain: str) -> str:
@@ -130,8 +130,10 @@ def _item_sql(item: Item) -> tuple[str, object]:
             "l.id IN (SELECT rowid FROM listings_foldtri WHERE listings_foldtri MATCH ?)",
             f"{column} : {_quoted(item.text)}",
         )
-    scan = _SCAN_COLUMNS[item.field]
-    return f"l.id IN (SELECT id FROM listing_text WHERE cjk AND instr({scan}, ?))", item.text
+    return (
+        "l.id IN (SELECT rowid FROM listings_cjkgram WHERE listings_cjkgram MATCH ?)",
+        f"{column} : {_quoted(item.text)}",
+    )
 
 
 def _add_text(sql: SearchSql) -> None:
@@ -146,17 +148,16 @@ def _add_text(sql: SearchSql) -> None:
 
 def facet_sql(sql: SearchSql, facets: tuple[str, ...]) -> str:
     """One statement returning ``(value of each facet…, count)`` rows: the filtered set
-    grouped once by every facet together (one pass over it, not one per facet), for
-    ``facet_counts`` to fold. With no facets it is one row, the total."""
+    grouped once by its facet combination (``sqlite_facets.key_sql``: one integer per
+    listing, not one pass per facet), for ``facet_counts`` to fold. With no facets it is
+    one row, the total."""
     facets = _checked(facets)
-    # With text, the matches' facet values are read from the narrow ``listings_facets``
-    # index (v8) rather than from the table's rows: a tenth of the pages to visit.
+    # With text, the matches' facet keys are read from the narrow ``listings_facets``
+    # index (v8, v10) rather than from the table's rows: a tenth of the pages to visit.
     source = f"{sql.from_sql} INDEXED BY listings_facets" if sql.clauses else sql.from_sql
     if not facets:
         return f"SELECT count(*) FROM {source} WHERE {sql.where_sql}"
-    columns = ", ".join(FACET_COLUMNS[f] for f in facets)
-    places = ", ".join(str(i) for i in range(1, len(facets) + 1))
-    return f"SELECT {columns}, count(*) FROM {source} WHERE {sql.where_sql} GROUP BY {places}"
+    return key_sql(source, sql.where_sql, facets)
 
 
 # A page is found by walking ``listings_rank`` (the sort order) and keeping matches until

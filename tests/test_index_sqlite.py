@@ -15,7 +15,7 @@ from factories import at, make_alert, make_detection, make_listing
 from alerts.base import STATE_TRIAGED, ConflictError
 from index.base import SearchQuery
 from index.sqlite import SqliteStore
-from index.sqlite_schema import MIGRATIONS
+from index.sqlite_schema import MIGRATIONS, run_step
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_alerts_stored_before_priorities_migrate_with_priority_zero(
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     for number, statements in enumerate(MIGRATIONS[:version], start=1):
         for statement in statements:
-            conn.execute(statement)
+            run_step(conn, statement)
         conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
     old = make_alert(make_listing(listing_id="old"), score=0.9)
     existing = {row[1] for row in conn.execute("PRAGMA table_info(alerts)")}

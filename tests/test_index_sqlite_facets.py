@@ -5,6 +5,7 @@ and replaced verdicts, removals, un-removals), and on a database migrated from v
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from crawlers.base import Listing
 from index import sqlite_search
 from index.base import FACET_FIELDS, SearchQuery
 from index.sqlite import SqliteStore
+from index.sqlite_schema import MIGRATIONS
 
 SOURCES = ("bazaar", "tradepost", "wildfeed")
 COMMODITIES = ("ivory", "pangolin", None)
@@ -31,14 +33,28 @@ QUERIES = [
 
 
 def _counted(path: Path, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
-    """Total and facets by grouping the matching rows themselves (the pre-v7 way)."""
+    """Total and facets by grouping the matching rows by their columns (the pre-v7 way)."""
     sql = sqlite_search.build(query)
+    names = tuple(dict.fromkeys(query.facets))
+    columns = "".join(f"nullif(l.{n}, ''), " for n in names)
+    group = f" GROUP BY {', '.join(str(i) for i in range(1, len(names) + 1))}" if names else ""
     conn = sqlite3.connect(path)
-    rows = conn.execute(sqlite_search.facet_sql(sql, tuple(query.facets)), sql.params).fetchall()
+    rows = conn.execute(
+        f"SELECT {columns}count(*) FROM {sql.from_sql} WHERE {sql.where_sql}{group}", sql.params
+    ).fetchall()
     conn.close()
     if not query.facets:
         return int(rows[0][0]), {}
     return sqlite_search.facet_counts(rows, tuple(query.facets))
+
+
+# Counted from each listing's facet key (v10) rather than the kept counts.
+KEYED = [
+    SearchQuery(text="bangle"),
+    SearchQuery(text="bangle", source="bazaar", facets=("lang", "kind")),
+    SearchQuery(text="carved OR bangle", min_score=0.5, include_removed=True),
+    SearchQuery(seller_id="seller-1"),
+]
 
 
 def _check(store: SqliteStore, path: Path) -> None:
@@ -48,6 +64,17 @@ def _check(store: SqliteStore, path: Path) -> None:
         ), "a query without text or score filter is answered from the kept counts"
         result = store.search(query)
         assert (result.total, result.facets) == _counted(path, query), query
+    for query in KEYED:
+        result = store.search(query)
+        assert (result.total, result.facets) == _counted(path, query), query
+    conn = sqlite3.connect(path)
+    wrong = conn.execute(
+        "SELECT count(*) FROM listings l LEFT JOIN listing_facets f ON f.rowid = l.facet "
+        "WHERE f.rowid IS NULL OR f.removed != (l.removed_at IS NOT NULL) OR "
+        + " OR ".join(f"f.{c} != ifnull(l.{c}, '')" for c in FACET_FIELDS)
+    ).fetchone()[0]
+    conn.close()
+    assert wrong == 0, "every listing's facet key names its combination"
 
 
 def _listing(rnd: random.Random, i: int, minute: int) -> Listing:
@@ -101,7 +128,13 @@ def test_a_v6_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> N
     for op in ("ai", "ad", "au"):  # back to how v6 was
         conn.execute(f"DROP TRIGGER listing_facets_{op}")
     conn.execute("DROP TABLE listing_facets")
-    conn.execute("DROP INDEX listings_facets")  # v8
+    conn.execute("DROP INDEX listings_facets")  # v8 (v10's)
+    conn.execute("ALTER TABLE listings DROP COLUMN facet")  # v10
+    conn.execute("DROP TABLE listings_cjkgram")  # v9, and what it dropped back
+    conn.execute("CREATE INDEX listing_versions_hash ON listing_versions(key, content_hash)")
+    for statement in MIGRATIONS[2]:
+        if isinstance(statement, str) and re.match(r"CREATE TRIGGER \w+_a[iu] ", statement):
+            conn.execute(statement)
     conn.execute("DELETE FROM schema_version WHERE version >= 7")
     conn.close()
     reopened = SqliteStore(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,11 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
     site.stop()
 
 
+def _after(hours: int) -> str:
+    """A check time ``hours`` after the real clock (acknowledgements are stamped with it)."""
+    return (datetime.now(UTC) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _run(w: dict[str, Any], now: str) -> dict[str, int]:
     return recheck_due(w["store"], w["ledger"], w["prober"], now=now, older_than=now, limit=100)
 
@@ -122,22 +128,24 @@ def test_a_listing_back_after_the_partner_said_removed_is_flagged_once(
 ) -> None:
     store, feeds, by_n = world["store"], world["feeds"], world["by_n"]
     before = store.listing_versions("bazaar:1")
+    # The partner's claim carries the real clock's time, so the checks come after it.
     feeds.acknowledge(by_n[1], ("bazaar",), "pat", "removed", "seller banned")
-    assert _run(world, "2026-12-01T01:00:00.000000Z")["comeback"] == 1  # still answers 200
-    assert _run(world, "2026-12-01T02:00:00.000000Z")["comeback"] == 0  # flagged once
+    first_check = _after(1)
+    assert _run(world, first_check)["comeback"] == 1  # still answers 200
+    assert _run(world, _after(2))["comeback"] == 0  # flagged once
     notes = [h for h in store.alert_history(by_n[1]) if h.action == "recheck"]
     assert len(notes) == 1 and "back online" in notes[0].note
     assert store.listing_versions("bazaar:1") == before  # evidence untouched
     item = next(i for i in feeds.page(None, None, 100)["items"] if i["id"] == by_n[1])
-    assert item["removal"]["comeback_at"] == "2026-12-01T01:00:00.000000Z"
+    assert item["removal"]["comeback_at"] == first_check
     assert item["removal"]["partner_status"] == "removed"
     # Gone, then back again: a new comeback (the claim is the newer "gone" check).
     world["site"].status["/item/1"] = 404
-    assert _run(world, "2026-12-01T03:00:00.000000Z")["gone"] == 1
+    assert _run(world, _after(3))["gone"] == 1
     item = next(i for i in feeds.page(None, None, 100)["items"] if i["id"] == by_n[1])
     assert item["removal"]["comeback_at"] is None
     world["site"].status["/item/1"] = 200
-    assert _run(world, "2026-12-01T04:00:00.000000Z")["comeback"] == 1
+    assert _run(world, _after(4))["comeback"] == 1
     (row,) = feeds.report()
     assert (row.came_back, row.partner_removed, row.verified_removed) == (1, 1, 0)
     # The partner and the investigator both see it.

@@ -1,0 +1,73 @@
+"""The text-only normalisation (``normalize_text``, what the stores index) is byte for byte
+the full one (``normalize``, what the classifiers and a trained model read), and the full
+one is what it was before the text-only path existed."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import unicodedata
+from pathlib import Path
+
+import pytest
+from normalize_corpus import SPECIAL, corpus
+
+from classifiers.base import fold, fold_forms
+from classifiers.normalize import normalize, normalize_text
+
+LEXICON = Path(__file__).parent.parent / "classifiers" / "lexicon" / "data" / "terms.tsv"
+# sha256 of every output (text, plain, starts, ends) of ``normalize`` over
+# ``corpus(5000, seed=21)``, taken from the implementation before ``normalize_text`` was
+# added (commit 11328a8). Unicode data changes NFKC and case mappings, so it is pinned
+# to the Unicode version it was taken with.
+GOLDEN = {"14.0.0": "fa4b08d331bdcb213672f7d9c5c9f08ac5de5634a302a3d19668cfdf7051cd0e"}
+
+
+def _outcome(fn: object, text: str) -> object:
+    try:
+        return fn(text)  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - both paths must fail alike, too
+        return repr(exc)
+
+
+def _lexicon_terms() -> list[str]:
+    with LEXICON.open(encoding="utf-8", newline="") as f:
+        return [row["term"] for row in csv.DictReader(f, delimiter="\t")]
+
+
+def test_the_corpus_covers_every_script_and_the_lexicon_languages() -> None:
+    texts = corpus(4000, seed=5, words=_lexicon_terms())
+    joined = "".join(texts)
+    for name in ("ARABIC", "DEVANAGARI", "THAI", "LAO", "KHMER", "MYANMAR", "CYRILLIC",
+                 "GREEK", "CJK UNIFIED", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH",
+                 "COMBINING", "ZERO WIDTH"):  # fmt: skip
+        assert any(name in unicodedata.name(ch, "") for ch in set(joined)), name
+    assert any(ord(ch) < 0x20 for ch in joined) and any(0x1F300 <= ord(ch) for ch in joined)
+    with LEXICON.open(encoding="utf-8") as f:
+        langs = {line.split("\t")[1] for line in f.readlines()[1:]}
+    assert len(langs) >= 21
+
+
+def test_text_only_normalisation_is_the_full_one_byte_for_byte() -> None:
+    texts = [*corpus(4000, seed=5, words=_lexicon_terms()), *SPECIAL, "", " ", "\n"]
+    for text in texts:
+        full, fast = _outcome(normalize, text), _outcome(normalize_text, text)
+        if isinstance(full, str):  # an error message: the fast path fails the same way
+            assert fast == full, ascii(text)
+            continue
+        assert fast == (full.text, full.plain), ascii(text)  # type: ignore[attr-defined]
+        assert fold_forms(text) == (fold(text).text, fold(text).plain)
+
+
+@pytest.mark.skipif(
+    unicodedata.unidata_version not in GOLDEN,
+    reason=f"golden hash taken with Unicode {list(GOLDEN)}, not {unicodedata.unidata_version}",
+)
+def test_full_normalisation_is_unchanged() -> None:
+    digest = hashlib.sha256()
+    for text in corpus(5000, seed=21):
+        n = normalize(text)
+        digest.update(
+            f"{n.text}\0{n.plain}\0{n.starts}\0{n.ends}\1".encode("utf-8", "surrogatepass")
+        )
+    assert digest.hexdigest() == GOLDEN[unicodedata.unidata_version]
