@@ -8,7 +8,8 @@ wall figure falls with the load while the CPU figure mostly does not, so the loa
 average is printed at start and end.
 
 Workload: procedural photo-like JPEGs (``classifiers/image/synthetic.py``), 640 x 480,
-quality 85 — the size of a typical listing photo. Every figure is the median of
+quality 85 — the size of a typical listing photo (drawn once, then read from
+``var/bench/``: drawing 200 takes about 30 CPU-seconds). Every figure is the median of
 ``--repeats`` timed runs after one warm-up, with torch/BLAS held to 2 threads.
 
 * hashing — bytes to PDQ + quality + pHash through the production path (safe decode with
@@ -60,9 +61,30 @@ def _rate(n: int, fn: Callable[[], object], repeats: int) -> tuple[float, float]
 
 
 def _images(n: int) -> list[bytes]:
-    from classifiers.image.synthetic import scene_jpeg
+    """``n`` photo-like JPEGs; drawing them costs about 0.15 CPU-s each, so they are kept
+    under ``var/bench/`` for later runs, in a folder named after the generator's source
+    (a changed generator draws them anew)."""
+    import hashlib
+    import shutil
+    from pathlib import Path
 
-    return [scene_jpeg(seed, 640, 480, quality=85) for seed in range(n)]
+    from classifiers.image import synthetic
+
+    key = hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:12]
+    folder = Path("var/bench") / f"scenes-640x480-q85-{key}"
+    paths = [folder / f"{seed}.jpg" for seed in range(n)]
+    if all(p.is_file() for p in paths):
+        print(f"  ({n} images from {folder})", flush=True)
+        return [p.read_bytes() for p in paths]
+    print(f"  (drawing {n} images; kept in {folder} for later runs)", flush=True)
+    images = [synthetic.scene_jpeg(seed, 640, 480, quality=85) for seed in range(n)]
+    tmp = folder.with_name(f"{folder.name}.tmp{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for seed, data in enumerate(images):
+        (tmp / f"{seed}.jpg").write_bytes(data)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return images
 
 
 def _hash_rows(images: list[bytes], repeats: int) -> list[tuple[str, float, float]]:

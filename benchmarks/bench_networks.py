@@ -10,7 +10,10 @@ merge, which is what costs). Each listing is one ``NetworkGraph.add_listing`` wi
 identifiers, sightings and weak signals.
 
 Rows: microseconds per listing, measured over the ``--block`` listings that end at each
-size (the graph already holds that many listings), median of the block's chunks:
+size (the graph already holds that many listings), median of the block's chunks. One
+generator feeds every row's graph, chunk by chunk, so each sees the same listings and the
+same machine load; building a graph up to a block is not timed (the SQLite one is built
+there with ``synchronous=OFF`` and bigger transactions: same code, same rows, fewer fsyncs):
 
 * baseline: a plain in-memory union-find with path compression doing the same unions
   (no persistence, no summaries, no "who is in network N" index) — ratio 1.00;
@@ -40,7 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from alerts.networks.graph import ListingFacts, NetworkGraph, Sighting
 from alerts.networks.memory import MemoryGraphStorage
@@ -50,6 +53,8 @@ SOURCES = ("bazaar", "tradepost", "wildfeed")
 Adder = Callable[["Gen"], None]
 Tx = Callable[[], AbstractContextManager[None]]
 TX = 500
+# Listings per transaction while building the graph up to a timed block (not timed).
+BUILD_TX = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,28 +110,48 @@ class PlainUnionFind:
                 self.parent[b] = a
 
 
-def _run(
-    name: str, sizes: list[int], block: int, add: Adder, tx: Tx | None = None
-) -> dict[int, float]:
-    """µs per listing over the block ending at each size."""
-    out: dict[int, float] = {}
+@dataclass
+class Lane:
+    """One way of applying the listings; ``out`` gets µs per listing at each size."""
+
+    name: str
+    add: Adder
+    tx: Tx | None = None
+    # Called with True before the untimed build of the graph up to a block, False before
+    # the block (a store may build faster than it is measured: see ``_sqlite_lane``).
+    building: Callable[[bool], None] | None = None
+    out: dict[int, float] = field(default_factory=dict)
+
+
+def _run(lanes: list[Lane], sizes: list[int], block: int) -> None:
+    """Every lane gets the same listings, chunk by chunk, from one generator; each lane is
+    timed over the block ending at each size (the median of its ``TX``-listing chunks)."""
     gen = generate(max(sizes))
     done = 0
     for size in sizes:
+        for lane in lanes:
+            if lane.building:
+                lane.building(True)
         while done < size - block:
-            chunk = [next(gen) for _ in range(min(TX, size - block - done))]
-            _apply(chunk, add, tx)
+            chunk = [next(gen) for _ in range(min(BUILD_TX, size - block - done))]
+            for lane in lanes:
+                _apply(chunk, lane.add, lane.tx)
             done += len(chunk)
-        times = []
+        for lane in lanes:
+            if lane.building:
+                lane.building(False)
+        times: dict[str, list[float]] = {lane.name: [] for lane in lanes}
         while done < size:
             chunk = [next(gen) for _ in range(min(TX, size - done))]
-            t0 = time.perf_counter()
-            _apply(chunk, add, tx)
-            times.append((time.perf_counter() - t0) / len(chunk))
+            for lane in lanes:
+                t0 = time.perf_counter()
+                _apply(chunk, lane.add, lane.tx)
+                times[lane.name].append((time.perf_counter() - t0) / len(chunk))
             done += len(chunk)
-        out[size] = statistics.median(times) * 1e6
-        print(f"  {name}: {size:>9,} listings, {out[size]:8.1f} µs/listing", flush=True)
-    return out
+        for lane in lanes:
+            lane.out[size] = statistics.median(times[lane.name]) * 1e6
+            print(f"  {lane.name}: {size:>9,} listings, {lane.out[size]:8.1f} µs/listing",
+                  flush=True)  # fmt: skip
 
 
 def _apply(chunk: list[Gen], add: Adder, tx: Tx | None) -> None:
@@ -148,6 +173,24 @@ def _graph_adder(graph: NetworkGraph) -> Adder:
     return add
 
 
+def _sqlite_lane(path: str) -> tuple[Lane, sqlite3.Connection]:
+    """``NetworkGraph`` on a SQLite file, measured as the pipeline writes it (WAL,
+    ``synchronous=NORMAL``, ``TX`` listings per transaction). The untimed build up to each
+    block runs the same code with ``synchronous=OFF`` and ``BUILD_TX`` listings per
+    transaction (same rows, fewer commits); the WAL is checkpointed before the block."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    store = SqliteGraphStorage(conn)
+
+    def building(on: bool) -> None:
+        conn.execute(f"PRAGMA synchronous={'OFF' if on else 'NORMAL'}")
+        if not on:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    lane = Lane("sqlite", _graph_adder(NetworkGraph(store)), store.transaction, building)
+    return lane, conn
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
@@ -156,44 +199,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", default="10000,1000000", help="known photos ('' = skip)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, dict[int, float]] = {}
-    plain = PlainUnionFind()
-    results["baseline: plain in-memory union-find"] = _run("plain", sizes, args.block, plain.add)
-    extra: list[str] = []
+    mem = MemoryGraphStorage()
+    memory = NetworkGraph(mem)
+    lanes = [Lane("plain", PlainUnionFind().add)]
     if "memory" in args.storage:
-        mem = MemoryGraphStorage()
-        graph = NetworkGraph(mem)
-        results["NetworkGraph, memory storage"] = _run(
-            "memory", sizes, args.block, _graph_adder(graph)
-        )
-        largest = max(mem.sizes.values())
-        extra.append(f"memory: {graph.relabelled / max(sizes):.3f} relabelled nodes per listing, "
-                     f"largest network {largest:,} nodes, {len(mem.sizes):,} networks")  # fmt: skip
-    if "sqlite" in args.storage:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "graph.db")
-            conn = sqlite3.connect(path, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            store = SqliteGraphStorage(conn)
-            graph = NetworkGraph(store)
-            results["NetworkGraph, SQLite file (WAL)"] = _run(
-                "sqlite", sizes, args.block, _graph_adder(graph), store.transaction
-            )
+        lanes.append(Lane("memory", _graph_adder(memory)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "graph.db")
+        conn, mb = None, 0.0
+        if "sqlite" in args.storage:
+            lane, conn = _sqlite_lane(path)
+            lanes.append(lane)
+        _run(lanes, sizes, args.block)
+        if conn is not None:
             conn.close()
-            extra.append(
-                f"sqlite: file {os.path.getsize(path) / 1e6:,.0f} MB after {max(sizes):,} listings"
-            )
-    base = results["baseline: plain in-memory union-find"]
+            mb = os.path.getsize(path) / 1e6
+    labels = {"plain": "baseline: plain in-memory union-find",
+              "memory": "NetworkGraph, memory storage",
+              "sqlite": "NetworkGraph, SQLite file (WAL)"}  # fmt: skip
+    base = lanes[0].out
     print(f"\nseller graph, incremental update cost per listing (block of {args.block:,} "
           f"ending at each size; median of {TX}-listing chunks)")  # fmt: skip
     head = "".join(f"{f'{s:,}':>14}" for s in sizes)
     print(f"{'storage':<40}{head}   (µs/listing, ratio to baseline)")
-    for name, res in results.items():
-        cells = "".join(f"{res[s]:>8.1f} {res[s] / base[s]:>5.1f}" for s in sizes)
-        print(f"{name:<40}{cells}")
-    for line in extra:
-        print(line)
+    for lane in lanes:
+        cells = "".join(f"{lane.out[s]:>8.1f} {lane.out[s] / base[s]:>5.1f}" for s in sizes)
+        print(f"{labels[lane.name]:<40}{cells}")
+    if "memory" in args.storage:
+        largest = max(mem.sizes.values())
+        print(f"memory: {memory.relabelled / max(sizes):.3f} relabelled nodes per listing, "
+              f"largest network {largest:,} nodes, {len(mem.sizes):,} networks")  # fmt: skip
+    if conn is not None:
+        print(f"sqlite: file {mb:,.0f} MB after {max(sizes):,} listings")
     if args.photos:
         _photo_rows([int(n) for n in args.photos.split(",")])
     return 0

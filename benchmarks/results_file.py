@@ -14,12 +14,12 @@ from typing import Any
 RESULTS = Path(__file__).parent / "results"
 
 
-def save(name: str, data: dict[str, Any]) -> Path:
-    """Write ``data`` (plus time, load and machine) and return the file's path."""
+def save(name: str, data: dict[str, Any], folder: Path = RESULTS) -> Path:
+    """Write ``data`` (plus time, load and machine) under ``folder``; return the file's path."""
     at = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     record = {"benchmark": name, "at": at, "load_avg": os.getloadavg(),
               "cpus": os.cpu_count(), "platform": platform.platform(), **data}  # fmt: skip
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}-{at}.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{at}.json"
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -113,15 +113,27 @@ def _remove_some(store: SqliteStore, spec: ScaleSpec) -> int:
     return store.mark_removed(keys[::step], "2026-11-30T00:00:00.000000Z")
 
 
+def cache_path(spec: ScaleSpec) -> Path:
+    """Where the cached store of ``spec`` lives (its build figures: same name, ``.json``)."""
+    return CACHE_DIR / f"sqlite-{spec.n}-s{spec.seed}-f{FORMAT}.db"
+
+
+def is_cached(spec: ScaleSpec) -> bool:
+    return spec.n < CACHE_MIN or cache_path(spec).with_suffix(".json").is_file()
+
+
 def cached_store(spec: ScaleSpec, *, rebuild: bool = False) -> tuple[SqliteStore, dict[str, Any]]:
     """A store of ``spec``'s rows: the cached one under ``var/scale/`` when there is one (and
     ``spec.n >= CACHE_MIN``), else freshly built. Returns it with its build figures."""
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    name = f"sqlite-{spec.n}-s{spec.seed}-f{FORMAT}"
-    path, meta_path = CACHE_DIR / f"{name}.db", CACHE_DIR / f"{name}.json"
+    path = cache_path(spec)
+    name, meta_path = path.stem, path.with_suffix(".json")
     if spec.n < CACHE_MIN:  # small stores are rebuilt every run, somewhere disposable
         path = Path(tempfile.mkdtemp(prefix="bench-scale-")) / f"{name}.db"
     if spec.n < CACHE_MIN or rebuild or not meta_path.is_file():
+        if spec.n >= CACHE_MIN:
+            print(f"building the cached {spec.n:,}-listing store {path} (one-time: about "
+                  "40 min on 2 busy cores; later runs reuse it)", flush=True)  # fmt: skip
         meta_path.unlink(missing_ok=True)
         tmp = path.with_name(f"{name}.building.db")
         figures = build(tmp, spec)

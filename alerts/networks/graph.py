@@ -114,6 +114,18 @@ class NetworkGraph:
         known = self.storage.node_networks(nodes)
         fresh = {n: network_id_for(n) for n in nodes if n not in known}
         ids = list(dict.fromkeys([*known.values(), *fresh.values()]))
+        # A seller seen again with identifiers already in its network (most listings)
+        # changes no node and no size: neither is read nor rewritten.
+        winner = ids[0] if not fresh and len(ids) == 1 else self._join(fresh, ids)
+        self.storage.put_listing(facts)
+        self.storage.add_sightings(sightings)
+        if weak:
+            self.storage.add_weak(facts.seller_node, weak)
+        return winner
+
+    def _join(self, fresh: dict[str, str], ids: list[str]) -> str:
+        """Put the ``fresh`` nodes and every network in ``ids`` into one network (the
+        biggest keeps its id), relabelling the smaller ones; return the survivor's id."""
         sizes = self.storage.network_sizes([i for i in ids if i not in fresh.values()])
         sizes.update({network_id_for(n): 1 for n in fresh})
         winner = min(ids, key=lambda i: (-sizes.get(i, 0), i))
@@ -133,8 +145,4 @@ class NetworkGraph:
         new_sizes = {i: 0 for i in ids if i != winner}
         new_sizes[winner] = total
         self.storage.set_network_sizes(new_sizes)
-        self.storage.put_listing(facts)
-        self.storage.add_sightings(sightings)
-        if weak:
-            self.storage.add_weak(facts.seller_node, weak)
         return winner
