@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -98,24 +99,38 @@ def generate(taken: set[tuple[str, str]]) -> list[dict[str, Any]]:
         if path.name == "species_phrases.json":
             continue
         spec, data = _spec(path, bases)
-        n = 0
-        for row in _rows(spec, data, bases.get(tag(spec))):
-            key = (row["title"], row["text"])
-            if key in taken:
-                continue
-            taken.add(key)
-            n += 1
-            out.append({"id": f"{tag(spec)}-z{n:04d}", **row})
+        out += numbered_new(_rows(spec, data, bases.get(tag(spec))), taken, f"{tag(spec)}-z")
+    return out
+
+
+def numbered_new(
+    rows: Iterable[dict[str, Any]], taken: set[tuple[str, str]], prefix: str
+) -> list[dict[str, Any]]:
+    """``rows`` whose (title, text) is not in ``taken`` (which they join), with ids
+    ``{prefix}0001``, ``{prefix}0002``, … in order."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        key = (row["title"], row["text"])
+        if key in taken:
+            continue
+        taken.add(key)
+        out.append({"id": f"{prefix}{len(out) + 1:04d}", **row})
     return out
 
 
 def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:
+    return write_round(rows, out_dir, "round6", SEED)
+
+
+def write_round(rows: list[dict[str, Any]], out_dir: Path, stem: str, seed: int) -> Path:
+    """A round's rows as ``{stem}_corpus.jsonl`` and its seed, hash and size as
+    ``{stem}_meta.json``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "round6_corpus.jsonl"
+    path = out_dir / f"{stem}_corpus.jsonl"
     body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
     path.write_text(body, encoding="utf-8")
-    meta = {"seed": SEED, "sha256": hashlib.sha256(body.encode()).hexdigest(), "rows": len(rows)}
-    (out_dir / "round6_meta.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
+    meta = {"seed": seed, "sha256": hashlib.sha256(body.encode()).hexdigest(), "rows": len(rows)}
+    (out_dir / f"{stem}_meta.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
     return path
 
 

@@ -48,7 +48,6 @@ row are dropped; 90/10 train/dev, no test rows, so every pinned test split is un
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from pathlib import Path
@@ -56,7 +55,7 @@ from typing import Any
 
 from classifiers.train.corpus import DATA_DIR, OUT_DIR, load_specs, tag
 from classifiers.train.corpus_breadth import BREADTH_DIR, SCRIPTLESS, _Lang, _restyle
-from classifiers.train.corpus_round6 import STYLES, _spec
+from classifiers.train.corpus_round6 import STYLES, _spec, numbered_new, write_round
 from classifiers.train.obfuscate import obfuscate
 
 ROUND7_DIR = DATA_DIR / "round7"
@@ -174,25 +173,12 @@ def generate(taken: set[tuple[str, str]]) -> list[dict[str, Any]]:
         if not (ROUND7_DIR / path.name).exists():
             continue
         name, rows = _rows(path, bases)
-        n = 0
-        for row in rows:
-            key = (row["title"], row["text"])
-            if key in taken:
-                continue
-            taken.add(key)
-            n += 1
-            out.append({"id": f"{name}-r{n:04d}", **row})
+        out += numbered_new(rows, taken, f"{name}-r")
     return out
 
 
 def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "round7_corpus.jsonl"
-    body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
-    path.write_text(body, encoding="utf-8")
-    meta = {"seed": SEED, "sha256": hashlib.sha256(body.encode()).hexdigest(), "rows": len(rows)}
-    (out_dir / "round7_meta.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
-    return path
+    return write_round(rows, out_dir, "round7", SEED)
 
 
 def earlier() -> set[tuple[str, str]]:
