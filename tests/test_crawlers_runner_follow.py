@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawlers_fixture_site import FixtureSite, html_routes
+from crawlers_fixture_site import html_routes
+from test_crawlers_runner import served
 
 from crawlers.base import Listing
 from crawlers.runner import WAITING, ItemError, Waiting, follow_items, iter_items, run_crawl
@@ -20,13 +21,9 @@ pytestmark = pytest.mark.slow
 FAST = {"concurrency": 16, "delay": 0, "autothrottle": False, "retries": 1, "timeout": 10}
 
 
-def served(routes: dict[str, tuple[int, str, bytes]]) -> Iterator[FixtureSite]:
-    site = FixtureSite(routes)
-    site.start()
-    try:
-        yield site
-    finally:
-        site.stop()
+def _listings(count: int) -> list[Listing]:
+    return [Listing(source="s", listing_id=str(n), url=f"http://x/{n}", title="t", text="x",
+                    fetched_at="now") for n in range(count)]  # fmt: skip
 
 
 def test_a_consumer_gets_every_record_while_the_crawl_is_still_running(tmp_path: Path) -> None:
@@ -82,11 +79,7 @@ def test_follow_items_reads_records_as_they_are_written_and_a_torn_tail_last(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "items.jsonl"
-    rows = [
-        Listing(source="s", listing_id=str(n), url=f"http://x/{n}", title="t", text="x",
-                fetched_at="now")
-        for n in range(3)
-    ]  # fmt: skip
+    rows = _listings(3)
     finished = threading.Event()
 
     def writer() -> None:
@@ -111,11 +104,7 @@ def test_follow_items_reads_records_as_they_are_written_and_a_torn_tail_last(
 
 def test_follow_items_marks_each_wait_that_follows_records_once(tmp_path: Path) -> None:
     path = tmp_path / "items.jsonl"
-    rows = [
-        Listing(source="s", listing_id=str(n), url=f"http://x/{n}", title="t", text="x",
-                fetched_at="now")
-        for n in range(2)
-    ]  # fmt: skip
+    rows = _listings(2)
     finished = threading.Event()
 
     def writer() -> None:

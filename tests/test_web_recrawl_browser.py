@@ -10,7 +10,6 @@ the other sources are not crawled. A source that is not enabled is a 404 page.""
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from es_server import free_port
 from test_web_browser import CHROMIUM, FLAGS
 from web_accounts import make_accounts, sign_in_page
 
@@ -88,16 +88,22 @@ def test_investigator_recrawls_a_source_from_the_desk(world: dict[str, Any]) -> 
     assert store.active_keys("tradepost") == set()  # only the source asked for
 
 
+def _sources_page(pw: Any, url: str) -> tuple[Any, Any]:
+    """A headless browser and its page: an investigator signed in, on the Sources page."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    page = browser.new_page()
+    page.goto(f"{url}/login")
+    sign_in_page(page, "ana", f"{url}/")
+    page.goto(f"{url}/sources")
+    return browser, page
+
+
 def test_recrawl_of_an_unknown_source_is_a_404_page(world: dict[str, Any]) -> None:
     from playwright.sync_api import sync_playwright
 
     url = world["url"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        page = browser.new_page()
-        page.goto(f"{url}/login")
-        sign_in_page(page, "ana", f"{url}/")
-        page.goto(f"{url}/sources")
+        browser, page = _sources_page(pw, url)
         # A form for a source the server does not crawl, posted from the page itself.
         page.evaluate(
             """() => { const f = document.querySelector('#source-bazaar form');
@@ -109,30 +115,19 @@ def test_recrawl_of_an_unknown_source_is_a_404_page(world: dict[str, Any]) -> No
         browser.close()
 
 
-def _closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_recrawl_with_the_frontier_down_says_nothing_was_queued(world: dict[str, Any]) -> None:
     """Distributed mode with Redis unreachable: the investigator gets a 503 page saying
     nothing was queued (not a 500), and the Sources page still works."""
     from playwright.sync_api import sync_playwright
 
     base = world["settings"]
-    down = f"redis://127.0.0.1:{_closed_port()}/0"
+    down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     settings = replace(base, frontier=replace(base.frontier, enabled=True, redis_url=down))
     handle = start_in_thread(web_app(settings, world["store"], world["accounts"]))
     url = handle.url
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-            page = browser.new_page()
-            page.goto(f"{url}/login")
-            sign_in_page(page, "ana", f"{url}/")
-            page.goto(f"{url}/sources")
+            browser, page = _sources_page(pw, url)
             with page.expect_response(f"{url}/sources/wildfeed/crawl") as response:
                 page.locator("#source-wildfeed button.recrawl").click()
             assert response.value.status == 503

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from es_server import answers, es_url
+from es_server import answers, es_url, free_port
 from redis_server import drop_prefix, require_redis, unique_prefix
 
 from crawlers.frontier import Frontier, FrontierUnavailableError
@@ -223,9 +222,7 @@ def test_desk_recrawler_starts_one_local_crawl_per_source(tmp_path: Path) -> Non
 
 
 def test_crawl_now_with_redis_down_raises_frontier_unavailable(tmp_path: Path) -> None:
-    with socket.socket() as sock:  # a loopback port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # a loopback port nothing listens on
     base = loopback_settings(tmp_path)
     settings = replace(base, frontier=replace(base.frontier, enabled=True,
                                               redis_url=f"redis://127.0.0.1:{port}/0"))  # fmt: skip
