@@ -42,21 +42,26 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         store = SqliteStore(settings.sqlite_path)
         store.init()
         accounts = make_accounts(tmp)
-        handle = start_in_thread(web_app(settings, store, accounts))
-        yield {"url": handle.url, "store": store, "settings": settings, "accounts": accounts}
+        app = web_app(settings, store, accounts)
+        handle = start_in_thread(app)
+        yield {"url": handle.url, "store": store, "settings": settings, "accounts": accounts,
+               "recrawl": app.state.recrawl}  # fmt: skip
         handle.stop()
         accounts.close()
         store.close()
 
 
-def _wait_for_alerts(store: SqliteStore, source: str, timeout: float = 240.0) -> int:
+def _crawled(world: dict[str, Any], source: str, timeout: float = 240.0) -> int:
+    """Wait for the desk's background crawl of ``source`` to end (alerts arrive while it
+    runs, so counting earlier would race it); the number of its alerts."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        alerts = [a for a in store.iter_alerts(AlertFilter()) if a.source == source]
-        if alerts and store.active_keys(source):
-            return len(alerts)
-        time.sleep(1.0)
-    raise AssertionError(f"no alerts from {source} within {timeout} s")
+    while source not in world["recrawl"]._running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    world["recrawl"]._running[source].join(timeout=max(0.0, deadline - time.monotonic()))
+    store = world["store"]
+    alerts = [a for a in store.iter_alerts(AlertFilter()) if a.source == source]
+    assert alerts and store.active_keys(source), f"no alerts from {source} within {timeout} s"
+    return len(alerts)
 
 
 def test_investigator_recrawls_a_source_from_the_desk(world: dict[str, Any]) -> None:
@@ -77,7 +82,7 @@ def test_investigator_recrawls_a_source_from_the_desk(world: dict[str, Any]) -> 
         page.locator("#source-bazaar button.recrawl").click()
         page.wait_for_url(f"{url}/sources?started=bazaar*")
         assert "Re-crawl of bazaar: started." in page.inner_text("#recrawl-message")
-        count = _wait_for_alerts(store, "bazaar")
+        count = _crawled(world, "bazaar")
         page.goto(f"{url}/")
         rows = page.locator("table.alerts tbody tr[data-href]")
         assert 0 < rows.count() <= count  # the queue shows the new alerts (one page of them)
