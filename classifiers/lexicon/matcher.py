@@ -31,6 +31,8 @@ Design
   ("والعاج", "بالعاج"): Arabic-script keys of every kind (rules too: "الراتنج") are
   also indexed with those prefixes, so word boundaries stay strict ("عاج" must not
   match inside "ازعاج", "annoyance").
+* Russian multi-word keys are also indexed in their other case forms
+  (:mod:`classifiers.lexicon.russian`): "слоновую кость", "слоновой костью".
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ import ahocorasick
 
 from classifiers.lexicon.fused import FusedIndex
 from classifiers.lexicon.loader import Lexicon
+from classifiers.lexicon.russian import russian_forms
 from classifiers.normalize import Normalized, strip_accents
 
 KINDS = ("term", "code_word", "context_word", "rule", "intent")
@@ -95,7 +98,8 @@ class Matcher:
                 table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
             if boundary != "none":  # Arabic prefixes for every kind: "الراتنج" is "راتنج"
                 plurals = _plural_heads(plain) if kind in _EVIDENCE else ()
-                for variant in plurals + _arabic_prefixed(plain):
+                cases = russian_forms(plain) if kind != "intent" else ()  # not verbs
+                for variant in plurals + _arabic_prefixed(plain) + cases:
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         self._run_together(table)
         for plain, entries in table.items():
