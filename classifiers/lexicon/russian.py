@@ -24,9 +24,9 @@ import itertools
 import re
 
 _CYRILLIC = re.compile("[а-яё]")
-# Longest first, so "ыми" is cut before "ми"/"и".
+# Longest first and soft-sign (possessive) endings first: "медвежьего" is "медвеж" + "ьего".
 _ADJ = tuple(
-    "ыми ими ого его ому ему ьего ьему ьими ьей ьих ьим ья ье ьи ью ый ий ой ая яя ое ее ые ие"
+    "ьего ьему ьими ьей ьих ьим ья ье ьи ью ыми ими ого его ому ему ый ий ой ая яя ое ее ые ие"
     " ую юю ым им ом ем ых их ей".split()
 )
 _ADJ_FORMS = tuple(
