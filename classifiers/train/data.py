@@ -26,6 +26,10 @@ ROUND6_PATH = MODELS_DIR / "data" / "round6_corpus.jsonl"
 # Round seven: live pets by species name in every language, weak-language news and
 # vocabulary; train/dev only (classifiers/train/corpus_round7.py).
 ROUND7_PATH = MODELS_DIR / "data" / "round7_corpus.jsonl"
+# Round nine: the new languages' look-alikes (coins, legal pets, tortoiseshell-look
+# eyewear), names and chat/comment/hashtag styles; train/dev only
+# (classifiers/train/corpus_round9.py).
+ROUND9_PATH = MODELS_DIR / "data" / "round9_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -36,7 +40,13 @@ def load_corpus(path: str | Path = CORPUS_PATH) -> list[Row]:
 
 
 def load_corpora(
-    paths: Sequence[str | Path] = (CORPUS_PATH, BREADTH_PATH, ROUND6_PATH, ROUND7_PATH),
+    paths: Sequence[str | Path] = (
+        CORPUS_PATH,
+        BREADTH_PATH,
+        ROUND6_PATH,
+        ROUND7_PATH,
+        ROUND9_PATH,
+    ),
 ) -> list[Row]:
     """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
     return [row for path in paths for row in load_corpus(path)]
