@@ -8,7 +8,9 @@ three of the eight or so). Sellers and reporters use them all, so recall depende
 which form a post happened to use; and a context rule listed in one form ("цвет
 слоновой кости") missed "цвета слоновой кости" the same way.
 
-What: for a Cyrillic key of two or more words, every word but the last that ends in a
+What: a one-word key of six letters or more loses its final vowel or soft sign
+("обезьяна" → "обезьян", which the start boundary extends to "обезьянку"); for a key
+of two or more words, every word but the last that ends in a
 known adjective or noun ending is replaced by its stem plus each ending of that class;
 the last word is cut to its stem (vowel / soft-sign endings, stem ≥ 3 letters), and the
 key's start boundary then accepts any ending. ``ё`` keys also get their ``е`` spelling
@@ -37,6 +39,7 @@ _NOUN = tuple("ами ями ов ев ей ой ом ем ам ям ах ях �
 _NOUN_FORMS = ("", *"й а я ы и у ю е ой ей ом ем ов ев ам ям ами ями ах ях ь ью".split())
 _LAST_CUT = tuple("ами ями ой ей ом ем ью а я ы и у ю е о ь".split())
 _MIN_STEM = 4
+_MIN_SINGLE_STEM = 5  # a lone word's stem is a prefix of many words: keep it long
 _LAST_MIN_STEM = 3  # the last word is anchored by the words before it ("черной икр…")
 _MAX_FORMS = 200
 
@@ -44,8 +47,11 @@ _MAX_FORMS = 200
 def russian_forms(plain: str) -> tuple[str, ...]:
     """Other case forms of a normalised Cyrillic key (the key itself excluded)."""
     words = plain.split(" ")
-    if len(words) < 2 or not _CYRILLIC.search(plain):
+    if not _CYRILLIC.search(plain):
         return ()
+    if len(words) == 1:  # "обезьяна" → "обезьян…": обезьянку, обезьяны, обезьянка
+        stem = _last_forms(plain)[0]
+        return (stem,) if stem != plain and len(stem) >= _MIN_SINGLE_STEM else ()
     choices = [_word_forms(w) for w in words[:-1]] + [_last_forms(words[-1])]
     if _count(choices) > _MAX_FORMS:  # long keys: vary the first word and the last only
         choices = [choices[0], *([w] for w in words[1:-1]), choices[-1]]
