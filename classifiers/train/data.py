@@ -26,9 +26,6 @@ ROUND6_PATH = MODELS_DIR / "data" / "round6_corpus.jsonl"
 # Round seven: live pets by species name in every language, weak-language news and
 # vocabulary; train/dev only (classifiers/train/corpus_round7.py).
 ROUND7_PATH = MODELS_DIR / "data" / "round7_corpus.jsonl"
-# Round eight: offers and requests in new posting styles and buyer phrasings, French and
-# Traditional Chinese vocabulary; train/dev only (classifiers/train/corpus_round8.py).
-ROUND8_PATH = MODELS_DIR / "data" / "round8_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -39,13 +36,7 @@ def load_corpus(path: str | Path = CORPUS_PATH) -> list[Row]:
 
 
 def load_corpora(
-    paths: Sequence[str | Path] = (
-        CORPUS_PATH,
-        BREADTH_PATH,
-        ROUND6_PATH,
-        ROUND7_PATH,
-        ROUND8_PATH,
-    ),
+    paths: Sequence[str | Path] = (CORPUS_PATH, BREADTH_PATH, ROUND6_PATH, ROUND7_PATH),
 ) -> list[Row]:
     """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
     return [row for path in paths for row in load_corpus(path)]
