@@ -134,9 +134,10 @@ def test_other_intent_needs_reporting_framing_on_a_lexicon_offer() -> None:
     assert fuse(weak, 0.1, probs, CLASSES, 0.5).intent == "other"
 
 
-def _uncued(score: float = 0.9, **kw: bool) -> LexiconView:
+def _uncued(buy_words: bool = False, reporting: bool = False) -> LexiconView:
     """A lexicon hit with no explicit cue (a product, a price, a contact)."""
-    return LexiconView(Detection(id="x", score=score, label=LABEL_WILDLIFE), **kw)
+    det = Detection(id="x", score=0.9, label=LABEL_WILDLIFE)
+    return LexiconView(det, buy_words=buy_words, reporting=reporting)
 
 
 def test_buying_needs_buyer_words() -> None:
