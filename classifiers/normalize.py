@@ -57,28 +57,48 @@ _EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, revers
 # Cheap pre-checks (one character-class scan) for passes whose own pattern is a slow
 # scan: a text without any of these characters cannot match, and skips the pass.
 _EMOJI_START = re.compile("[" + "".join(re.escape(k[0]) for k in EMOJI) + "]")
+# ... and a cheaper one before it: ``_EMOJI_START`` lists emoji above U+FFFF, which the
+# regex engine tests one by one per character; the 256-character blocks that hold them
+# are a few ranges (text in any other block, e.g. all of CJK, skips both scans).
+_EMOJI_BLOCKS = sorted({ord(k[0]) >> 8 for k in EMOJI})
+_EMOJI_BLOCK = re.compile(
+    "[" + "".join(f"{chr(b << 8)}-{chr(b << 8 | 0xFF)}" for b in _EMOJI_BLOCKS) + "]"
+)
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
-_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*\w")
+# A word (of letters, digits, "@", "$") holding a digit/"@"/"$" and a letter. The mark is
+# looked for first (most words hold none). ``_LEET_WORD_ASCII`` is the same pattern for
+# ASCII text, where ``re.ASCII`` classes match exactly what the Unicode ones do, faster.
+_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*?[\d@$])(?=[\w@$]*?[^\W\d_])[\w@$]*\w")
+_LEET_WORD_ASCII = re.compile(_LEET_WORD.pattern, re.ASCII)
 # Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 _LEET_TABLE = str.maketrans(LEET)
 # Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
 _LEET_MARK = re.compile(r"[\d@$]")
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
+# Every ``_SPACED`` run holds a lone letter or digit with a separator on each side.
+_LONE_CHAR = re.compile(r"[ .\-_*·•][^\W_][ .\-_*·•]")
 # Scripts written without spaces (Thai, Lao, Burmese, Khmer, kana, Han) and Hangul.
 _CJK = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\uac00-\ud7af"
 )
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
+# Every ``_CJK_GAP`` follows such a character (a plain class: a fast scan).
+_CJK_THEN_GAP = re.compile(f"[{_CJK}][ .\\-_*·]")
 # Thai/Lao: a tone mark typed before the nikhahit of sara am ("น้ำ" after NFKC) or after
 # it ("นํ้า") looks the same; one canonical order (nikhahit first) so both match.
 _MARK_ORDER = re.compile("[\u0e48-\u0e4b\u0ec8-\u0ecb][\u0e4d\u0ecd]")
 _INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
 _DASH = re.compile("[-_\u2010\u2011\u2013]")
 _SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
+# Text whose only whitespace is single spaces has no ``_SPACES`` match: this finds any
+# other whitespace character ("  " is looked for with ``in``).
+_ODD_SPACE = re.compile(r"[^\S ]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
+# Text without any of these is its own accent-stripped form (a scan, not a translation).
+_ACCENTED = re.compile("[" + "".join(re.escape(k) for k in STRIP_ACCENTS) + "]")
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 _TO_CYRILLIC_TABLE = str.maketrans(LATIN_TO_CYRILLIC)
 # Latin small capitals and IPA letters ("ᴛɪɢᴇʀ") count as Latin letters of a word.
@@ -131,12 +151,13 @@ def _passes(st: TextState) -> str:
     _lower(st)
     _leet(st)
     _rejoin(st)
-    if not st.text.isascii():
+    if not st.text.isascii() and _CJK_THEN_GAP.search(st.text):
         st.sub(_CJK_GAP, "")
     if _DASH.search(st.text):
         st.text = _INNER_DASH.sub(" ", st.text)
-    st.sub(_SPACES, " ")
-    return st.text if st.text.isascii() else st.text.translate(_ACCENT_TABLE)
+    if "  " in st.text or _ODD_SPACE.search(st.text):
+        st.sub(_SPACES, " ")
+    return strip_accents(st.text)
 
 
 def normalize_term(term: str) -> str:
@@ -146,11 +167,13 @@ def normalize_term(term: str) -> str:
 
 def strip_accents(text: str) -> str:
     """Accent-stripped form of already-normalised text (same length)."""
+    if text.isascii() or not _ACCENTED.search(text):
+        return text
     return text.translate(_ACCENT_TABLE)
 
 
 def _emoji(st: TextState) -> None:
-    if not _EMOJI_START.search(st.text):
+    if not _EMOJI_BLOCK.search(st.text) or not _EMOJI_START.search(st.text):
         return
     st.apply((m.start(), m.end(), f" {EMOJI[m.group()]} ", None) for m in _EMOJI.finditer(st.text))
 
@@ -215,7 +238,7 @@ def _leet(st: TextState) -> None:
         return
     spans = [
         m.span()
-        for m in _LEET_WORD.finditer(st.text)
+        for m in (_LEET_WORD_ASCII if st.text.isascii() else _LEET_WORD).finditer(st.text)
         if not _NUMBER_UNIT.fullmatch(m.group()) and sum(c.isalpha() for c in m.group()) >= 2
     ]
     if spans:
@@ -223,6 +246,8 @@ def _leet(st: TextState) -> None:
 
 
 def _rejoin(st: TextState) -> None:
+    if not _LONE_CHAR.search(st.text):
+        return
     edits: list[Edit] = []
     for m in _SPACED.finditer(st.text):
         base = m.start()

@@ -1,0 +1,87 @@
+"""The cheap pre-checks in ``classifiers.normalize`` only ever skip work that would have
+changed nothing: wherever a pre-check finds nothing, the pattern it guards finds nothing
+either. Checked on the generated multilingual corpus (every script, emoji, invisible and
+control characters, leetspeak, spaced letters) and on hand-made edge cases; the golden
+hash in ``test_classifiers_normalize_state`` pins the outputs themselves."""
+
+from __future__ import annotations
+
+import re
+
+from normalize_corpus import SPECIAL, corpus
+
+from classifiers import normalize as n
+from classifiers.normalize import normalize, normalize_text, strip_accents
+
+EDGES = (
+    "a__1 b_@ x$ $y 5_g",  # a letter and a mark joined only by underscores
+    "r . h . i . n . o",
+    "g-u-a-c-a-m-a-y-o",
+    "象 牙 手 镯",
+    "象-牙",
+    "tab\there",
+    "nbsp\u00a0here",
+    "two  spaces",
+    "ideographic\u3000space",
+    "line\u2028sep",
+    "✈ 🦏🐘 ☎",
+    "\U0001f600 not mapped",
+    "Việt Nam ngà voi",
+    "ÉLÉPHANT ÇA",
+    "ｉｖｏｒｙ",
+    "7ig3r b0n3 500g iphone12 r1n0",
+    "ＴＩＧＥＲ　ＢＯＮＥ",
+)
+
+
+def _texts() -> list[str]:
+    return [*corpus(3000, seed=31), *SPECIAL, *EDGES, "", " ", "\n"]
+
+
+def _never_misses(pre: re.Pattern[str] | None, full: re.Pattern[str], texts: list[str]) -> int:
+    """How many texts the full pattern matches; fails where ``pre`` would have skipped one."""
+    hits = 0
+    for text in texts:
+        if full.search(text):
+            hits += 1
+            assert pre is None or pre.search(text), (full.pattern[:40], ascii(text))
+    return hits
+
+
+def test_prechecks_find_every_text_their_pattern_matches() -> None:
+    texts = _texts()
+    lowered = [t.lower() for t in texts]
+    assert _never_misses(n._EMOJI_BLOCK, n._EMOJI_START, texts) > 10
+    assert _never_misses(n._CJK_THEN_GAP, n._CJK_GAP, texts) > 10
+    assert _never_misses(n._LONE_CHAR, n._SPACED, lowered) > 10
+    assert _never_misses(n._ACCENTED, re.compile("[" + "".join(n.STRIP_ACCENTS) + "]"), texts)
+    spaces = 0
+    for text in texts:
+        if n._SPACES.search(text):
+            spaces += 1
+            assert "  " in text or n._ODD_SPACE.search(text), ascii(text)
+    assert spaces > 10
+
+
+def test_the_ascii_leet_pattern_matches_as_the_unicode_one_on_ascii_text() -> None:
+    ascii_texts = [t.lower() for t in _texts() if t.isascii()]
+    ascii_texts += [t.encode("ascii", "ignore").decode().lower() for t in _texts()]
+    found = 0
+    for text in ascii_texts:
+        spans = [m.span() for m in n._LEET_WORD.finditer(text)]
+        assert [m.span() for m in n._LEET_WORD_ASCII.finditer(text)] == spans, text
+        found += len(spans)
+    assert found > 100
+
+
+def test_skipped_passes_leave_the_text_as_the_full_passes_would() -> None:
+    for text in EDGES:
+        full = normalize(text)
+        assert normalize_text(text) == (full.text, full.plain)
+    assert normalize_text("7ig3r b0n3 500g iphone12") == ("tiger bone 500g iphone12",) * 2
+    assert normalize_text("r.h.i.n.o")[0] == "rhino"
+    assert normalize_text("象 牙")[0] == "象牙"
+    assert normalize_text("two  spaces\tand\u00a0more")[0] == "two spaces and more"
+    assert normalize_text("Việt Nam")[1] == "viet nam"
+    plain = "already plain ascii"
+    assert strip_accents(plain) is plain  # no translation made for nothing
