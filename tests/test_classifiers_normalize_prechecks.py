@@ -55,6 +55,8 @@ def test_prechecks_find_every_text_their_pattern_matches() -> None:
     assert _never_misses(n._CJK_THEN_GAP, n._CJK_GAP, texts) > 10
     assert _never_misses(n._LONE_CHAR, n._SPACED, lowered) > 10
     assert _never_misses(n._ACCENTED, re.compile("[" + "".join(n.STRIP_ACCENTS) + "]"), texts)
+    marks = [t for t in texts if n._MARK_ORDER.search(t)]
+    assert len(marks) > 10 and all("\u0e4d" in t or "\u0ecd" in t for t in marks)
     spaces = 0
     for text in texts:
         if n._SPACES.search(text):
