@@ -110,16 +110,13 @@ def plan_upsert(batch: Sequence[Listing], stored: Mapping[str, Head]) -> UpsertP
             if not head.classified:
                 plan.fresh[key] = None
             continue
-        if head is None:
+        if head is None:  # one ``Head`` per new listing: a frozen dataclass is slow to make
             plan.new_keys.append(key)
-            head = Head(0, "", listing.fetched_at, listing.fetched_at)
-        version = head.version + 1
-        plan.heads[key] = Head(
-            version,
-            listing.content_hash,
-            head.first_seen_at,
-            max(head.last_seen_at, listing.fetched_at),
-        )
+            version, first, last = 1, listing.fetched_at, listing.fetched_at
+        else:
+            version, first = head.version + 1, head.first_seen_at
+            last = max(head.last_seen_at, listing.fetched_at)
+        plan.heads[key] = Head(version, listing.content_hash, first, last)
         plan.versions.append((listing, version))
         plan.latest[key] = listing
         plan.fresh[key] = None
