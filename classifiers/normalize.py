@@ -66,12 +66,12 @@ _EMOJI_BLOCK = re.compile(
 )
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
-# A word (of letters, digits, "@", "$") holding a digit/"@"/"$" and a letter. The mark is
-# looked for first (most words hold none).
-# ``_LEET_WORD_ASCII`` is the same pattern for ASCII text, where ``re.ASCII`` classes
-# match exactly what the Unicode ones do, faster.
+# A leetspeak candidate: a word (of letters, digits, "@", "$") holding a digit/"@"/"$" and
+# a letter. ``_leet_words`` finds exactly its matches, faster (a test compares them);
+# ``re.ASCII`` classes match on ASCII text what the Unicode ones do, faster.
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*?[\d@$])(?=[\w@$]*?[^\W\d_])[\w@$]*\w")
-_LEET_WORD_ASCII = re.compile(_LEET_WORD.pattern, re.ASCII)
+_MARK_TAIL = re.compile(r"[\d@$][\w@$]*"), re.compile(r"[\d@$][\w@$]*", re.ASCII)
+_LETTER = re.compile(r"[^\W\d_]"), re.compile(r"[^\W\d_]", re.ASCII)
 # Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 _LEET_TABLE = str.maketrans(LEET)
@@ -243,13 +243,30 @@ def _lower(st: TextState) -> None:
 def _leet(st: TextState) -> None:
     if not _LEET_MARK.search(st.text):
         return
+    text = st.text
     spans = [
-        m.span()
-        for m in (_LEET_WORD_ASCII if st.text.isascii() else _LEET_WORD).finditer(st.text)
-        if not _NUMBER_UNIT.fullmatch(m.group()) and sum(c.isalpha() for c in m.group()) >= 2
+        (i, j)
+        for i, j in _leet_words(text)
+        if not _NUMBER_UNIT.fullmatch(text, i, j) and sum(c.isalpha() for c in text[i:j]) >= 2
     ]
     if spans:
         st.translate_spans(spans, _LEET_TABLE)
+
+
+def _leet_words(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_LEET_WORD.finditer(text)``: every word holding a mark holds a first
+    one, where ``_MARK_TAIL`` finds it and runs to the word's end; the word's start is
+    found by stepping back (rarely more than a step or two)."""
+    ascii_only = text.isascii()
+    out: list[tuple[int, int]] = []
+    for m in _MARK_TAIL[ascii_only].finditer(text):
+        start, end = m.span()
+        while start and (text[start - 1].isalnum() or text[start - 1] in "_@$"):
+            start -= 1
+        word = text[start:end]
+        if _LETTER[ascii_only].search(word):
+            out.append((start, start + len(word.rstrip("@$"))))
+    return out
 
 
 def _rejoin(st: TextState) -> None:
