@@ -78,8 +78,8 @@ _LEET_TABLE = str.maketrans(LEET)
 # Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
 _LEET_MARK = re.compile(r"[\d@$]")
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
-# Every ``_SPACED`` run holds a lone letter or digit with a separator on each side.
-_LONE_CHAR = re.compile(r"[ .\-_*·•][^\W_][ .\-_*·•]")
+# Every ``_SPACED`` run holds a lone letter or digit between separators, then another.
+_LONE_CHAR = re.compile(r"[ .\-_*·•][^\W_][ .\-_*·•]{1,2}[^\W_](?![^\W_])")
 # Scripts written without spaces (Thai, Lao, Burmese, Khmer, kana, Han) and Hangul.
 _CJK = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -99,9 +99,6 @@ _DASH = re.compile("[-_\u2010\u2011\u2013]")
 # Two or more whitespace characters, or one of the listed ones (same matches as
 # ``\s{2,}|[\t\n\r\f\v\u00a0]``, written to start with a class: a fast scan).
 _SPACES = re.compile(r"\s(?:\s+|(?<=[\t\n\r\f\v\u00a0]))")
-# Text whose only whitespace is single spaces has no ``_SPACES`` match: this finds any
-# other whitespace character ("  " is looked for with ``in``).
-_ODD_SPACE = re.compile(r"[^\S ]")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
 # Text without any of these is its own accent-stripped form (a scan, not a translation).
 _ACCENTED = re.compile("[" + "".join(re.escape(k) for k in STRIP_ACCENTS) + "]")
@@ -161,7 +158,7 @@ def _passes(st: TextState) -> str:
         st.sub(_CJK_GAP, "")
     if _DASH.search(st.text):
         st.text = _INNER_DASH.sub(" ", st.text)
-    if "  " in st.text or _ODD_SPACE.search(st.text):
+    if "  " in st.text or not st.text.isprintable():  # any whitespace but " " is unprintable
         st.sub(_SPACES, " ")
     return strip_accents(st.text)
 

@@ -62,8 +62,10 @@ def test_prechecks_find_every_text_their_pattern_matches() -> None:
     for text in texts:
         if n._SPACES.search(text):
             spaces += 1
-            assert "  " in text or n._ODD_SPACE.search(text), ascii(text)
+            assert "  " in text or not text.isprintable(), ascii(text)
     assert spaces > 10
+    # ... and exhaustively: every whitespace character but " " is unprintable.
+    assert not [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()][1:]
 
 
 def test_leet_words_are_the_leet_pattern_matches() -> None:
