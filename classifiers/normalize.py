@@ -17,11 +17,14 @@ text costs a handful of regex scans):
    code);
 3. Unicode NFKC (full-width → ASCII, ligatures, compatibility forms);
 4. homoglyph folding: Cyrillic/Greek look-alikes → Latin, only inside words that also
-   hold an ASCII letter (so Russian or Greek text is left alone);
+   hold an ASCII letter (so Russian or Greek text is left alone); towards Cyrillic when
+   the word holds a Cyrillic letter with no Latin twin or stands next to a Cyrillic-only
+   word ("слоновая кocть");
 5. lower-casing;
-6. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s) inside words mixing letters
-   and digits ("71gr3", "r1n0c3r0n73"), but not in words that are only a number plus
-   letters on one side ("500g", "trc20", "iphone12");
+6. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s; the Cyrillic twin in a
+   Cyrillic word: "слон0вая") inside words mixing letters and digits ("71gr3",
+   "r1n0c3r0n73"), but not in words that are only a number plus letters on one side
+   ("500g", "trc20", "iphone12");
 7. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined; a
    gap unlike the run's commonest one ("g u a c a m a y o  j a c i n t o") is a word break;
 8. separators removed between CJK/Thai characters ("象 牙" → "象牙");
@@ -34,6 +37,7 @@ same offsets), so Vietnamese/Spanish/French written without accents still match.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 
@@ -75,6 +79,15 @@ _LETTER = re.compile(r"[^\W\d_]"), re.compile(r"[^\W\d_]", re.ASCII)
 # Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 _LEET_TABLE = str.maketrans(LEET)
+_LEET_CYRILLIC_TABLE = str.maketrans({d: LATIN_TO_CYRILLIC.get(c, c) for d, c in LEET.items()})
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+# Letters that keep a mixed word Latin: ASCII letters without a Cyrillic twin, Latin
+# small capitals/IPA, Greek.
+_NO_CYRILLIC_TWIN = re.compile(
+    "[" + "".join(c for c in string.ascii_letters if c not in LATIN_TO_CYRILLIC)
+    + "\u0250-\u02af\u1d00-\u1d2b\ua730-\ua7ff\u0370-\u03ff]"
+)  # fmt: skip
 # Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
 _LEET_MARK = re.compile(r"[\d@$]")
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
@@ -217,15 +230,33 @@ def _confusables(st: TextState) -> None:
         return
     to_latin: list[tuple[int, int]] = []
     to_cyrillic: list[tuple[int, int]] = []
-    for m in _WORD.finditer(st.text):
+    words = list(_WORD.finditer(st.text))
+    for i, m in enumerate(words):
         word = m.group()
         latin = sum(1 for c in word if "a" <= c.lower() <= "z" or _LATIN_EXTRA.match(c))
         if not latin or not _CONFUSABLE_CHAR.search(word):
             continue
         russian = any("\u0400" <= c <= "\u04ff" and c not in CONFUSABLES for c in word)
-        (to_cyrillic if russian else to_latin).append(m.span())
+        (to_cyrillic if russian or _in_cyrillic_text(words, i) else to_latin).append(m.span())
     st.translate_spans(to_latin, _CONFUSABLE_TABLE)
     st.translate_spans(to_cyrillic, _TO_CYRILLIC_TABLE)
+
+
+def _in_cyrillic_text(words: list[re.Match[str]], i: int) -> bool:
+    """A mixed word whose Latin letters all have a Cyrillic twin ("кocть": o, c) is
+    Russian when a word next to it is written in Cyrillic only ("слоновая кocть");
+    "іvоrу" (v, r have none) stays a disguised Latin word wherever it stands."""
+    word = words[i].group()
+    if not _CYRILLIC.search(word) or _NO_CYRILLIC_TWIN.search(word):
+        return False
+    near = (words[j].group() for j in (i - 1, i + 1) if 0 <= j < len(words))
+    return any(_CYRILLIC.search(w) and not _ASCII_LETTER.search(w) for w in near)
+
+
+def _cyrillic_only(word: str) -> bool:
+    """Every letter Cyrillic (digits and @/$ aside)."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all("\u0400" <= c <= "\u04ff" for c in letters)
 
 
 def _lower(st: TextState) -> None:
@@ -246,6 +277,10 @@ def _leet(st: TextState) -> None:
         for i, j in _leet_words(text)
         if not _NUMBER_UNIT.fullmatch(text, i, j) and sum(c.isalpha() for c in text[i:j]) >= 2
     ]
+    cyrillic = [sp for sp in spans if _cyrillic_only(st.text[sp[0] : sp[1]])]
+    if cyrillic:  # "слон0вая": the digit stands for a Cyrillic letter
+        st.translate_spans(cyrillic, _LEET_CYRILLIC_TABLE)
+        spans = [sp for sp in spans if sp not in cyrillic]
     if spans:
         st.translate_spans(spans, _LEET_TABLE)
 

@@ -65,6 +65,16 @@ def test_homoglyphs_leave_real_cyrillic_and_greek_alone() -> None:
     assert normalize("ελέφαντας").text == "ελέφαντας"
 
 
+def test_russian_word_with_latin_twins_folds_towards_cyrillic_in_russian_text() -> None:
+    # "кocть" has Latin o and c; к, т, ь all have Latin twins, so only the Cyrillic
+    # word beside it says the word is Russian.
+    assert normalize("Продам слоновую кocть").text == "продам слоновую кость"
+    assert normalize("слон0вая к0сть").text == "слоновая кость"
+    # a Latin word disguised with Cyrillic letters stays Latin inside Russian text
+    assert normalize("Продам іvоrу браслет").text == "продам ivory браслет"
+    assert normalize("Vendo рараgаіо").text == "vendo papagaio"
+
+
 def test_plain_is_accent_stripped_and_aligned() -> None:
     norm = normalize("Vảy tê tê, ngà voi — marfil auténtico, Côte d'Ivoire")
     assert norm.plain == "vay te te, nga voi — marfil autentico, cote d'ivoire"

@@ -18,9 +18,13 @@ from classifiers.normalize import normalize, normalize_text
 LEXICON = Path(__file__).parent.parent / "classifiers" / "lexicon" / "data" / "terms.tsv"
 # sha256 of every output (text, plain, starts, ends) of ``normalize`` over
 # ``corpus(5000, seed=21)``, taken from the implementation before ``normalize_text`` was
-# added (commit 11328a8). Unicode data changes NFKC and case mappings, so it is pinned
-# to the Unicode version it was taken with.
-GOLDEN = {"14.0.0": "fa4b08d331bdcb213672f7d9c5c9f08ac5de5634a302a3d19668cfdf7051cd0e"}
+# added (commit 11328a8), then retaken once on purpose (issue 15, round nine): a mixed
+# word whose Latin letters all have Cyrillic twins folds towards Cyrillic next to a
+# Cyrillic-only word ("слоновая кocть"), and leet digits in a Cyrillic word become
+# Cyrillic letters ("слон0вая") — 38 of the 5,000 generated texts changed, all of them
+# in such words. Unicode data changes NFKC and case mappings, so it is pinned to the
+# Unicode version it was taken with.
+GOLDEN = {"14.0.0": "16057f71e4a8e1db78fb5dbe0d290d03bf1b1033dfeb2012667237a66926103e"}
 
 
 def _outcome(fn: object, text: str) -> object:
