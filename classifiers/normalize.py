@@ -41,12 +41,12 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
+from classifiers._normalize_leet import LEET_TABLE, leet
 from classifiers._normalize_state import Edit, State, TextState
 from classifiers._normalize_tables import (
     CONFUSABLES,
     EMOJI,
     LATIN_TO_CYRILLIC,
-    LEET,
     STRIP_ACCENTS,
 )
 
@@ -70,16 +70,6 @@ _EMOJI_BLOCK = re.compile(
 )
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
-# A leetspeak candidate: a word (of letters, digits, "@", "$") holding a digit/"@"/"$" and
-# a letter. ``_leet_words`` finds exactly its matches, faster (a test compares them);
-# ``re.ASCII`` classes match on ASCII text what the Unicode ones do, faster.
-_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*?[\d@$])(?=[\w@$]*?[^\W\d_])[\w@$]*\w")
-_MARK_TAIL = re.compile(r"[\d@$][\w@$]*"), re.compile(r"[\d@$][\w@$]*", re.ASCII)
-_LETTER = re.compile(r"[^\W\d_]"), re.compile(r"[^\W\d_]", re.ASCII)
-# Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
-_NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
-_LEET_TABLE = str.maketrans(LEET)
-_LEET_CYRILLIC_TABLE = str.maketrans({d: LATIN_TO_CYRILLIC.get(c, c) for d, c in LEET.items()})
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 # Letters that keep a mixed word Latin: ASCII letters without a Cyrillic twin, Latin
@@ -88,8 +78,6 @@ _NO_CYRILLIC_TWIN = re.compile(
     "[" + "".join(c for c in string.ascii_letters if c not in LATIN_TO_CYRILLIC)
     + "\u0250-\u02af\u1d00-\u1d2b\ua730-\ua7ff\u0370-\u03ff]"
 )  # fmt: skip
-# Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
-_LEET_MARK = re.compile(r"[\d@$]")
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
 # Every ``_SPACED`` run holds a lone letter or digit between separators, then another.
 _LONE_CHAR = re.compile(r"[ .\-_*·•][^\W_][ .\-_*·•]{1,2}[^\W_](?![^\W_])")
@@ -165,7 +153,7 @@ def _passes(st: TextState) -> str:
         _mark_order(st)
         _confusables(st)
     _lower(st)
-    _leet(st)
+    leet(st)
     _rejoin(st)
     if not st.text.isascii() and _CJK_THEN_GAP.search(st.text):
         st.sub(_CJK_GAP, "")
@@ -253,12 +241,6 @@ def _in_cyrillic_text(words: list[re.Match[str]], i: int) -> bool:
     return any(_CYRILLIC.search(w) and not _ASCII_LETTER.search(w) for w in near)
 
 
-def _cyrillic_only(word: str) -> bool:
-    """Every letter Cyrillic (digits and @/$ aside)."""
-    letters = [c for c in word if c.isalpha()]
-    return bool(letters) and all("\u0400" <= c <= "\u04ff" for c in letters)
-
-
 def _lower(st: TextState) -> None:
     lowered = st.text.lower()
     if len(lowered) == len(st.text):
@@ -266,39 +248,6 @@ def _lower(st: TextState) -> None:
         return
     st.apply((i, i + 1, c.lower(), None) for i, c in enumerate(st.text) if len(c.lower()) != 1)
     st.text = st.text.lower()
-
-
-def _leet(st: TextState) -> None:
-    if not _LEET_MARK.search(st.text):
-        return
-    text = st.text
-    spans = [
-        (i, j)
-        for i, j in _leet_words(text)
-        if not _NUMBER_UNIT.fullmatch(text, i, j) and sum(c.isalpha() for c in text[i:j]) >= 2
-    ]
-    cyrillic = [sp for sp in spans if _cyrillic_only(st.text[sp[0] : sp[1]])]
-    if cyrillic:  # "слон0вая": the digit stands for a Cyrillic letter
-        st.translate_spans(cyrillic, _LEET_CYRILLIC_TABLE)
-        spans = [sp for sp in spans if sp not in cyrillic]
-    if spans:
-        st.translate_spans(spans, _LEET_TABLE)
-
-
-def _leet_words(text: str) -> list[tuple[int, int]]:
-    """The spans of ``_LEET_WORD.finditer(text)``: every word holding a mark holds a first
-    one, where ``_MARK_TAIL`` finds it and runs to the word's end; the word's start is
-    found by stepping back (rarely more than a step or two)."""
-    ascii_only = text.isascii()
-    out: list[tuple[int, int]] = []
-    for m in _MARK_TAIL[ascii_only].finditer(text):
-        start, end = m.span()
-        while start and (text[start - 1].isalnum() or text[start - 1] in "_@$"):
-            start -= 1
-        word = text[start:end]
-        if _LETTER[ascii_only].search(word):
-            out.append((start, start + len(word.rstrip("@$"))))
-    return out
 
 
 def _rejoin(st: TextState) -> None:
@@ -312,7 +261,7 @@ def _rejoin(st: TextState) -> None:
         if sum(c.isalpha() for c in chars) < 2 or sum(c.isdigit() for c in chars) * 2 > len(chars):
             continue
         rep, src = _spaced_words(st.text, idx)
-        edits.append((m.start(), m.end(), rep.translate(_LEET_TABLE), src))
+        edits.append((m.start(), m.end(), rep.translate(LEET_TABLE), src))
     if edits:
         st.apply(edits)
 

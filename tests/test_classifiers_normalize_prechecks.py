@@ -11,6 +11,7 @@ import re
 from normalize_corpus import SPECIAL, corpus
 
 from classifiers import normalize as n
+from classifiers._normalize_leet import _LEET_WORD, leet_words
 from classifiers.normalize import normalize, normalize_text, strip_accents
 
 EDGES = (
@@ -73,8 +74,8 @@ def test_leet_words_are_the_leet_pattern_matches() -> None:
     texts += [t.encode("ascii", "ignore").decode() for t in texts]  # the ASCII patterns
     found = 0
     for text in texts:
-        spans = [m.span() for m in n._LEET_WORD.finditer(text)]
-        assert n._leet_words(text) == spans, ascii(text)
+        spans = [m.span() for m in _LEET_WORD.finditer(text)]
+        assert leet_words(text) == spans, ascii(text)
         found += len(spans)
     assert found > 100
 
