@@ -160,7 +160,8 @@ def test_a_v10_database_loses_its_insert_trigger_and_still_counts_new_listings(
     store.upsert_listings(first)
     store.close()
     conn = sqlite3.connect(path, isolation_level=None)
-    trigger = next(s for s in MIGRATIONS[9] if s.startswith("CREATE TRIGGER listing_facets_ai"))
+    name = "CREATE TRIGGER listing_facets_ai "
+    trigger = next(s for s in MIGRATIONS[9] if isinstance(s, str) and s.startswith(name))
     conn.execute(trigger)  # back to how v10 was
     conn.execute("DELETE FROM schema_version WHERE version >= 11")
     conn.close()
