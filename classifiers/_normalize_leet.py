@@ -29,21 +29,21 @@ _LETTER = re.compile(r"[^\W\d_]"), re.compile(r"[^\W\d_]", re.ASCII)
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
 LEET_TABLE = str.maketrans(LEET)
 _LEET_CYRILLIC_TABLE = str.maketrans({d: LATIN_TO_CYRILLIC.get(c, c) for d, c in LEET.items()})
-# Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
-_LEET_MARK = re.compile(r"[\d@$]")
 
 
 def leet(st: TextState) -> None:
-    """Rewrite leetspeak in ``st`` (length-preserving: offsets are untouched)."""
-    if not _LEET_MARK.search(st.text):
-        return
+    """Rewrite leetspeak in ``st`` (length-preserving: offsets are untouched). Text
+    without a mark costs one scan (``leet_words`` finds nothing)."""
     text = st.text
     spans = [
         (i, j)
         for i, j in leet_words(text)
         if not _NUMBER_UNIT.fullmatch(text, i, j) and sum(c.isalpha() for c in text[i:j]) >= 2
     ]
-    cyrillic = [sp for sp in spans if _cyrillic_only(st.text[sp[0] : sp[1]])]
+    if not spans:
+        return
+    # An ASCII word is never Cyrillic-only (every span holds two letters).
+    cyrillic = [] if text.isascii() else [sp for sp in spans if _cyrillic_only(text[sp[0] : sp[1]])]
     if cyrillic:  # "слон0вая": the digit stands for a Cyrillic letter
         st.translate_spans(cyrillic, _LEET_CYRILLIC_TABLE)
         spans = [sp for sp in spans if sp not in cyrillic]
