@@ -41,12 +41,12 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
+from classifiers._normalize_leet import LEET_TABLE, leet
 from classifiers._normalize_state import Edit, State, TextState
 from classifiers._normalize_tables import (
     CONFUSABLES,
     EMOJI,
     LATIN_TO_CYRILLIC,
-    LEET,
     STRIP_ACCENTS,
 )
 
@@ -61,13 +61,15 @@ _EMOJI = re.compile("|".join(re.escape(k) for k in sorted(EMOJI, key=len, revers
 # Cheap pre-checks (one character-class scan) for passes whose own pattern is a slow
 # scan: a text without any of these characters cannot match, and skips the pass.
 _EMOJI_START = re.compile("[" + "".join(re.escape(k[0]) for k in EMOJI) + "]")
+# ... and a cheaper one before it: ``_EMOJI_START`` lists emoji above U+FFFF, which the
+# regex engine tests one by one per character; the 256-character blocks that hold them
+# are a few ranges (text in any other block, e.g. all of CJK, skips both scans).
+_EMOJI_BLOCKS = sorted({ord(k[0]) >> 8 for k in EMOJI})
+_EMOJI_BLOCK = re.compile(
+    "[" + "".join(f"{chr(b << 8)}-{chr(b << 8 | 0xFF)}" for b in _EMOJI_BLOCKS) + "]"
+)
 _CONFUSABLE_CHAR = re.compile("[" + "".join(CONFUSABLES) + "]")
 _WORD = re.compile(r"\w+")
-_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[\d@$])[\w@$]*\w")
-# Number-plus-letters words that are not leetspeak: "500g", "3pcs", "trc20", "iphone12", "mp3".
-_NUMBER_UNIT = re.compile(r"\d+[^\W\d]*|[^\W\d]*\d{2,}|[^\W\d]{2}\d")
-_LEET_TABLE = str.maketrans(LEET)
-_LEET_CYRILLIC_TABLE = str.maketrans({d: LATIN_TO_CYRILLIC.get(c, c) for d, c in LEET.items()})
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 # Letters that keep a mixed word Latin: ASCII letters without a Cyrillic twin, Latin
@@ -76,22 +78,31 @@ _NO_CYRILLIC_TWIN = re.compile(
     "[" + "".join(c for c in string.ascii_letters if c not in LATIN_TO_CYRILLIC)
     + "\u0250-\u02af\u1d00-\u1d2b\ua730-\ua7ff\u0370-\u03ff]"
 )  # fmt: skip
-# Every ``_LEET_WORD`` holds one of these: text without any skips the (costly) word scan.
-_LEET_MARK = re.compile(r"[\d@$]")
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_*·•]{1,2}[^\W_](?![^\W_])){2,}")
+# Every ``_SPACED`` run holds a lone letter or digit between separators, then another.
+_LONE_CHAR = re.compile(r"[ .\-_*·•][^\W_][ .\-_*·•]{1,2}[^\W_](?![^\W_])")
 # Scripts written without spaces (Thai, Lao, Burmese, Khmer, kana, Han) and Hangul.
 _CJK = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\uac00-\ud7af"
 )
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ .\\-_*·]+(?=[{_CJK}])")
+# Every ``_CJK_GAP`` follows such a character (a plain class: a fast scan).
+_CJK_THEN_GAP = re.compile(f"[{_CJK}][ .\\-_*·]")
 # Thai/Lao: a tone mark typed before the nikhahit of sara am ("น้ำ" after NFKC) or after
 # it ("นํ้า") looks the same; one canonical order (nikhahit first) so both match.
 _MARK_ORDER = re.compile("[\u0e48-\u0e4b\u0ec8-\u0ecb][\u0e4d\u0ecd]")
-_INNER_DASH = re.compile(r"(?<=[^\W\d_])[-_\u2010\u2011\u2013](?=[^\W\d_])")
+# Written dash first, the letter before it checked behind: a pattern that starts with a
+# character class is scanned fast; one that starts with a look-behind is tried at every
+# position (same matches; ten times the cost on ordinary text).
+_INNER_DASH = re.compile(r"[-_\u2010\u2011\u2013](?<=[^\W\d_].)(?=[^\W\d_])")
 _DASH = re.compile("[-_\u2010\u2011\u2013]")
-_SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0]")
+# Two or more whitespace characters, or one of the listed ones (same matches as
+# ``\s{2,}|[\t\n\r\f\v\u00a0]``, written to start with a class: a fast scan).
+_SPACES = re.compile(r"\s(?:\s+|(?<=[\t\n\r\f\v\u00a0]))")
 _ACCENT_TABLE = str.maketrans(STRIP_ACCENTS)
+# Text without any of these is its own accent-stripped form (a scan, not a translation).
+_ACCENTED = re.compile("[" + "".join(re.escape(k) for k in STRIP_ACCENTS) + "]")
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 _TO_CYRILLIC_TABLE = str.maketrans(LATIN_TO_CYRILLIC)
 # Latin small capitals and IPA letters ("ᴛɪɢᴇʀ") count as Latin letters of a word.
@@ -142,14 +153,15 @@ def _passes(st: TextState) -> str:
         _mark_order(st)
         _confusables(st)
     _lower(st)
-    _leet(st)
+    leet(st)
     _rejoin(st)
-    if not st.text.isascii():
+    if not st.text.isascii() and _CJK_THEN_GAP.search(st.text):
         st.sub(_CJK_GAP, "")
     if _DASH.search(st.text):
         st.text = _INNER_DASH.sub(" ", st.text)
-    st.sub(_SPACES, " ")
-    return st.text if st.text.isascii() else st.text.translate(_ACCENT_TABLE)
+    if "  " in st.text or not st.text.isprintable():  # any whitespace but " " is unprintable
+        st.sub(_SPACES, " ")
+    return strip_accents(st.text)
 
 
 def normalize_term(term: str) -> str:
@@ -159,11 +171,13 @@ def normalize_term(term: str) -> str:
 
 def strip_accents(text: str) -> str:
     """Accent-stripped form of already-normalised text (same length)."""
+    if text.isascii() or not _ACCENTED.search(text):
+        return text
     return text.translate(_ACCENT_TABLE)
 
 
 def _emoji(st: TextState) -> None:
-    if not _EMOJI_START.search(st.text):
+    if not _EMOJI_BLOCK.search(st.text) or not _EMOJI_START.search(st.text):
         return
     st.apply((m.start(), m.end(), f" {EMOJI[m.group()]} ", None) for m in _EMOJI.finditer(st.text))
 
@@ -189,7 +203,8 @@ def _nfkc(st: TextState) -> None:
 
 def _mark_order(st: TextState) -> None:
     """Tone mark + nikhahit → nikhahit + tone mark (see ``_MARK_ORDER``)."""
-    if _MARK_ORDER.search(st.text):
+    # Every match holds a nikhahit: two substring tests are cheaper than the class scan.
+    if ("\u0e4d" in st.text or "\u0ecd" in st.text) and _MARK_ORDER.search(st.text):
         found = _MARK_ORDER.finditer(st.text)
         st.apply((m.start(), m.end(), m.group()[::-1], (m.start() + 1, m.start())) for m in found)
 
@@ -226,12 +241,6 @@ def _in_cyrillic_text(words: list[re.Match[str]], i: int) -> bool:
     return any(_CYRILLIC.search(w) and not _ASCII_LETTER.search(w) for w in near)
 
 
-def _cyrillic_only(word: str) -> bool:
-    """Every letter Cyrillic (digits and @/$ aside)."""
-    letters = [c for c in word if c.isalpha()]
-    return bool(letters) and all("\u0400" <= c <= "\u04ff" for c in letters)
-
-
 def _lower(st: TextState) -> None:
     lowered = st.text.lower()
     if len(lowered) == len(st.text):
@@ -241,23 +250,9 @@ def _lower(st: TextState) -> None:
     st.text = st.text.lower()
 
 
-def _leet(st: TextState) -> None:
-    if not _LEET_MARK.search(st.text):
-        return
-    spans = [
-        m.span()
-        for m in _LEET_WORD.finditer(st.text)
-        if not _NUMBER_UNIT.fullmatch(m.group()) and sum(c.isalpha() for c in m.group()) >= 2
-    ]
-    cyrillic = [sp for sp in spans if _cyrillic_only(st.text[sp[0] : sp[1]])]
-    if cyrillic:  # "слон0вая": the digit stands for a Cyrillic letter
-        st.translate_spans(cyrillic, _LEET_CYRILLIC_TABLE)
-        spans = [sp for sp in spans if sp not in cyrillic]
-    if spans:
-        st.translate_spans(spans, _LEET_TABLE)
-
-
 def _rejoin(st: TextState) -> None:
+    if not _LONE_CHAR.search(st.text):
+        return
     edits: list[Edit] = []
     for m in _SPACED.finditer(st.text):
         base = m.start()
@@ -266,7 +261,7 @@ def _rejoin(st: TextState) -> None:
         if sum(c.isalpha() for c in chars) < 2 or sum(c.isdigit() for c in chars) * 2 > len(chars):
             continue
         rep, src = _spaced_words(st.text, idx)
-        edits.append((m.start(), m.end(), rep.translate(_LEET_TABLE), src))
+        edits.append((m.start(), m.end(), rep.translate(LEET_TABLE), src))
     if edits:
         st.apply(edits)
 

@@ -107,7 +107,7 @@ def run_crawl(
         proc = subprocess.Popen(
             command, stdout=stderr, stderr=stderr, env=_child_env(), start_new_session=True
         )
-        timed_out = _run(proc, timeout, grace, paths.items, consume)
+        timed_out = _run(proc, timeout, grace, paths, consume)
     summary = _read_summary(paths, str(profile_name_or_path), proc.returncode, timed_out)
     return CrawlResult(
         source=str(summary.get("source", profile_name_or_path)), items_path=paths.items,
@@ -142,10 +142,15 @@ def _run(
     proc: subprocess.Popen[bytes],
     timeout: float,
     grace: float,
-    items: Path,
+    paths: CrawlPaths,
     consume: Consumer | None,
 ) -> bool:
-    """Wait for the crawl (feeding ``consume`` meanwhile, if given). True if timed out."""
+    """Wait for the crawl (feeding ``consume`` meanwhile, if given). True if timed out.
+
+    The records are complete once the crawl has written its summary: Scrapy closes the
+    item pipeline (the items file) before the spider-closed signal that writes the
+    summary. So ``consume`` gets the last records then, while the process still shuts
+    down (its reactor, the interpreter), rather than only after it has exited."""
     if consume is None:
         return _wait(proc, timeout, grace)
     outcome: list[bool] = []
@@ -153,8 +158,12 @@ def _run(
         target=lambda: outcome.append(_wait(proc, timeout, grace)), name="crawl-wait", daemon=True
     )
     watchdog.start()
+
+    def finished() -> bool:
+        return not watchdog.is_alive() or paths.summary.is_file()
+
     try:
-        consume(follow_items(items, lambda: not watchdog.is_alive(), mark_waits=True))
+        consume(follow_items(paths.items, finished, mark_waits=True))
     except BaseException:
         _stop(proc, grace)  # nobody is left to take its records
         raise

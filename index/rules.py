@@ -23,7 +23,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, final
+from typing import Any, NamedTuple, final
 
 from alerts.base import (
     REFRESHED_FIELDS,
@@ -62,9 +62,9 @@ def check_page(limit: int, offset: int) -> None:
         raise ValueError(f"offset + limit must be 0..{MAX_WINDOW} (iterate for more)")
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
-    """What the store holds for one listing key: its latest version."""
+class Head(NamedTuple):
+    """What the store holds for one listing key: its latest version. (A named tuple: made
+    for every listing of every batch, at half the cost of a frozen dataclass.)"""
 
     version: int
     content_hash: str
@@ -106,20 +106,17 @@ def plan_upsert(batch: Sequence[Listing], stored: Mapping[str, Head]) -> UpsertP
         if head is not None and head.content_hash == listing.content_hash:
             plan.unchanged += 1
             last_seen = max(head.last_seen_at, listing.fetched_at)
-            plan.heads[key] = replace(head, last_seen_at=last_seen)
+            plan.heads[key] = head._replace(last_seen_at=last_seen)
             if not head.classified:
                 plan.fresh[key] = None
             continue
-        if head is None:
+        if head is None:  # one ``Head`` made per new listing
             plan.new_keys.append(key)
-            head = Head(0, "", listing.fetched_at, listing.fetched_at)
-        version = head.version + 1
-        plan.heads[key] = Head(
-            version,
-            listing.content_hash,
-            head.first_seen_at,
-            max(head.last_seen_at, listing.fetched_at),
-        )
+            version, first, last = 1, listing.fetched_at, listing.fetched_at
+        else:
+            version, first = head.version + 1, head.first_seen_at
+            last = max(head.last_seen_at, listing.fetched_at)
+        plan.heads[key] = Head(version, listing.content_hash, first, last)
         plan.versions.append((listing, version))
         plan.latest[key] = listing
         plan.fresh[key] = None

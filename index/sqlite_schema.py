@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import Callable
 
 from index.sqlite_facets import SCHEMA as FACET_SCHEMA
-from index.sqlite_facets import SCHEMA_V10 as FACET_SCHEMA_V10
+from index.sqlite_facets import SCHEMA_V10, SCHEMA_V11
 from index.sqlite_text import SCHEMA_V9 as TEXT_SCHEMA_V9
 from index.sqlite_text import fill_grams
 
@@ -261,10 +261,11 @@ _V8 = (
 # v9: text indexes written in batches by ``index.sqlite_text`` (not triggers), and
 # ``listings_cjkgram`` for short CJK items; its data step is Python (seconds at 1M).
 # v10: an integer facet key per listing (``index.sqlite_facets``); v8's index rebuilt.
+# v11: no insert trigger on ``listings`` (the store counts new listings itself).
 _V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
-_V10: tuple[Step, ...] = FACET_SCHEMA_V10
-
-MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+MIGRATIONS: list[tuple[Step, ...]] = [
+    *(_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, SCHEMA_V10, SCHEMA_V11)
+]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

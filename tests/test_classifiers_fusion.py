@@ -11,7 +11,7 @@ import pytest
 
 from classifiers.base import LABEL_WILDLIFE, Detection, TextDoc
 from classifiers.text.evidence import LexiconView
-from classifiers.text.fusion import OVERRIDE, floor, fuse
+from classifiers.text.fusion import OVERRIDE, floor, fuse, unfused
 from classifiers.text.learned import LearnedDetector
 from classifiers.train.probes import neutral_edits, plain_offers
 
@@ -132,3 +132,76 @@ def test_other_intent_needs_reporting_framing_on_a_lexicon_offer() -> None:
     assert fuse(offer, 0.1, probs, CLASSES, 0.5).intent != "other"
     assert fuse(news, 0.1, probs, CLASSES, 0.5).intent == "other"
     assert fuse(weak, 0.1, probs, CLASSES, 0.5).intent == "other"
+
+
+def _uncued(buy_words: bool = False, reporting: bool = False) -> LexiconView:
+    """A lexicon hit with no explicit cue (a product, a price, a contact)."""
+    det = Detection(id="x", score=0.9, label=LABEL_WILDLIFE)
+    return LexiconView(det, buy_words=buy_words, reporting=reporting)
+
+
+def test_buying_needs_buyer_words() -> None:
+    """Without any buy cue, the head's "buy" stands only when it is confident; an offer
+    with no cue at all is read as sell (the issue's "plain offers come out buy")."""
+    unsure_buy = np.array([0.6, 0.1, 0.3])
+    sure_buy = np.array([0.95, 0.01, 0.04])
+    other_first = np.array([0.35, 0.45, 0.2])  # "other" dropped for a hit: buy is next
+    assert fuse(_uncued(), 0.9, unsure_buy, CLASSES, 0.5).intent == "sell"
+    assert fuse(_uncued(), 0.9, other_first, CLASSES, 0.5).intent == "sell"
+    assert fuse(_uncued(), 0.9, sure_buy, CLASSES, 0.5).intent == "buy"
+    assert fuse(_uncued(buy_words=True), 0.9, unsure_buy, CLASSES, 0.5).intent == "buy"
+    reporting = fuse(_uncued(reporting=True), 0.9, unsure_buy, CLASSES, 0.5)
+    assert reporting.intent == "buy"  # news framing: the rule does not apply
+    assert unfused(0.9, unsure_buy, CLASSES, 0.5).intent == "buy"  # the model alone
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a seller addressing buyers: the buy phrase inside must not make it a request
+        ("Ivory bangles, 3 pcs. Anyone looking for a real one, DM me", "sell"),
+        ("Nashorn-Pulver, sehr gesucht, bei Interesse PN", "sell"),
+        ("Bracelet en ivoire, pièce très recherchée, pour ceux qui cherchent un cadeau", "sell"),
+        ("Gading gajah asli, yang mau beli langsung japri", "sell"),
+        ("Vảy tê tê loại 1, ai cần mua inbox", "sell"),
+        ("象牙の根付、購入希望の方はDMへ", "sell"),
+        ("象牙手鐲 有需要的私訊", "sell"),
+        # buyers in words the lexicon lacked before
+        ("Ivoire ancien : je suis preneur, paiement comptant", "buy"),
+        ("Elfenbein zu kaufen gesucht, zahle bis 500 €", "buy"),
+        ("誠徵 犀牛角杯，有人要出嗎", "buy"),
+        ("有人出吗？想入手一个穿山甲片", "buy"),
+        ("Ando buscando marfil tallado", "buy"),
+    ],
+)
+def test_reader_directed_and_buyer_phrasings(
+    detector: LearnedDetector, text: str, intent: str
+) -> None:
+    """Explicit cues in seven languages: the lexicon's reading and the learned detector
+    agree on the intent the words show."""
+    (view,) = detector.lexicon.evaluate([TextDoc("x", text)]).views
+    assert view.explicit_intent == intent, view.detection.reasons
+    (det,) = detector.classify([TextDoc("x", text)])
+    assert det.intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rhino horn cup, still available, 2,000 USD, WhatsApp +1 555 0147",
+        "Elfenbein Armreif, noch zu haben, 300 €",
+        "Bracelet ivoire, toujours disponible, 250 €",
+        "Gading asli masih ada, harga 2jt",
+    ],
+)
+def test_availability_is_not_an_explicit_request(detector: LearnedDetector, text: str) -> None:
+    """ "Still available" is written by sellers as often as asked by buyers: a weak cue,
+    so it never forces "buy" on an offer: the model's intent head reads it."""
+    doc = TextDoc("x", text)
+    (view,) = detector.lexicon.evaluate([doc]).views
+    assert view.buy_words and not view.buy_cue and view.explicit_intent != "buy"
+    pred, _, _, _ = detector.scores([doc])
+    classes = detector.full.intent.classes
+    head = max(("sell", "buy"), key=lambda c: float(pred.intent[0][classes.index(c)]))
+    (det,) = detector.classify([doc])
+    assert det.is_hit and det.intent == (view.explicit_intent or head)

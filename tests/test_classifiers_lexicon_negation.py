@@ -60,3 +60,20 @@ def test_negation_does_not_reach_across_a_clause(detector: LexiconDetector) -> N
     # "no papers" then a new clause: the claim stands.
     det = detector.classify([TextDoc(id="p", text="No. Real ivory bangle, 300 USD, DM")])[0]
     assert det.label == "wildlife"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不是猛犸 是真象牙手镯，2800元，微信 lucky88",
+        "不是猛獁 是真玳瑁梳，HK$900，私訊",
+        "这个不是仿的 是真象牙，私聊",
+    ],
+)
+def test_a_contrasting_chinese_clause_ends_the_negation(
+    detector: LexiconDetector, text: str
+) -> None:
+    """ "不是 A 是 B" negates A only: the claim after the second 是 stands."""
+    det = detector.classify([TextDoc(id="z", text=text)])[0]
+    assert det.label == "wildlife", (text, det.score)
+    assert "negated claim" not in " ".join(r.detail for r in det.reasons)

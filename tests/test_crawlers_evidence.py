@@ -58,3 +58,20 @@ def test_bad_addresses_and_header_subset(tmp_path: Path) -> None:
     assert store.meta("0" * 64) == {} and not store.verify("0" * 64)
     headers = {b"Content-Type": [b"text/html"], b"Set-Cookie": [b"secret"], "ETag": "x"}
     assert header_subset(headers) == {"content-type": "text/html", "etag": "x"}
+
+
+def test_published_files_are_read_only_and_a_removed_shard_folder_is_made_again(
+    tmp_path: Path,
+) -> None:
+    store = EvidenceStore(tmp_path)
+    first = store.put(b"first", {"url": "a"})
+    assert store.path_for(first).stat().st_mode & 0o777 == 0o444
+    # A shard folder deleted behind the store's back (its cache of made folders is then
+    # stale): the next file for that folder is still published, not lost.
+    folder = store.path_for(first).parent
+    for child in folder.iterdir():
+        child.chmod(0o644)
+        child.unlink()
+    folder.rmdir()
+    again = store.put(b"first", {"url": "b"})
+    assert again == first and store.verify(first) and store.read(first) == b"first"

@@ -126,7 +126,7 @@ def test_a_v6_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> N
     store.close()
     conn = sqlite3.connect(path, isolation_level=None)
     for op in ("ai", "ad", "au"):  # back to how v6 was
-        conn.execute(f"DROP TRIGGER listing_facets_{op}")
+        conn.execute(f"DROP TRIGGER IF EXISTS listing_facets_{op}")  # "ai": gone in v11
     conn.execute("DROP TABLE listing_facets")
     conn.execute("DROP INDEX listings_facets")  # v8 (v10's)
     conn.execute("ALTER TABLE listings DROP COLUMN facet")  # v10
@@ -145,5 +145,37 @@ def test_a_v6_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> N
             sum(reopened.search(SearchQuery(include_removed=True)).facets["source"].values()) == 40
         )
         assert set(reopened.search(SearchQuery()).facets) == set(FACET_FIELDS)
+    finally:
+        reopened.close()
+
+
+def test_a_v10_database_loses_its_insert_trigger_and_still_counts_new_listings(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wildtrace.db"
+    store = SqliteStore(path)
+    store.init()
+    rnd = random.Random(11)
+    first = [_listing(rnd, i, 0) for i in range(30)]
+    store.upsert_listings(first)
+    store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    name = "CREATE TRIGGER listing_facets_ai "
+    trigger = next(s for s in MIGRATIONS[9] if isinstance(s, str) and s.startswith(name))
+    conn.execute(trigger)  # back to how v10 was
+    conn.execute("DELETE FROM schema_version WHERE version >= 11")
+    conn.close()
+    reopened = SqliteStore(path)
+    reopened.init()
+    try:
+        conn = sqlite3.connect(path)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        conn.close()
+        assert "listing_facets_ai" not in names and "listing_facets_au" in names
+        second = [_listing(rnd, i, 1) for i in range(20, 60)]
+        assert reopened.upsert_listings(second).new > 20
+        _check(reopened, path)
+        keys = {x.key for x in first + second}
+        assert reopened.search(SearchQuery(include_removed=True)).total == len(keys)
     finally:
         reopened.close()

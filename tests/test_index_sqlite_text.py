@@ -145,7 +145,7 @@ def test_a_v8_file_migrates_and_its_short_items_are_indexed(tmp_path: Path) -> N
     store = SqliteStore(path)
     store.init()
     conn = sqlite3.connect(path, isolation_level=None)
-    assert schema_version(conn) == len(MIGRATIONS) == 10
+    assert schema_version(conn) == len(MIGRATIONS) == 11
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert "listings_fold_ai" not in triggers and "listings_fold_ad" in triggers
     conn.close()

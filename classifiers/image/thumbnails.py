@@ -32,6 +32,7 @@ class ThumbnailStore:
     def __init__(self, root: str | Path, size: int = DEFAULT_SIZE) -> None:
         self.root = Path(root)
         self.size = size
+        self._folders: set[Path] = set()  # shard folders made by this store (one mkdir each)
 
     def path_for(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -43,8 +44,14 @@ class ThumbnailStore:
         path = self.path_for(sha256)
         if path.exists():
             return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except FileNotFoundError:  # the cache was cleared since: make the folder again
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(thumbnail_jpeg(decoded, self.size))
         os.replace(tmp, path)  # a cache: a concurrent writer's identical file may win

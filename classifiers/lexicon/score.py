@@ -51,7 +51,9 @@ _DIGIT = re.compile(r"\d")
 _LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
 _NEWS_FAMILIES = ("news", "awareness")
 _NEGATION_GROUPS = ("negation", "negation_after")
-_CLAUSE_BREAK = re.compile(r"[^\w\s]|\n")  # punctuation or a new line ends a negation's reach
+# Punctuation or a new line ends a negation's reach; so does a Chinese copula that opens
+# the contrasting clause ("不是猛犸 是真象牙": "not mammoth, (it) is real ivory").
+_CLAUSE_BREAK = re.compile(r"[^\w\s]|\n|(?<![不非])是|而是")
 
 
 class Scorer:

@@ -31,16 +31,18 @@ class LexiconView:
     """The lexicon's reading of one document.
 
     ``sell_cue``/``buy_cue``: an explicit intent cue of that kind matched (a leading buy
-    cue counts as buy). ``trade_context``: an intent cue, or a contact / price / payment
-    signal. ``reporting``: news or awareness context rules fired. ``negated``: an
-    authenticity claim was negated ("not real ivory"). ``contrary``: the context that
-    argues against an offer, one short label each (rules that fired, terms a rule
-    cancelled, negated claims), empty when nothing does.
+    cue counts as buy). ``buy_words``: any buy cue matched, explicit or weak ("how
+    much", "còn không"), or a buy cue opened the post. ``trade_context``: an intent cue,
+    or a contact / price / payment signal. ``reporting``: news or awareness context rules
+    fired. ``negated``: an authenticity claim was negated ("not real ivory").
+    ``contrary``: the context that argues against an offer, one short label each (rules
+    that fired, terms a rule cancelled, negated claims), empty when nothing does.
     """
 
     detection: Detection
     sell_cue: bool = False
     buy_cue: bool = False
+    buy_words: bool = False
     trade_context: bool = False
     reporting: bool = False
     negated: bool = False

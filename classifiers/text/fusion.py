@@ -25,6 +25,13 @@ disagreement visible:
   at all the intent head chooses between sell and buy. The same holds for a listing the
   lexicon alone reads as an offer (its own hit) without news/awareness framing, even when
   the fused score misses the queue: ``other`` means reporting, and needs its words.
+* **Buying needs buyer's words.** Sellers often post only the product, a price and a
+  contact; people who want to buy say so ("WTB", "looking for", 求购, "cần mua", "je
+  cherche", "how much?"), in every language of the corpus. So when no buy cue of any
+  weight matched and no news/awareness framing is present, the model's ``buy`` needs
+  ``p(buy) >= BUY_UNCUED``; below it the listing is read as ``sell``. This is asymmetric
+  on purpose: an offer without a sell cue is the common case, a request without a buy cue
+  the rare one (the issue's "plain offers with no cue at all come out buy").
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from classifiers.base import LABEL_CLEAN, REASON_MODEL, Detection, Reason
 from classifiers.text.evidence import LexiconView
 
 TRUST = 0.5  # a lexicon hit at its own threshold (scoring.json) can set the floor
+BUY_UNCUED = 0.9  # p(buy) the model needs to call a listing with no buy cue a request
 OVERRIDE = "model override"
 _EMPTY = Detection(id="", score=0.0, label=LABEL_CLEAN)
 
@@ -60,8 +68,15 @@ def floor(view: LexiconView, trust: float = TRUST) -> float | None:
     return lex
 
 
-def fuse_intent(view: LexiconView, probs: np.ndarray, classes: Sequence[str], hit: bool) -> str:
-    """Intent from explicit cues first, the model's head otherwise (see module doc)."""
+def fuse_intent(
+    view: LexiconView,
+    probs: np.ndarray,
+    classes: Sequence[str],
+    hit: bool,
+    buyer_words: bool = True,
+) -> str:
+    """Intent from explicit cues first, the model's head otherwise (see module doc).
+    ``buyer_words=False`` skips the "buying needs buyer's words" rule (the model alone)."""
     explicit = view.explicit_intent
     if explicit is not None:
         return explicit
@@ -72,6 +87,10 @@ def fuse_intent(view: LexiconView, probs: np.ndarray, classes: Sequence[str], hi
     lexicon_offer = view.detection.score >= TRUST and not view.reporting
     if hit or lexicon_offer:
         ranked = [c for c in ranked if c != "other"] or ranked
+    uncued_buy = buyer_words and not view.buy_words and not view.reporting
+    if ranked[0] == "buy" and uncued_buy and "sell" in classes:
+        if float(probs[list(classes).index("buy")]) < BUY_UNCUED:
+            return "sell"
     return ranked[0]
 
 
@@ -108,7 +127,7 @@ def unfused(
 ) -> Fused:
     """The model alone (``LearnedDetector(fusion=False)``), for comparisons."""
     hit = model_p >= threshold
-    intent = fuse_intent(LexiconView(_EMPTY), intent_probs, intent_classes, hit)
+    intent = fuse_intent(LexiconView(_EMPTY), intent_probs, intent_classes, hit, False)
     return Fused(model_p, intent, False, "")
 
 

@@ -124,10 +124,14 @@ class LexiconDetector(Classifier):
             if (cue := self.lexicon.intents[m.index]).weight >= explicit
         }
         sell, buy = "sell" in kinds, "buy" in kinds
+        buy_words = a.lead_intent == "buy" or any(
+            self.lexicon.intents[m.index].intent == "buy" for m in a.intents
+        )
         return LexiconView(
             detection=self._detection(doc, a),
             sell_cue=sell,
             buy_cue=buy,
+            buy_words=buy_words,
             trade_context=bool(a.intents or a.signals),
             reporting=any(f in a.family_sums for f in _NEWS_FAMILIES),
             negated=a.negated,

@@ -88,9 +88,16 @@ def cues(lexicon: Lexicon, lang: str, intent: str) -> list[str]:
     )
 
 
+def _latin_seam(left: str, right: str) -> bool:
+    """Both sides of the join are Latin letters (a romanised cue or name)."""
+    return left[-1:].isascii() and left[-1:].isalpha() and right[:1].isascii()
+
+
 def compose(lang: str, cue: str, product: str, intent: str) -> str:
-    """One plain listing: the cue, the product, a price and a contact."""
-    sep = "" if lang in _NO_SPACE else " "
+    """One plain listing: the cue, the product, a price and a contact. Languages written
+    without spaces join cue and product directly, except romanised words, which are
+    spaced in every script ("mean luk promat khla khmum", not "mean lukpromat …")."""
+    sep = "" if lang in _NO_SPACE and not _latin_seam(cue, product) else " "
     price, contact = PRICE[lang], CONTACT[lang]
     if intent == "buy":
         return f"{cue}{sep}{product}{sep or ' '}{contact}"
