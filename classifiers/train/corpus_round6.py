@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,35 @@ def numbered_new(
         taken.add(key)
         out.append({"id": f"{prefix}{len(out) + 1:04d}", **row})
     return out
+
+
+# A round's row maker: (breadth data file, base specs by tag) -> (language tag, rows).
+RoundRows = Callable[[Path, dict[str, dict[str, Any]]], tuple[str, list[dict[str, Any]]]]
+
+
+def generate_round(
+    round_dir: Path, rows_of: RoundRows, taken: set[tuple[str, str]], suffix: str
+) -> list[dict[str, Any]]:
+    """Rows of every breadth language with a data file in ``round_dir``, numbered
+    ``{tag}-{suffix}…``; repeats of ``taken`` (title, text) dropped."""
+    bases = {tag(s): s for s in load_specs()}
+    out: list[dict[str, Any]] = []
+    for path in sorted(BREADTH_DIR.glob("*.json")):
+        if not (round_dir / path.name).exists():
+            continue
+        name, rows = rows_of(path, bases)
+        out += numbered_new(rows, taken, f"{name}-{suffix}")
+    return out
+
+
+def finish_rows(w: _Lang, marker: str) -> tuple[str, list[dict[str, Any]]]:
+    """A later round's rows: its template marker, no held-out flag, a seeded train/dev
+    split (train and dev only: the test split stays pinned)."""
+    for row in w.rows:
+        row["template"] = row["template"].replace(":b-", f":{marker}-")
+        row["held_out"] = None
+        row["split"] = "dev" if w.rng.random() < DEV_SHARE else "train"
+    return w.tag, w.rows
 
 
 def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:

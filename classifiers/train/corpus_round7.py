@@ -53,14 +53,13 @@ import random
 from pathlib import Path
 from typing import Any
 
-from classifiers.train.corpus import DATA_DIR, OUT_DIR, load_specs, tag
-from classifiers.train.corpus_breadth import BREADTH_DIR, SCRIPTLESS, _Lang, _restyle
-from classifiers.train.corpus_round6 import STYLES, _spec, numbered_new, write_round
+from classifiers.train.corpus import DATA_DIR, OUT_DIR, tag
+from classifiers.train.corpus_breadth import SCRIPTLESS, _Lang, _restyle
+from classifiers.train.corpus_round6 import STYLES, _spec, finish_rows, generate_round, write_round
 from classifiers.train.obfuscate import obfuscate
 
 ROUND7_DIR = DATA_DIR / "round7"
 SEED = 20261201
-DEV_SHARE = 0.10
 N_PETS = 45  # live-pet offers per language
 N_LEGAL = 15  # legal-pet negatives per language
 N_OFFERS = 45  # new-vocabulary offers per weak language
@@ -158,23 +157,12 @@ def _rows(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[str, list[dict[
     _pets(w, data)
     _weak(w, data)
     _commodities(w)
-    for row in w.rows:
-        row["template"] = row["template"].replace(":b-", ":r-")
-        row["held_out"] = None
-        row["split"] = "dev" if w.rng.random() < DEV_SHARE else "train"
-    return w.tag, w.rows
+    return finish_rows(w, "r")
 
 
 def generate(taken: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """Round-seven rows of every language; repeats of ``taken`` (title, text) dropped."""
-    bases = {tag(s): s for s in load_specs()}
-    out: list[dict[str, Any]] = []
-    for path in sorted(BREADTH_DIR.glob("*.json")):
-        if not (ROUND7_DIR / path.name).exists():
-            continue
-        name, rows = _rows(path, bases)
-        out += numbered_new(rows, taken, f"{name}-r")
-    return out
+    return generate_round(ROUND7_DIR, _rows, taken, "r")
 
 
 def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:

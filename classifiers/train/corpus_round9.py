@@ -37,13 +37,12 @@ import random
 from pathlib import Path
 from typing import Any
 
-from classifiers.train.corpus import DATA_DIR, OUT_DIR, load_specs, tag
-from classifiers.train.corpus_breadth import BREADTH_DIR, _Lang
-from classifiers.train.corpus_round6 import numbered_new, write_round
+from classifiers.train.corpus import DATA_DIR, OUT_DIR, tag
+from classifiers.train.corpus_breadth import _Lang
+from classifiers.train.corpus_round6 import finish_rows, generate_round, write_round
 
 ROUND9_DIR = DATA_DIR / "round9"
 SEED = 20261202
-DEV_SHARE = 0.10
 N_OFFERS = 60  # offers per language with new vocabulary
 N_RESTYLED = 40  # offers per language without: fewer, its file has few or no look-alikes
 N_LOOKALIKE = 30  # look-alikes through the offer templates, per language
@@ -112,23 +111,12 @@ def _rows(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[str, list[dict[
     _offers(w, data)
     _lookalikes(w, data)
     _clean_text(w, data)
-    for row in w.rows:
-        row["template"] = row["template"].replace(":b-", ":n-")
-        row["held_out"] = None
-        row["split"] = "dev" if w.rng.random() < DEV_SHARE else "train"
-    return w.tag, w.rows
+    return finish_rows(w, "n")
 
 
 def generate(taken: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """Round-nine rows of every language with a data file; repeats of ``taken`` dropped."""
-    bases = {tag(s): s for s in load_specs()}
-    out: list[dict[str, Any]] = []
-    for path in sorted(BREADTH_DIR.glob("*.json")):
-        if not (ROUND9_DIR / path.name).exists():
-            continue
-        name, rows = _rows(path, bases)
-        out += numbered_new(rows, taken, f"{name}-n")
-    return out
+    return generate_round(ROUND9_DIR, _rows, taken, "n")
 
 
 def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:
