@@ -69,27 +69,28 @@ def _styles(w: _Lang, pool: tuple[str, ...]) -> list[str]:
 def _offers(w: _Lang, data: dict[str, Any]) -> None:
     # Languages without new vocabulary: their breadth products through the new styles.
     offers: dict[str, list[str]] = data.get("offers") or w.products
-    coms = sorted(c for c, v in offers.items() if v)
-    styles = _styles(w, OFFER_STYLES)
     n = N_OFFERS if data.get("offers") else N_RESTYLED
-    for k in range(n if coms and styles else 0):
-        com = coms[k % len(coms)]
-        style = w.rng.choice(styles)
-        intent = "buy" if style in BUY_STYLES else "sell"
-        w._add(style, w.rng.choice(offers[com]), label="wildlife", commodity=com,
-               intent=intent, negative_kind=None)  # fmt: skip
+    _through_styles(w, offers, OFFER_STYLES, n, wildlife=True)
 
 
 def _lookalikes(w: _Lang, data: dict[str, Any]) -> None:
-    look: dict[str, list[str]] = data.get("lookalike", {})
-    kinds = sorted(k for k, v in look.items() if v)
-    styles = _styles(w, LOOK_STYLES)
-    for k in range(N_LOOKALIKE if kinds and styles else 0):
-        kind = kinds[k % len(kinds)]
+    _through_styles(w, data.get("lookalike", {}), LOOK_STYLES, N_LOOKALIKE, wildlife=False)
+
+
+def _through_styles(
+    w: _Lang, phrases: dict[str, list[str]], pool: tuple[str, ...], n: int, *, wildlife: bool
+) -> None:
+    """``n`` rows cycling through ``phrases``' keys (commodities of offers, or kinds of
+    look-alikes), each in a random style of ``pool`` the language has."""
+    keys = sorted(k for k, v in phrases.items() if v)
+    styles = _styles(w, pool)
+    for k in range(n if keys and styles else 0):
+        key = keys[k % len(keys)]
         style = w.rng.choice(styles)
         intent = "buy" if style in BUY_STYLES else "sell"
-        w._add(style, w.rng.choice(look[kind]), label="clean", commodity=None,
-               intent=intent, negative_kind=kind)  # fmt: skip
+        w._add(style, w.rng.choice(phrases[key]), label="wildlife" if wildlife else "clean",
+               commodity=key if wildlife else None, intent=intent,
+               negative_kind=None if wildlife else key)  # fmt: skip
 
 
 def _clean_text(w: _Lang, data: dict[str, Any]) -> None:
