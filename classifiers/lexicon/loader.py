@@ -243,7 +243,11 @@ def _intents(directory: Traversable | Path) -> Iterator[IntentCue]:
             raise ValueError(f"{where}: intent must be one of {INTENTS}")
         langs, key = fields.langs(where, r["lang"]), fields.key(where, r["cue"])
         weight = fields.weight(where, r["weight"])
-        yield IntentCue(r["cue"], key, langs, r["intent"], weight, fields.boundary(key, langs))
+        position = r.get("position", "")  # optional column: "" (anywhere) or "lead"
+        if position not in ("", "lead"):
+            raise ValueError(f"{where}: position must be empty or 'lead'")
+        boundary = fields.boundary(key, langs)
+        yield IntentCue(r["cue"], key, langs, r["intent"], weight, boundary, position == "lead")
 
 
 def _signals(directory: Traversable | Path) -> Iterator[Signal]:

@@ -248,8 +248,11 @@ class Scorer:
         seen: set[str] = set()
         for m in cues:
             cue = self.lex.intents[m.index]
+            leads = _leads(original, m.span[0])
+            if cue.lead_only and not leads:
+                continue
             a.intents.append(m)
-            if a.lead_intent is None and _leads(original, m.span[0]):
+            if a.lead_intent is None and leads:
                 a.lead_intent = cue.intent
             if cue.key not in seen:
                 seen.add(cue.key)
