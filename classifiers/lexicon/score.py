@@ -248,8 +248,7 @@ class Scorer:
         seen: set[str] = set()
         for m in cues:
             cue = self.lex.intents[m.index]
-            leads = _leads(original, m.span[0])
-            if cue.lead_only and not leads:
+            if (leads := _leads(original, m.span[0])) is False and cue.lead_only:
                 continue
             a.intents.append(m)
             if a.lead_intent is None and leads:
