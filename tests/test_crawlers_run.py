@@ -1,5 +1,7 @@
 """``python -m crawlers.run``: the collector is paused while Scrapy loads, what is loaded
-is frozen before the reactor starts, and the crawl itself runs with the collector on."""
+is frozen before the reactor starts, and the crawl itself runs with the collector on;
+the components the settings switch off (remote control, telnet, cookies, HTTP cache)
+are never imported."""
 
 from __future__ import annotations
 
@@ -23,11 +25,15 @@ import gc, json, runpy, sys
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+NOT_LOADED = ("aiohttp", "tldextract", "twisted.conch.telnet", "scrapy.extensions.telnet",
+              "scrapy.extensions.remote_control", "scrapy.downloadermiddlewares.cookies",
+              "scrapy.downloadermiddlewares.httpcache")
 seen = {}
 start = CrawlerProcess.start
 
 def on_closed(spider):  # a module-level function: signal receivers are weak references
     seen["enabled_at_close"] = gc.isenabled()
+    seen["imported"] = sorted(m for m in NOT_LOADED if m in sys.modules)
 
 def observed_start(self, *args, **kwargs):
     seen["enabled_at_start"] = gc.isenabled()
@@ -49,7 +55,7 @@ print(json.dumps(seen))
 
 
 @pytest.mark.slow
-def test_a_crawl_runs_with_the_collector_on_and_its_start_up_frozen(tmp_path: Path) -> None:
+def test_a_crawl_runs_with_the_collector_on_and_loads_nothing_switched_off(tmp_path: Path) -> None:
     site = FixtureSite(html_routes())
     site.start()
     out = tmp_path / "out"
@@ -69,6 +75,7 @@ def test_a_crawl_runs_with_the_collector_on_and_its_start_up_frozen(tmp_path: Pa
     assert seen["exit"] == 0
     assert seen["enabled_at_start"] is True and seen["enabled_at_close"] is True
     assert seen["frozen_at_start"] > 10_000  # Scrapy, Twisted, lxml: never scanned again
+    assert seen["imported"] == []
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["finish_reason"] == "finished"
     items = (out / "items.jsonl").read_text(encoding="utf-8").splitlines()
