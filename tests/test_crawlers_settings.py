@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawlers.profiles import find_profile
-from crawlers.settings import CrawlOptions, CrawlPaths, build_scrapy_settings
+from crawlers.settings import NOT_LOADED, CrawlOptions, CrawlPaths, build_scrapy_settings
 
 
 def test_settings_follow_options_and_profile(tmp_path: Path) -> None:
@@ -32,6 +32,30 @@ def test_settings_follow_options_and_profile(tmp_path: Path) -> None:
     assert s["HTTPCACHE_ENABLED"] is False
     assert (s["LOG_LEVEL"], s["LOG_FILE"]) == ("INFO", str(tmp_path / "crawl.log"))
     assert s["WILDTRACE_ITEMS_PATH"] == str(tmp_path / "items.jsonl")
+
+
+def test_switched_off_components_leave_scrapy_s_base_lists(tmp_path: Path) -> None:
+    from scrapy.settings import default_settings
+
+    s = build_scrapy_settings(
+        find_profile("bazaar"), CrawlOptions(), CrawlPaths(tmp_path, tmp_path)
+    )
+    assert (s["TELNETCONSOLE_ENABLED"], s["REMOTE_CONTROL_ENABLED"]) == (False, False)
+    assert (s["COOKIES_ENABLED"], s["HTTPCACHE_ENABLED"]) == (False, False)
+    for name, left_out in NOT_LOADED.items():
+        scrapy_base = getattr(default_settings, name)
+        assert set(left_out) <= set(scrapy_base)  # still Scrapy's names (an upgrade may move them)
+        assert s[name] == {k: v for k, v in scrapy_base.items() if k not in left_out}
+    # Everything else stays, e.g. robots.txt, retries, redirects, decompression limits.
+    assert (
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
+        in s["DOWNLOADER_MIDDLEWARES_BASE"]
+    )
+    assert (
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"
+        in s["DOWNLOADER_MIDDLEWARES_BASE"]
+    )
+    assert "scrapy.extensions.throttle.AutoThrottle" in s["EXTENSIONS_BASE"]
 
 
 def test_options_reject_bad_values() -> None:

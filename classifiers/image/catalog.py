@@ -10,6 +10,11 @@ sellers and sources, ``neardup.py``) and what the desk shows per image. Rows are
 derived data: a re-analysed listing's rows are replaced by those of its current version
 (older versions' images stay in the write-once evidence store and the versioned listing
 records, which is where evidence lives).
+
+Write-ahead log, as the store and the seller graph use: a commit (one per pipeline
+batch) appends to the log and syncs it once, where the default rollback journal synced
+the journal and the database file and deleted the journal (~18 ms of each batch spent
+waiting for the disk on the bazaar demo). Durability is the same: synchronous stays FULL.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class ImageCatalog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path)
+        self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
