@@ -175,6 +175,41 @@ def test_three_workers_one_killed_store_every_listing_once(
     assert got["counts"]["versions"] == len(expected["keys"]), "a listing stored twice"
     assert got["alerts"] == expected["alerts"]
     assert got["counts"]["alerts"] == len(expected["alerts"])
+    _assert_workers_kept_warc_evidence(Path(settings.data_dir) / "evidence")
+
+
+def _assert_workers_kept_warc_evidence(evidence: Path) -> None:
+    """The workers stopped with SIGTERM sealed a WARC file per source, holding the
+    responses as fetched (the crawl's own downloader middlewares ran in the workers)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    for source in SOURCES:
+        sealed = [
+            p
+            for p in (evidence / "warc" / source).glob("*.warc.gz")
+            if p.stat().st_mode & 0o222 == 0
+        ]  # sealing makes the file read-only
+        assert sealed, f"no sealed WARC file for {source}"
+        responses = 0
+        for path in sealed:
+            with path.open("rb") as fh:
+                responses += sum(r.rec_type == "response" for r in ArchiveIterator(fh))
+        assert responses > 0, f"{source}: sealed WARC files hold no response"
+
+
+def test_worker_settings_keep_the_crawls_egress_and_warc_middlewares(tmp_path: Path) -> None:
+    from wildtrace.pipeline import enabled_profiles
+    from wildtrace.worker import WorkerSink, worker_scrapy_settings
+
+    settings = load_settings(str(_config(tmp_path, "redis://127.0.0.1:1/0", "t")), env={})
+    profile = enabled_profiles(settings, None)[0]
+    sink = WorkerSink.__new__(WorkerSink)  # only registered by id; never called here
+    middlewares = worker_scrapy_settings(settings, profile, sink)["DOWNLOADER_MIDDLEWARES"]
+    assert set(middlewares) == {
+        "crawlers.egress_middleware.EgressMiddleware",
+        "crawlers.warc_middleware.WarcMiddleware",
+        "crawlers.frontier_middlewares.FrontierPoliteness",
+    }
 
 
 def test_crawl_now_enqueues_once_per_open_crawl(tmp_path: Path) -> None:

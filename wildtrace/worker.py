@@ -149,11 +149,13 @@ def worker_scrapy_settings(
     paths.output_dir.mkdir(parents=True, exist_ok=True)
     _, delay, _ = effective_politeness(profile, options)
     f = settings.frontier
-    return {
-        **build_scrapy_settings(profile, options, paths),
-        **frontier_settings(f.redis_url, prefix=f.prefix, visibility_s=f.visibility_timeout,
-                            sink=sink, delay=delay, poll_s=f.poll_interval),
-    }  # fmt: skip
+    base = build_scrapy_settings(profile, options, paths)
+    worker = frontier_settings(f.redis_url, prefix=f.prefix, visibility_s=f.visibility_timeout,
+                               sink=sink, delay=delay, poll_s=f.poll_interval)  # fmt: skip
+    # Added to, never replacing, the crawl's own downloader middlewares: a worker fetches
+    # under the same egress policy and records the same WARC evidence as a local crawl.
+    middlewares = {**base["DOWNLOADER_MIDDLEWARES"], **worker["DOWNLOADER_MIDDLEWARES"]}
+    return {**base, **worker, "DOWNLOADER_MIDDLEWARES": middlewares}
 
 
 def run_worker(
