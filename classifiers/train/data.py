@@ -30,6 +30,10 @@ ROUND7_PATH = MODELS_DIR / "data" / "round7_corpus.jsonl"
 # eyewear), names and chat/comment/hashtag styles; train/dev only
 # (classifiers/train/corpus_round9.py).
 ROUND9_PATH = MODELS_DIR / "data" / "round9_corpus.jsonl"
+# Round eleven: live pets by species name sold the way pets are sold, legal pets and
+# ordinary senses through the same templates, in the new languages; train/dev only
+# (classifiers/train/corpus_round11.py).
+ROUND11_PATH = MODELS_DIR / "data" / "round11_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -46,6 +50,7 @@ def load_corpora(
         ROUND6_PATH,
         ROUND7_PATH,
         ROUND9_PATH,
+        ROUND11_PATH,
     ),
 ) -> list[Row]:
     """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
