@@ -24,6 +24,12 @@ bile name. The classes, not strings, are written here (``corpus_data/round11/<ta
   figurines of the animal — so "tame, with cage, delivery" is not evidence on its own.
 * **Ordinary senses through the sale templates** (``ordinary``: kind → phrases) and
   **whole texts** (``clean_text``: kind → texts; idioms, news, awareness).
+* **Thai** too (``th.json``, its own sale templates since round nine has none): the
+  first retrain with the pet rows moved two of the 35 Thai test-split hard negatives
+  over the threshold (FPR 0.057; a legal Bengal kitten, a collectable) — the pet-sale
+  style had become evidence there — so Thai legal pets, toys and ordinary goods go
+  through the same pet and sale templates, beside a few Thai pet offers. Clean rows
+  outnumber offers in every language for the same reason.
 
 Written by the project from language knowledge and ``shared/domain.md``; **no
 native-speaker review**. Ids ``<tag>-p<n>``, one seeded ``random.Random`` per language;
@@ -45,16 +51,17 @@ from classifiers.train.corpus_round9 import ROUND9_DIR, _clean_text, _through_st
 
 ROUND11_DIR = DATA_DIR / "round11"
 SEED = 20261211
-N_PETS = 70  # pet offers per language
-N_OFFERS = 20  # other products by new names, per language
-N_LOOKALIKE = 40  # legal pets and toys through the pet templates
-N_ORDINARY = 30  # ordinary senses through the sale templates
+N_PETS = 55  # pet offers per language
+N_OFFERS = 15  # other products by new names, per language
+N_LOOKALIKE = 50  # legal pets and toys through the pet templates
+N_ORDINARY = 45  # ordinary senses through the sale templates
 BUY_STYLES = ("r9_buy", "r9_chat_buy", "r11_pet_buy")
 PET_STYLES = ("r11_pet_sell", "r11_pet_sell", "r11_pet_chat", "r9_sell", "r9_hashtag",
               "r9_comment", "r11_pet_buy", "r9_chat_buy")  # fmt: skip
 OFFER_STYLES = ("r9_sell", "r9_chat_sell", "r9_comment", "r9_buy", "r9_chat_buy")
 LOOK_STYLES = ("r11_pet_sell", "r11_pet_sell", "r11_pet_chat", "r9_hashtag", "r11_pet_buy")
-ORDINARY_STYLES = ("r9_sell", "r9_sell", "r9_chat_sell", "r9_hashtag", "r9_chat_buy")
+ORDINARY_STYLES = ("r9_sell", "r9_sell", "r9_chat_sell", "r9_hashtag", "r9_chat_buy",
+                   "r11_sell", "r11_hashtag", "r11_chat_buy")  # fmt: skip
 
 
 def _writer(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[_Lang, dict[str, Any]]:
@@ -83,7 +90,7 @@ def _rows(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[str, list[dict[
     _clean_text(w, data)
     for row in w.rows:
         row["style"] = row["style"].replace("r9_", "r11_", 1) if row["style"] else row["style"]
-        if row["style"] == "r11_pet_buy":
+        if row["style"] in ("r11_pet_buy", "r11_chat_buy", "r11_buy"):
             row["intent"] = "buy"
     return finish_rows(w, "p")
 
