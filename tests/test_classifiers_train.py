@@ -134,6 +134,7 @@ def test_metrics_by_hand() -> None:
 def test_tiny_training_run_writes_loadable_artefacts(
     rows: list[dict[str, Any]], tmp_path: Path
 ) -> None:
+    from classifiers.text.encoder_cache import CachedEncoder
     from classifiers.text.encoders import USEEncoder
     from classifiers.text.learned import LearnedDetector, _lexicon
     from classifiers.train.data import to_docs
@@ -143,7 +144,11 @@ def test_tiny_training_run_writes_loadable_artefacts(
     small = [rows[i] for i in rng.choice(len(rows), 300, replace=False)]
     small = [r for r in small if r["split"] in ("train", "dev")]
     lexicon = _lexicon()
-    model = train_model(small, USEEncoder(), lexicon, char_features=2**12, c_grid=(10.0,))
+    # Through a still-empty embedding cache, as `train-text --embed-cache` first runs: an
+    # empty cache has len() 0 and must still count as an encoder.
+    encoder = CachedEncoder(USEEncoder(), tmp_path / "embed-cache")
+    model = train_model(small, encoder, lexicon, char_features=2**12, c_grid=(10.0,))
+    assert 0 < len(encoder) <= len(small) and encoder.path.is_file()
     out = save_model(model, tmp_path / "model", {"thresholds": {"queue": 0.5}})
     assert (out / "heads.npz").stat().st_size < 5_000_000
     meta = json.loads((out / "meta.json").read_text())

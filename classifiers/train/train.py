@@ -83,8 +83,8 @@ class FeatureCache:
         self, char_features: int, lex_weight: float = 1.0, char_ngrams: tuple[int, int] = (1, 3)
     ) -> Featurizer:
         spec = FeatureSpec(
-            encoder=self.encoder.name if self.encoder else None,
-            encoder_dim=self.encoder.dim if self.encoder else 0,
+            encoder=self.encoder.name if self.encoder is not None else None,
+            encoder_dim=self.encoder.dim if self.encoder is not None else 0,
             lexicon_names=self.names,
             char_features=char_features,
             lex_weight=lex_weight,
