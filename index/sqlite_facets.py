@@ -113,7 +113,9 @@ def add_new(conn: sqlite3.Connection, rows: Sequence[tuple[str, str | None, str]
     """Count listings about to be inserted — ``(source, lang_hint, kind)`` each, with no
     verdict yet and not removed — in ``listing_facets`` (one statement per combination,
     not a trigger per row: the per-row upsert was a third of a listing row's insert
-    cost) and return each one's ``facet`` key, in order."""
+    cost) and return each one's ``facet`` key, in order. The keys are read back in one
+    statement for the batch's sources (a ``SELECT`` per combination was ~3 µs of CPU
+    per listing: a batch of 1,000 has ~100 combinations)."""
     combos = [(source, lang or "", kind) for source, lang, kind in rows]
     counted = Counter(combos)
     conn.executemany(
@@ -121,16 +123,16 @@ def add_new(conn: sqlite3.Connection, rows: Sequence[tuple[str, str | None, str]
         "ON CONFLICT DO UPDATE SET n = n + excluded.n",
         [(*combo, n) for combo, n in counted.items()],
     )
-    keys = {
-        combo: int(
-            conn.execute(
-                "SELECT rowid FROM listing_facets WHERE source = ? AND commodity = '' "
-                "AND intent = '' AND lang = ? AND kind = ? AND removed = 0",
-                combo,
-            ).fetchone()[0]
+    sources = sorted({source for source, _, _ in counted})
+    keys: dict[tuple[str, str, str], int] = {}
+    for i in range(0, len(sources), 500):
+        chunk = sources[i : i + 500]
+        found = conn.execute(
+            "SELECT source, lang, kind, rowid FROM listing_facets WHERE commodity = '' "
+            f"AND intent = '' AND removed = 0 AND source IN ({','.join('?' * len(chunk))})",
+            chunk,
         )
-        for combo in counted
-    }
+        keys.update(((s, lang, k), int(rowid)) for s, lang, k, rowid in found)
     return [keys[combo] for combo in combos]
 
 

@@ -26,9 +26,9 @@ from crawlers.base import Listing
 from index import sqlite_facets as facet_ops
 from index import sqlite_text as text_ops
 from index.base import StoredListing, UpsertResult
-from index.query_terms import fold_fields
+from index.query_terms import NO_SPACE_SCRIPT, fold_fields
 from index.rules import Head, UpsertPlan, plan_upsert
-from index.sqlite_search import needs_trigrams, plain_column
+from index.sqlite_search import plain_column
 
 _CHUNK = 500
 _DETECTION_COLUMNS = "(score, commodity, intent, label, det_lang)"
@@ -63,9 +63,11 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
 def _text(listing: Listing) -> tuple[bool, str, str]:
     """``listing_text`` values: the cjk flag and the folded forms the FTS indexes read.
     The original text columns stay empty since schema v6 (nothing reads them; the text
-    is in the version record)."""
-    title, text, seller = listing.title, listing.text, listing.seller_name
-    return (bool(needs_trigrams(title, text, seller)), *_folds(title, text, seller))
+    is in the version record). The flag is read from the folded text, which is what the
+    indexes and a folded query item hold (since v12: fold turns half-width katakana
+    into kana, so the original text had none and its kana were never indexed)."""
+    folded, plain = _folds(listing.title, listing.text, listing.seller_name)
+    return NO_SPACE_SCRIPT.search(folded) is not None, folded, plain
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
@@ -242,7 +244,8 @@ def fold_unfolded(conn: sqlite3.Connection) -> int:
         "SELECT id, cjk, title, text, seller FROM listing_text "
         "WHERE folded = '' AND (title != '' OR text != '' OR seller != '')"
     ).fetchall()
-    text_ops.replace(conn, [(r[0], bool(r[1]), *_folds(r[2], r[3], r[4])) for r in rows])
+    folds = [(r[0], *_folds(r[2], r[3], r[4])) for r in rows]
+    text_ops.replace(conn, [(i, NO_SPACE_SCRIPT.search(f) is not None, f, p) for i, f, p in folds])
     return len(rows)
 
 

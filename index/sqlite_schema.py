@@ -6,20 +6,17 @@ Design notes
   is a tuple of single statements (no script splitting: trigger bodies contain ``;``) —
   or functions of the connection, for a data step SQL cannot do (v9's grams) — and
   runs in one ``BEGIN IMMEDIATE`` transaction together with the version bump, so two
-  processes opening the same file never apply it twice. Never edit a shipped migration;
-  append a new one.
+  processes opening the same file never apply it twice. Never edit a shipped one.
 * ``listings`` holds one row per listing: identity, history times, the latest version's
   searchable text and the *latest version's* detection, denormalised (score, commodity,
   intent, label, detected language) so filters and facets need no join. ``lang`` is a
   generated column: the detected language, else the crawler's hint.
 * ``listing_versions`` and ``alert_audit`` are evidence: triggers refuse UPDATE and DELETE.
-* FTS5 indexes use ``listing_text`` as their external content table, so the text is
-  stored once: since v3 ``listings_fold`` (words of the folded forms, accents kept) and
-  ``listings_foldtri`` (``trigram``: substrings, for scripts written without spaces —
-  Chinese, Japanese, Thai, …; only rows flagged ``cjk``), since v9 ``listings_cjkgram``
-  (one- and two-character items of those scripts). Since v9 ``index.sqlite_text`` keeps
-  them in step (triggers did before).
-  (v1's ``listings_fts``/``listings_tri`` over the original text were dropped in v6.)
+* FTS5 indexes over ``listing_text`` (external content: the text is stored once): since
+  v3 ``listings_fold`` (words of the folded forms, accents kept) and ``listings_foldtri``
+  (``trigram``: substrings, for scripts without spaces — Chinese, Thai, …; ``cjk`` rows
+  only), since v9 ``listings_cjkgram`` (their one- and two-character items), kept in step
+  by ``index.sqlite_text`` (triggers before v9; v1's ``listings_fts``/``_tri`` gone in v6).
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ from collections.abc import Callable
 from index.sqlite_facets import SCHEMA as FACET_SCHEMA
 from index.sqlite_facets import SCHEMA_V10, SCHEMA_V11
 from index.sqlite_text import SCHEMA_V9 as TEXT_SCHEMA_V9
-from index.sqlite_text import fill_grams
+from index.sqlite_text import fill_grams, flag_folded_cjk
 
 # A migration step: one SQL statement, or (rarely) a function doing what SQL cannot.
 Step = str | Callable[[sqlite3.Connection], None]
@@ -262,10 +259,13 @@ _V8 = (
 # ``listings_cjkgram`` for short CJK items; its data step is Python (seconds at 1M).
 # v10: an integer facet key per listing (``index.sqlite_facets``); v8's index rebuilt.
 # v11: no insert trigger on ``listings`` (the store counts new listings itself).
+# v12: indexes no read uses go (EXPLAIN QUERY PLAN of each: ``alerts_priority`` serves
+# state filters; ``listing_text_cjk`` only v9's step); ``cjk`` follows the folded text.
 _V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
-MIGRATIONS: list[tuple[Step, ...]] = [
-    *(_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, SCHEMA_V10, SCHEMA_V11)
-]
+_UNUSED = ("alerts_queue", "listing_text_cjk")
+_V12: tuple[Step, ...] = (*(f"DROP INDEX IF EXISTS {i}" for i in _UNUSED), flag_folded_cjk)
+MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+MIGRATIONS += [SCHEMA_V10, SCHEMA_V11, _V12]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -37,7 +37,7 @@ from index.base import (
     SearchQuery,
     check_histogram,
 )
-from index.query_terms import FIELD_FOLDED, FIELD_PLAIN, NO_SPACE_SCRIPT, Clause, Item, parse
+from index.query_terms import FIELD_FOLDED, FIELD_PLAIN, Clause, Item, parse
 from index.sqlite_facets import cube_sql, key_sql
 
 HL_START, HL_END = HIGHLIGHT_START, HIGHLIGHT_END
@@ -47,11 +47,6 @@ _MARKER_SWAP = str.maketrans({HL_START: "‹", HL_END: "›"})
 # Facet / filter name → listings column (``lang`` is generated: detection, else hint).
 FACET_COLUMNS = {name: f"l.{name}" for name in FACET_FIELDS}
 _EQUALITY_FILTERS = ("source", "commodity", "intent", "lang", "kind", "seller_id")
-
-
-def needs_trigrams(*texts: str | None) -> bool:
-    """Whether any text is written (partly) in a script without word spaces."""
-    return any(t and NO_SPACE_SCRIPT.search(t) for t in texts)
 
 
 def index_text(value: str | None) -> str:

@@ -15,6 +15,7 @@ from factories import at, make_listing
 from normalize_corpus import corpus
 
 from crawlers.base import Listing
+from index import sqlite_text as text_ops
 from index.base import SearchQuery
 from index.query_terms import FIELD_PLAIN, parse
 from index.sqlite import SqliteStore
@@ -145,9 +146,65 @@ def test_a_v8_file_migrates_and_its_short_items_are_indexed(tmp_path: Path) -> N
     store = SqliteStore(path)
     store.init()
     conn = sqlite3.connect(path, isolation_level=None)
-    assert schema_version(conn) == len(MIGRATIONS) == 11
+    assert schema_version(conn) == len(MIGRATIONS) == 12
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert "listings_fold_ai" not in triggers and "listings_fold_ad" in triggers
     conn.close()
     assert _check(path, store, 3) > 30
     store.close()
+
+
+HALF_WIDTH = make_listing(listing_id="hw", title="ｿﾞｳｹﾞ ﾌﾞﾚｽﾚｯﾄ", text="old stock", seller_name="x")
+
+
+def _found(store: SqliteStore, query: str) -> set[str]:
+    return {h.stored.listing.key for h in store.search(SearchQuery(text=query, limit=100)).hits}
+
+
+def test_half_width_katakana_is_found_by_its_kana(tmp_path: Path) -> None:
+    """Fold widens half-width katakana, so the indexed text holds kana the original did not:
+    the row must be in the substring indexes (since v12 the flag is read from the fold)."""
+    store = SqliteStore(tmp_path / "w.db")
+    store.init()
+    store.upsert_listings([HALF_WIDTH, make_listing(listing_id="other", title="レス 象")])
+    assert _found(store, "レスレット") == {HALF_WIDTH.key}  # three characters or more: trigrams
+    assert _found(store, "ﾌﾞﾚｽ") == {HALF_WIDTH.key}  # typed half-width: folded the same
+    assert _found(store, "レス") == {HALF_WIDTH.key, "bazaar:other"}  # two: grams
+    store.close()
+
+
+def test_a_v11_file_migrates_to_v12_and_keeps_its_data(tmp_path: Path) -> None:
+    """v12 drops two unused indexes and flags and indexes rows whose folded text (not the
+    original) is in a script without spaces; everything stored before stays searchable."""
+    path = tmp_path / "v11.db"
+    store = SqliteStore(path)
+    store.init()
+    listings = [*_listings(12, 60), HALF_WIDTH]
+    store.upsert_listings(listings)
+    store.close()
+    conn = sqlite3.connect(path, isolation_level=None)  # back to how v11 wrote the file
+    row = conn.execute(
+        "SELECT t.id, t.folded, t.plain FROM listing_text t JOIN listings l ON l.id = t.id "
+        "WHERE l.key = ?",
+        (HALF_WIDTH.key,),
+    ).fetchone()
+    conn.execute(text_ops._DELETE["listings_foldtri"], row)
+    conn.execute(text_ops._DELETE["listings_cjkgram"], (row[0], *text_ops.grams(*row[1:])))
+    conn.execute("UPDATE listing_text SET cjk = 0 WHERE id = ?", (row[0],))
+    conn.execute("CREATE INDEX alerts_queue ON alerts(state, score DESC)")
+    conn.execute("CREATE INDEX listing_text_cjk ON listing_text(cjk) WHERE cjk")
+    conn.execute("DELETE FROM schema_version WHERE version >= 12")
+    conn.close()
+    reopened = SqliteStore(path)
+    reopened.init()
+    conn = sqlite3.connect(path)
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert schema_version(conn) == 12 and not {"alerts_queue", "listing_text_cjk"} & indexes
+    conn.close()
+    assert _found(reopened, "レスレット") == {HALF_WIDTH.key} == _found(reopened, "ﾌﾞﾚｽ")
+    assert _found(reopened, "ﾚｽ") == {HALF_WIDTH.key}
+    assert reopened.counts()["listings"] == len(listings)
+    assert all(reopened.get_listing(x.key).listing == x for x in listings)  # type: ignore[union-attr]
+    assert _check(path, reopened, 5) > 30  # short items as a scan finds them; indexes intact
+    assert _found(reopened, "old stock") >= {HALF_WIDTH.key}
+    reopened.close()
