@@ -202,12 +202,13 @@ class Folded:
         return self.starts[start], self.ends[end - 1]
 
 
-def fold(text: str) -> Folded:
+def fold(text: str, *, han: bool = True) -> Folded:
     """Fold ``text`` the way every classifier reads it, so search reads queries and
-    listings alike (the stores index ``fold(...).text``/``.plain``)."""
+    listings alike (the stores index ``fold(...).text``/``.plain``). ``han=False`` leaves
+    Traditional Chinese characters as written (the fold before they were folded)."""
     from classifiers.normalize import normalize  # the contract exposes it, not its module
 
-    n = normalize(text)
+    n = normalize(text, han=han)
     return Folded(n.text, n.plain, tuple(n.starts), tuple(n.ends))
 
 

@@ -20,15 +20,18 @@ text costs a handful of regex scans):
    hold an ASCII letter (so Russian or Greek text is left alone); towards Cyrillic when
    the word holds a Cyrillic letter with no Latin twin or stands next to a Cyrillic-only
    word ("слоновая кocть");
-5. lower-casing;
-6. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s; the Cyrillic twin in a
+5. Traditional Chinese characters folded to Simplified, one for one (``_normalize_han``;
+   OpenCC's character table), so both scripts hit every Chinese lexicon entry;
+   Japanese kanji fold alike on both sides (language ID reads the original text);
+6. lower-casing;
+7. leetspeak (0→o, 1→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s; the Cyrillic twin in a
    Cyrillic word: "слон0вая") inside words mixing letters and digits ("71gr3",
    "r1n0c3r0n73"), but not in words that are only a number plus letters on one side
    ("500g", "trc20", "iphone12");
-7. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined; a
+8. runs of ≥3 single letters separated by dots/spaces/dashes/underscores re-joined; a
    gap unlike the run's commonest one ("g u a c a m a y o  j a c i n t o") is a word break;
-8. separators removed between CJK/Thai characters ("象 牙" → "象牙");
-9. hyphens/underscores between letters become spaces; runs of whitespace collapse.
+9. separators removed between CJK/Thai characters ("象 牙" → "象牙");
+10. hyphens/underscores between letters become spaces; runs of whitespace collapse.
 
 ``plain`` is ``text`` with diacritics stripped, character for character (same length,
 same offsets), so Vietnamese/Spanish/French written without accents still match.
@@ -41,6 +44,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
+from classifiers._normalize_han import fold_han
 from classifiers._normalize_leet import LEET_TABLE, leet
 from classifiers._normalize_state import Edit, State, TextState
 from classifiers._normalize_tables import (
@@ -127,23 +131,25 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
-def normalize(text: str) -> Normalized:
-    """Normalise ``text`` (see the module docstring for the passes)."""
+def normalize(text: str, *, han: bool = True) -> Normalized:
+    """Normalise ``text`` (see the module docstring for the passes). ``han=False`` skips
+    the Traditional → Simplified fold: what the learned model's encoder reads, which
+    knows both scripts (and Japanese kanji) as written; matching always folds."""
     st = State(text)
-    plain = _passes(st)
+    plain = _passes(st, han)
     return Normalized(text, st.text, plain, st.starts, st.ends)
 
 
-def normalize_text(text: str) -> tuple[str, str]:
+def normalize_text(text: str, *, han: bool = True) -> tuple[str, str]:
     """``(normalize(text).text, normalize(text).plain)`` without the map back to the
     original: the same passes over a ``TextState``, which keeps no offsets (what the
     stores index needs; about half the work for ordinary text)."""
     st = TextState(text)
-    plain = _passes(st)
+    plain = _passes(st, han)
     return st.text, plain
 
 
-def _passes(st: TextState) -> str:
+def _passes(st: TextState, han: bool = True) -> str:
     """Run every pass on ``st``; return the accent-stripped form of the result."""
     if not st.text.isascii():  # every invisible character is outside ASCII
         st.sub(_INVISIBLE, "")
@@ -152,6 +158,8 @@ def _passes(st: TextState) -> str:
         _nfkc(st)
         _mark_order(st)
         _confusables(st)
+        if han:
+            st.text = fold_han(st.text)  # same length: offsets hold
     _lower(st)
     leet(st)
     _rejoin(st)

@@ -17,6 +17,10 @@ Design notes
   works for every language without knowing it: whoever types accents means them.
 * Items written in scripts without word spaces (Thai, Lao, Myanmar, Khmer, kana, CJK,
   ``NO_SPACE_SCRIPT``) match as substrings; all others as words / word phrases.
+* Traditional Chinese characters fold to Simplified (``classifiers/_normalize_han.py``),
+  in listings and queries alike. A store indexed before that fold holds them as written,
+  so an item that holds one also matches its unfolded reading, as an alternative: old
+  listings stay findable by what was typed, with no reindex (SQLite or Elasticsearch).
 * At most ``MAX_TERMS`` items of at most ``MAX_TERM_CHARS`` characters; an item with no
   letter or digit is dropped, and a query with text but no item matches nothing.
 * Highlights are made here from the original text (``highlight``), through fold's map
@@ -112,14 +116,22 @@ def _rejoin(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def _items(piece: str, phrase: bool) -> list[Item]:
+def _items(piece: str, phrase: bool) -> list[Clause]:
+    """The clauses of one piece: each item, with its legacy reading as an alternative."""
+    now, before = _folded_items(piece, phrase, True), _folded_items(piece, phrase, False)
+    if len(now) != len(before):  # cannot happen (one character for one); be safe
+        return [(i,) for i in now]
+    return [(a,) if a == b else (a, b) for a, b in zip(now, before, strict=True)]
+
+
+def _folded_items(piece: str, phrase: bool, han: bool) -> list[Item]:
     if phrase:
-        f = fold(piece)
+        f = fold(piece, han=han)
         found = _item(f.text, f.plain)
         return [found] if found else []
     out = []
     for word in _SINGLES.sub(_rejoin, piece).split():
-        f = fold(word)  # word by word: "象牙 手镯" stays two words, unlike in a listing
+        f = fold(word, han=han)  # word by word: "象牙 手镯" stays two words
         pairs = zip(f.text.split(), f.plain.split(), strict=False)
         out += [i for i in (_item(t, p) for t, p in pairs) if i is not None]
     return out
@@ -147,14 +159,14 @@ def parse(text: str) -> list[Clause]:
         if not phrase and piece in _OR:
             join_next = bool(clauses)
             continue
-        for n, item in enumerate(_items(piece, phrase)):
+        for n, items in enumerate(_items(piece, phrase)):
             if count >= MAX_TERMS:
                 break
             count += 1
             if join_next and n == 0:
-                clauses[-1].append(item)
+                clauses[-1].extend(items)
             else:
-                clauses.append([item])
+                clauses.append(list(items))
         join_next = False
     return [tuple(c) for c in clauses]
 

@@ -231,3 +231,18 @@ def test_hostile_input_never_raises(detector: LexiconDetector) -> None:
     assert [d.id for d in detections] == ["e", "z", "h", "m"]
     assert detections[0].score < 0.1 and detections[0].reasons == ()
     assert all(len(d.reasons) <= 40 for d in detections)
+
+
+def test_a_lead_only_request_verb_counts_only_where_it_opens_the_post_or_a_line() -> None:
+    """求/征 (徵) open a request ("求 熊胆粉", "徵玳瑁手鐲"); inside other words (需求,
+    要求, 长征) they are not buyer's words."""
+    det = LexiconDetector()
+    docs = [
+        TextDoc(id="a", text="求 熊胆粉 纯的 私聊"),
+        TextDoc(id="b", text="好货\n徵玳瑁手鐲，私訊報價"),
+        TextDoc(id="c", text="满足您的需求 象牙手镯 出售 微信"),
+    ]
+    lead, line, inside = det.evaluate(docs).views
+    assert lead.buy_cue and lead.detection.intent == "buy"
+    assert line.buy_cue and line.detection.intent == "buy"
+    assert not inside.buy_words and inside.detection.intent == "sell"

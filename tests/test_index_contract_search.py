@@ -87,6 +87,35 @@ def test_search_sees_only_the_latest_version(store: Store) -> None:
     assert store.search(SearchQuery(text="bangle")).total == 0
 
 
+def test_search_finds_chinese_in_either_script(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Traditional and Simplified characters are one class; listings indexed before the
+    fold existed (simulated: indexed with it switched off) stay findable as written."""
+    import classifiers.normalize
+    from index import query_terms
+
+    def found(text: str) -> set[str]:
+        return {k.split(":")[1] for k in keys(store.search(SearchQuery(text=text)))}
+
+    with monkeypatch.context() as before_the_fold:
+        before_the_fold.setattr(classifiers.normalize, "fold_han", lambda text: text)
+        query_terms._fold_name.cache_clear()
+        store.upsert_listings([make_listing(listing_id="old", title="舊象牙手鐲 出售")])
+    query_terms._fold_name.cache_clear()
+    store.upsert_listings(
+        [
+            make_listing(listing_id="hant", title="出售象牙手鐲，犀牛角"),
+            make_listing(listing_id="hans", title="出售象牙手镯，犀牛角"),
+        ]
+    )
+    assert found("象牙手镯") == {"hant", "hans"}
+    assert found("象牙手鐲") == {"hant", "hans", "old"}  # "old" by its unfolded reading
+    assert found('"出售象牙手鐲"') == {"hant", "hans"}
+    (hit,) = store.search(SearchQuery(text="舊象牙")).hits
+    assert any(f"{HIGHLIGHT_START}舊象牙{HIGHLIGHT_END}" in h for h in hit.highlights)
+
+
 def test_search_highlights_mark_the_match(corpus: Store) -> None:
     (hit,) = corpus.search(SearchQuery(text="bangle")).hits
     assert any(f"{HIGHLIGHT_START}bangle{HIGHLIGHT_END}" in h.lower() for h in hit.highlights)

@@ -31,6 +31,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
+from classifiers._normalize_han import fold_han, han_fold_table
 from classifiers.lexicon import fields
 from classifiers.lexicon.records import (
     BASE_LANGS,
@@ -78,6 +79,8 @@ def load_lexicon(directory: Traversable | Path) -> Lexicon:
         digest.update(name.encode() + b"\0" + (directory / name).read_bytes())
     for label, path in _lang_files(directory):
         digest.update(label.encode() + b"\0" + path.read_bytes())
+    # Keys and patterns are folded with this table: a new table is a new lexicon.
+    digest.update(b"han_fold\0" + repr(sorted(han_fold_table().items())).encode())
     commodities = {
         r["commodity"]: Commodity(
             r["commodity"], r["label"], fields.split(r["species"], ";"), r["cites"]
@@ -240,13 +243,20 @@ def _intents(directory: Traversable | Path) -> Iterator[IntentCue]:
             raise ValueError(f"{where}: intent must be one of {INTENTS}")
         langs, key = fields.langs(where, r["lang"]), fields.key(where, r["cue"])
         weight = fields.weight(where, r["weight"])
-        yield IntentCue(r["cue"], key, langs, r["intent"], weight, fields.boundary(key, langs))
+        position = r.get("position", "")  # optional column: "" (anywhere) or "lead"
+        if position not in ("", "lead"):
+            raise ValueError(f"{where}: position must be empty or 'lead'")
+        boundary = fields.boundary(key, langs)
+        yield IntentCue(r["cue"], key, langs, r["intent"], weight, boundary, position == "lead")
 
 
 def _signals(directory: Traversable | Path) -> Iterator[Signal]:
     for where, r in _rows(directory, "signals.tsv"):
         try:
-            regex = re.compile(r["regex"], re.IGNORECASE)
+            # Listing text reaches the signals Han-folded (Traditional → Simplified), so
+            # the pattern is folded too: 支付寶 and 支付宝 both match (a Han character is
+            # never regex syntax, so folding cannot change a pattern's structure).
+            regex = re.compile(fold_han(r["regex"]), re.IGNORECASE)
         except re.error as exc:
             raise ValueError(f"{where}: bad regex: {exc}") from None
         yield Signal(r["name"], r["family"], fields.weight(where, r["weight"]), regex)

@@ -89,6 +89,10 @@ class IntentCue:
     intent: str
     weight: float
     boundary: str
+    # Counts only where it opens the post or a line (``position`` column "lead"): one
+    # character such as 求 or 征 is a request verb there ("求 象牙手镯") and part of other
+    # words elsewhere (需求, 要求).
+    lead_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,8 +248,10 @@ class Scorer:
         seen: set[str] = set()
         for m in cues:
             cue = self.lex.intents[m.index]
+            if (leads := _leads(original, m.span[0])) is False and cue.lead_only:
+                continue
             a.intents.append(m)
-            if a.lead_intent is None and _leads(original, m.span[0]):
+            if a.lead_intent is None and leads:
                 a.lead_intent = cue.intent
             if cue.key not in seen:
                 seen.add(cue.key)

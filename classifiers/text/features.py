@@ -64,7 +64,10 @@ class FeatureSpec:
 
 
 def normalized_texts(docs: Sequence[TextDoc]) -> list[str]:
-    return [normalize(d.full_text[:MAX_TEXT]).text for d in docs]
+    """What the encoder and the character n-grams read: normalised text without the Han
+    fold (the encoder knows Traditional characters and Japanese kanji as written; the
+    fold is for matching the lexicon)."""
+    return [normalize(d.full_text[:MAX_TEXT], han=False).text for d in docs]
 
 
 class Featurizer:

@@ -63,7 +63,7 @@ def _char_matrix(texts: list[str]) -> Any:
 def coverage(rows: list[Row], encoder: TextEncoder) -> dict[str, Any]:
     train, test = select(rows, "train"), select(rows, "test")
     texts = {
-        split: [normalize(d.full_text).text for d in to_docs(part)]
+        split: [normalize(d.full_text, han=False).text for d in to_docs(part)]
         for split, part in (("train", train), ("test", test))
     }
     y_train = [r["label"] == "wildlife" for r in train]
