@@ -32,7 +32,8 @@ Design
   also indexed with those prefixes, so word boundaries stay strict ("عاج" must not
   match inside "ازعاج", "annoyance").
 * Russian multi-word keys are also indexed in their other case forms
-  (:mod:`classifiers.lexicon.russian`): "слоновую кость", "слоновой костью".
+  (:mod:`classifiers.lexicon.russian`): "слоновую кость", "слоновой костью"; Hindi
+  ones with every का/की/के (:mod:`classifiers.lexicon.hindi`): "भालू की पित्त".
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from classifiers.lexicon.fused import FusedIndex
+from classifiers.lexicon.hindi import hindi_forms
 from classifiers.lexicon.loader import Lexicon
 from classifiers.lexicon.russian import russian_forms
 from classifiers.normalize import Normalized, strip_accents
@@ -98,7 +100,7 @@ class Matcher:
                 table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
             if boundary != "none":  # Arabic prefixes for every kind: "الراتنج" is "راتنج"
                 plurals = _plural_heads(plain) if kind in _EVIDENCE else ()
-                cases = russian_forms(plain) if kind != "intent" else ()  # not verbs
+                cases = russian_forms(plain) + hindi_forms(plain) if kind != "intent" else ()
                 for variant in plurals + _arabic_prefixed(plain) + cases:
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         self._run_together(table)

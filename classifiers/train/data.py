@@ -33,6 +33,10 @@ ROUND9_PATH = MODELS_DIR / "data" / "round9_corpus.jsonl"
 # Round ten: requests with new buyer phrasings and code-word-only offers in the twelve
 # base tags; train/dev only (classifiers/train/corpus_round10.py).
 ROUND10_PATH = MODELS_DIR / "data" / "round10_corpus.jsonl"
+# Round eleven: live pets by species name sold the way pets are sold, legal pets and
+# ordinary senses through the same templates, in the new languages; train/dev only
+# (classifiers/train/corpus_round11.py).
+ROUND11_PATH = MODELS_DIR / "data" / "round11_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -50,6 +54,7 @@ def load_corpora(
         ROUND7_PATH,
         ROUND9_PATH,
         ROUND10_PATH,
+        ROUND11_PATH,
     ),
 ) -> list[Row]:
     """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
