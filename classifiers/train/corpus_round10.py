@@ -102,11 +102,11 @@ def earlier() -> set[tuple[str, str]]:
         ROUND6_PATH,
         ROUND7_PATH,
         ROUND9_PATH,
-        load_corpus,
+        texts_of,
     )
 
     paths = (CORPUS_PATH, BREADTH_PATH, ROUND6_PATH, ROUND7_PATH, ROUND9_PATH)
-    return {(r["title"], r["text"]) for p in paths for r in load_corpus(p)}
+    return texts_of(paths)
 
 
 def main() -> None:

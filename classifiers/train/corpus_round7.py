@@ -171,10 +171,10 @@ def write(rows: list[dict[str, Any]], out_dir: Path = OUT_DIR) -> Path:
 
 def earlier() -> set[tuple[str, str]]:
     """(title, text) of every earlier corpus's rows."""
-    from classifiers.train.data import BREADTH_PATH, CORPUS_PATH, ROUND6_PATH, load_corpus
+    from classifiers.train.data import BREADTH_PATH, CORPUS_PATH, ROUND6_PATH, texts_of
 
     paths = (CORPUS_PATH, BREADTH_PATH, ROUND6_PATH)
-    return {(r["title"], r["text"]) for p in paths for r in load_corpus(p)}
+    return texts_of(paths)
 
 
 def main() -> None:

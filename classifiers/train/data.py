@@ -61,6 +61,12 @@ def load_corpora(
     return [row for path in paths for row in load_corpus(path)]
 
 
+def texts_of(paths: Iterable[str | Path]) -> set[tuple[str, str]]:
+    """``(title, text)`` of every row of the corpora at ``paths`` (a later corpus round
+    drops rows repeating any of them)."""
+    return {(r["title"], r["text"]) for path in paths for r in load_corpus(path)}
+
+
 def select(rows: Iterable[Row], split: str) -> list[Row]:
     return [r for r in rows if r.get("split") == split]
 
