@@ -35,6 +35,7 @@ from benchmarks.scale_sqlite import BATCH, _raw_db, _raw_insert, _raw_rows
 from crawlers.base import Listing
 from index import sqlite_facets as facet_ops
 from index import sqlite_listings as listing_ops
+from index import sqlite_pending as pending_ops
 from index import sqlite_text as text_ops
 from index.rules import plan_upsert
 from index.sqlite import SqliteStore
@@ -71,7 +72,8 @@ def _stages(conn: sqlite3.Connection, batch: list[Listing], t: dict[str, float])
         for (n, (key, x, h)), facet in zip(enumerate(rows, first), keys, strict=True)
     ])  # fmt: skip
     tick("SQL listing rows")
-    text = [(n, *listing_ops._text(x)) for n, (_, x, _) in enumerate(rows, first)]
+    text = [pending_ops.text_row(n, x.title, x.text, x.seller_name)
+            for n, (_, x, _) in enumerate(rows, first)]  # fmt: skip
     tick("folding (+ cjk flag)")
     conn.executemany(text_ops._INSERT_TEXT, text)
     tick("SQL listing_text")

@@ -26,6 +26,11 @@ Design notes
   (``AlertFilter.after``, ``search_after``-style), however long it is.
 * Search returns hit sets, totals and facet counts; relevance scores are backend-specific
   and never part of the contract.
+* Text search is near-real-time, as in Elasticsearch: a stored listing may be found by
+  its text only after ``index_pending`` (SQLite indexes text after the upsert, from a
+  durable queue; Elasticsearch refreshes). ``index_lag`` counts listings waiting; after
+  ``index_pending`` it is 0 and a text search finds every stored listing's latest text.
+  Everything else (filters, facets, gets, alerts) sees a listing once it is stored.
 * ``date_histogram`` counts the listings a ``SearchQuery`` matches per UTC calendar
   bucket of one listing date (for dashboards). Only non-empty buckets are returned.
 * A backend that depends on a server raises ``StoreUnavailableError`` from reads it cannot
@@ -244,6 +249,13 @@ class SearchStore(Protocol):
     """Full-text search with filters and facets, and date histograms."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def index_pending(self, limit: int | None = None) -> int:
+        """Make stored listings searchable by their latest text (all of them, or about
+        ``limit``); returns how many were indexed (0 where a backend has no queue)."""
+
+    def index_lag(self) -> int:
+        """How many stored listings are not searchable by their latest text yet."""
 
     def date_histogram(
         self, query: SearchQuery, *, field: str = "first_seen_at", interval: str = "day"

@@ -215,6 +215,14 @@ class ElasticsearchStore(OutageSafe, StoreRules):
         with self._reading(refresh=True):
             return self.reader.counts()
 
+    def index_pending(self, limit: int | None = None) -> int:
+        """Elasticsearch indexes as it writes; a refresh makes that searchable now."""
+        with self._reading(refresh=True):
+            return 0
+
+    def index_lag(self) -> int:
+        return 0  # searchable within the cluster's refresh interval (1 s), queued nowhere
+
     # -- operations ----------------------------------------------------------------------
 
     def status(self) -> StoreStatus:

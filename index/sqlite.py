@@ -14,6 +14,9 @@ Design notes
 * Evidence is never rewritten: schema triggers refuse UPDATE/DELETE on
   ``listing_versions`` and ``alert_audit``, and a detection can only be stored for a
   version that was captured (otherwise ``put_detections`` raises ``ValueError``).
+* Text is indexed after the upsert (``index.sqlite_pending``). A text search, and
+  ``close()``, first index what *this* store left pending (read-your-writes, as
+  ``ElasticsearchStore`` refreshes before reads); others see it once ``index_pending`` ran.
 * The rules (upsert plan, alert transitions, paging) are ``index.rules.StoreRules``'s;
   the operations live in small modules (``sqlite_listings``, ``sqlite_alerts``,
   ``sqlite_search``); this class owns connections and transactions only.
@@ -34,6 +37,7 @@ from classifiers.base import Detection
 from crawlers.base import Listing
 from index import sqlite_alerts as alerts_ops
 from index import sqlite_listings as listing_ops
+from index import sqlite_pending as pending_ops
 from index import sqlite_search as search_sql
 from index.base import (
     AlertFilter,
@@ -54,7 +58,8 @@ CACHE_KIB = 65_536  # per connection
 MMAP_BYTES = 1 << 30
 _HIT_COLUMNS = (
     "l.key, l.version, l.first_seen_at, l.last_seen_at, l.removed_at, "
-    "v.data AS data, d.data AS detection, t.folded AS folded, t.plain AS plain"
+    "v.data AS data, d.data AS detection, t.folded AS folded, t.plain AS plain, "
+    "p.id IS NULL AS current"
 )
 
 
@@ -68,6 +73,7 @@ class SqliteStore(StoreRules):
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._unindexed = False  # this instance upserted text that may not be indexed yet
 
     # -- connections and transactions -------------------------------------------------
 
@@ -121,7 +127,24 @@ class SqliteStore(StoreRules):
             listing_ops.fold_unfolded(tx)
 
     def status(self) -> StoreStatus:
-        return StoreStatus("sqlite", True, 0, {"backend": "sqlite", "counts": self.counts()})
+        detail = {"backend": "sqlite", "counts": self.counts(), "index_lag": self.index_lag()}
+        return StoreStatus("sqlite", True, 0, detail)
+
+    def index_pending(self, limit: int | None = None) -> int:
+        """Index queued text, ``pending_ops.CHUNK`` listings per transaction."""
+        done = 0
+        while limit is None or done < limit:
+            size = pending_ops.CHUNK if limit is None else min(pending_ops.CHUNK, limit - done)
+            with self._write() as conn:
+                step = pending_ops.index_chunk(conn, size)
+            done += step
+            if step < size:
+                self._unindexed = False
+                break
+        return done
+
+    def index_lag(self) -> int:
+        return pending_ops.lag(self._conn())
 
     def reindex(self, names: Sequence[str] = (), *, delete_old: bool = False) -> list[Any]:
         raise UnsupportedOperationError("SQLite has no indices to rebuild")
@@ -130,6 +153,11 @@ class SqliteStore(StoreRules):
         raise UnsupportedOperationError("SQLite writes never queue: nothing to replay")
 
     def close(self) -> None:
+        if self._unindexed and not self._closed:
+            try:
+                self.index_pending()
+            except sqlite3.Error:  # e.g. the write lock held elsewhere: the queue is durable
+                pass
         with self._lock:
             self._closed = True
             connections, self._connections = self._connections, []
@@ -143,7 +171,9 @@ class SqliteStore(StoreRules):
 
     def _upsert_listings(self, batch: list[Listing]) -> UpsertResult:
         with self._write() as conn:
-            return listing_ops.upsert(conn, batch)
+            result = listing_ops.upsert(conn, batch)
+        self._unindexed = self._unindexed or bool(result.new or result.changed)
+        return result
 
     def active_keys(self, source: str) -> set[str]:
         return listing_ops.active_keys(self._conn(), source)
@@ -175,7 +205,13 @@ class SqliteStore(StoreRules):
 
     # -- search -----------------------------------------------------------------------
 
+    def _catch_up(self, query: SearchQuery) -> None:
+        """Before a text search: index what this store left pending (read-your-writes)."""
+        if self._unindexed and query.text and query.text.strip():
+            self.index_pending()
+
     def _search(self, query: SearchQuery) -> SearchResult:
+        self._catch_up(query)
         sql = search_sql.build(query)
         facets = tuple(query.facets)
         with self._read() as conn:
@@ -194,7 +230,8 @@ class SqliteStore(StoreRules):
             rows = conn.execute(
                 f"SELECT {_HIT_COLUMNS} FROM listings l "
                 "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
-                "JOIN listing_text t ON t.id = l.id "
+                # The stored folded text, when it is the latest version's (not pending).
+                "LEFT JOIN listing_text t ON t.id = l.id LEFT JOIN text_pending p ON p.id = l.id "
                 "LEFT JOIN detections d ON d.key = l.key AND d.content_hash = l.content_hash "
                 f"WHERE l.id IN ({','.join('?' * len(ids))}) ORDER BY {sql.order_sql}",
                 ids,
@@ -206,6 +243,7 @@ class SqliteStore(StoreRules):
     def _date_histogram(
         self, query: SearchQuery, field: str, interval: str
     ) -> list[tuple[str, int]]:
+        self._catch_up(query)
         sql = search_sql.build(query)
         statement = search_sql.histogram_sql(sql, field, interval)
         with self._read() as conn:
@@ -215,7 +253,8 @@ class SqliteStore(StoreRules):
     def _hit(row: sqlite3.Row, sql: search_sql.SearchSql) -> SearchHit:
         stored = listing_ops.stored_listing(row)
         listing = stored.listing
-        indexed = (row["folded"], row["plain"] or row["folded"]) if sql.clauses else None
+        folded = row["folded"] if row["current"] else None
+        indexed = (folded, row["plain"] or folded) if sql.clauses and folded is not None else None
         marked = highlights(listing.title, listing.text, sql.clauses, indexed)
         detection = Detection.from_dict(json.loads(row["detection"])) if row["detection"] else None
         return SearchHit(stored=stored, detection=detection, highlights=marked)

@@ -5,9 +5,10 @@ Plain functions over a connection; the caller (``SqliteStore``) owns the transac
 Upserting a batch: one ``SELECT`` for the stored heads of the batch's keys, the plan of
 ``index.rules.plan_upsert`` (each record compared with the *latest* version, in batch
 order, so A→B→A is three versions even within one batch), then a handful of
-``executemany`` calls that write it. Only the latest version's text lives in ``listings`` (and so in
-the FTS indexes, via ``listing_text``); every version's full record is kept in
-``listing_versions``.
+``executemany`` calls that write it. Every version's full record is kept in
+``listing_versions``; new and changed listings are queued for text indexing
+(``index.sqlite_pending``: the latest version's folded text goes into ``listing_text``
+and the FTS indexes in a following step, off the write path).
 
 An unchanged listing is still *fresh* (needs classifying) while its latest version has
 no row in ``detections``: a classifier failure after the upsert must not leave it
@@ -24,11 +25,10 @@ from collections.abc import Iterable, Sequence
 from classifiers.base import Detection
 from crawlers.base import Listing
 from index import sqlite_facets as facet_ops
+from index import sqlite_pending as pending_ops
 from index import sqlite_text as text_ops
 from index.base import StoredListing, UpsertResult
-from index.query_terms import NO_SPACE_SCRIPT, fold_fields
 from index.rules import Head, UpsertPlan, plan_upsert
-from index.sqlite_search import plain_column
 
 _CHUNK = 500
 _DETECTION_COLUMNS = "(score, commodity, intent, label, det_lang)"
@@ -58,16 +58,6 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
         for key, version, digest, first, last, classified in conn.execute(sql, chunk):
             found[key] = Head(version, digest, first, last, bool(classified))
     return found
-
-
-def _text(listing: Listing) -> tuple[bool, str, str]:
-    """``listing_text`` values: the cjk flag and the folded forms the FTS indexes read.
-    The original text columns stay empty since schema v6 (nothing reads them; the text
-    is in the version record). The flag is read from the folded text, which is what the
-    indexes and a folded query item hold (since v12: fold turns half-width katakana
-    into kana, so the original text had none and its kana were never indexed)."""
-    folded, plain = _folds(listing.title, listing.text, listing.seller_name)
-    return NO_SPACE_SCRIPT.search(folded) is not None, folded, plain
 
 
 def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
@@ -108,7 +98,7 @@ def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
             for (n, (key, lst, head)), facet in zip(enumerate(rows, first), keys, strict=True)
         ],
     )
-    text_ops.insert(conn, [(n, *_text(lst)) for n, (_, lst, _) in enumerate(rows, start=first)])
+    pending_ops.enqueue_from(conn, first)
 
 
 def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
@@ -125,8 +115,7 @@ def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
             for key, lst, head in changed
         ],
     )
-    ids = _ids(conn, [key for key, _, _ in changed])
-    text_ops.replace(conn, [(ids[key], *_text(lst)) for key, lst, _ in changed])
+    pending_ops.enqueue(conn, list(_ids(conn, [key for key, _, _ in changed]).values()))
 
 
 def _ids(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:
@@ -241,14 +230,8 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 def fold_unfolded(conn: sqlite3.Connection) -> int:
     """Fold the text of rows written before schema v3 (see ``sqlite_schema``)."""
     rows = conn.execute(
-        "SELECT id, cjk, title, text, seller FROM listing_text "
+        "SELECT id, title, text, seller FROM listing_text "
         "WHERE folded = '' AND (title != '' OR text != '' OR seller != '')"
     ).fetchall()
-    folds = [(r[0], *_folds(r[2], r[3], r[4])) for r in rows]
-    text_ops.replace(conn, [(i, NO_SPACE_SCRIPT.search(f) is not None, f, p) for i, f, p in folds])
+    text_ops.replace(conn, [pending_ops.text_row(*r) for r in rows])
     return len(rows)
-
-
-def _folds(title: str | None, text: str | None, seller: str | None) -> tuple[str, str]:
-    folded, plain = fold_fields(title, text, seller)
-    return folded, plain_column(folded, plain)

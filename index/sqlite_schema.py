@@ -16,7 +16,8 @@ Design notes
   v3 ``listings_fold`` (words of the folded forms, accents kept) and ``listings_foldtri``
   (``trigram``: substrings, for scripts without spaces — Chinese, Thai, …; ``cjk`` rows
   only), since v9 ``listings_cjkgram`` (their one- and two-character items), kept in step
-  by ``index.sqlite_text`` (triggers before v9; v1's ``listings_fts``/``_tri`` gone in v6).
+  by ``index.sqlite_text`` (triggers before v9; v1's ``listings_fts``/``_tri`` gone in v6),
+  since v13 after the upsert, from a queue (``index.sqlite_pending``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Callable
 
 from index.sqlite_facets import SCHEMA as FACET_SCHEMA
 from index.sqlite_facets import SCHEMA_V10, SCHEMA_V11
+from index.sqlite_pending import SCHEMA_V13
 from index.sqlite_text import SCHEMA_V9 as TEXT_SCHEMA_V9
 from index.sqlite_text import fill_grams, flag_folded_cjk
 
@@ -246,14 +248,11 @@ _V6: tuple[str, ...] = (
 
 # v7: facet counts kept by triggers, for searches without text (``index.sqlite_facets``).
 _V7 = FACET_SCHEMA
-
 # v8: a text search's facets, total and page read each match's facet values and sort
 # keys; this index holds just those (and the filters'), a fraction of a table row, so far
 # fewer pages are visited per match (``sqlite_search`` names it).
-_V8 = (
-    "CREATE INDEX listings_facets ON listings(id, removed_at, source, commodity, intent, "
-    "lang, kind, score, last_seen_at)",
-)
+_V8 = ("CREATE INDEX listings_facets ON listings(id, removed_at, source, commodity, intent, "
+       "lang, kind, score, last_seen_at)",)  # fmt: skip
 
 # v9: text indexes written in batches by ``index.sqlite_text`` (not triggers), and
 # ``listings_cjkgram`` for short CJK items; its data step is Python (seconds at 1M).
@@ -261,11 +260,12 @@ _V8 = (
 # v11: no insert trigger on ``listings`` (the store counts new listings itself).
 # v12: indexes no read uses go (EXPLAIN QUERY PLAN of each: ``alerts_priority`` serves
 # state filters; ``listing_text_cjk`` only v9's step); ``cjk`` follows the folded text.
+# v13: the ``text_pending`` queue of ``index.sqlite_pending`` (empty after migrating).
 _V9: tuple[Step, ...] = (*TEXT_SCHEMA_V9, fill_grams)
 _UNUSED = ("alerts_queue", "listing_text_cjk")
 _V12: tuple[Step, ...] = (*(f"DROP INDEX IF EXISTS {i}" for i in _UNUSED), flag_folded_cjk)
-MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
-MIGRATIONS += [SCHEMA_V10, SCHEMA_V11, _V12]
+MIGRATIONS: list[tuple[Step, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, SCHEMA_V10]
+MIGRATIONS += [SCHEMA_V11, _V12, SCHEMA_V13]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -102,6 +102,7 @@ def test_search_finds_chinese_in_either_script(
         before_the_fold.setattr(classifiers.normalize, "fold_han", lambda text: text)
         query_terms._fold_name.cache_clear()
         store.upsert_listings([make_listing(listing_id="old", title="舊象牙手鐲 出售")])
+        store.index_pending()  # indexed while the fold was off
     query_terms._fold_name.cache_clear()
     store.upsert_listings(
         [
@@ -190,3 +191,21 @@ def test_counts(corpus: Store) -> None:
         "alerts": 1,
         "removed": 1,
     }
+
+
+def test_index_pending_makes_every_stored_listing_searchable_by_its_latest_text(
+    store: Store,
+) -> None:
+    """Near-real-time text search, the same on every backend: whatever ``index_lag`` was
+    after the upserts, ``index_pending`` takes it to 0 and the latest text is found (a
+    changed listing by its new text only)."""
+    store.upsert_listings([make_listing(listing_id=str(n), title=f"okapi hide {n}")
+                           for n in range(3)])  # fmt: skip
+    store.upsert_listings([make_listing(listing_id="0", title="zebra hide", fetched_at=at(2))])
+    lag = store.index_lag()
+    assert lag in (0, 3)  # SQLite queues the three listings (one changed twice): 3
+    assert store.index_pending() == lag
+    assert store.index_lag() == 0
+    assert keys(store.search(SearchQuery(text="okapi"))) == {"bazaar:1", "bazaar:2"}
+    assert keys(store.search(SearchQuery(text="zebra"))) == {"bazaar:0"}
+    assert store.index_pending() == 0  # nothing left

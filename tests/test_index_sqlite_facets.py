@@ -135,6 +135,7 @@ def test_a_v6_database_gets_counts_of_the_listings_it_holds(tmp_path: Path) -> N
     for statement in MIGRATIONS[2]:
         if isinstance(statement, str) and re.match(r"CREATE TRIGGER \w+_a[iu] ", statement):
             conn.execute(statement)
+    conn.execute("DROP TABLE text_pending")  # v13
     conn.execute("DELETE FROM schema_version WHERE version >= 7")
     conn.close()
     reopened = SqliteStore(path)
@@ -163,6 +164,7 @@ def test_a_v10_database_loses_its_insert_trigger_and_still_counts_new_listings(
     name = "CREATE TRIGGER listing_facets_ai "
     trigger = next(s for s in MIGRATIONS[9] if isinstance(s, str) and s.startswith(name))
     conn.execute(trigger)  # back to how v10 was
+    conn.execute("DROP TABLE text_pending")  # v13
     conn.execute("DELETE FROM schema_version WHERE version >= 11")
     conn.close()
     reopened = SqliteStore(path)

@@ -19,7 +19,7 @@ from index import sqlite_text as text_ops
 from index.base import SearchQuery
 from index.query_terms import FIELD_PLAIN, parse
 from index.sqlite import SqliteStore
-from index.sqlite_listings import _text
+from index.sqlite_pending import text_row
 from index.sqlite_schema import MIGRATIONS, run_step, schema_version
 
 CJK_TEXT = ("出售老象牙手镯", "穿山甲鳞片 犀牛角杯", "งาช้างแท้ ราคาถูก", "ນໍ້າມັນ ງາຊ້າງ",
@@ -101,6 +101,7 @@ def test_short_items_find_what_a_scan_finds_after_inserts_and_edits(tmp_path: Pa
     store.init()
     listings = _listings(3, 120)
     store.upsert_listings(listings)
+    store.index_pending()  # ``_items`` reads the indexed text from the file
     assert _check(path, store, 1) > 30
     rnd = random.Random(4)
     edited = [
@@ -108,6 +109,7 @@ def test_short_items_find_what_a_scan_finds_after_inserts_and_edits(tmp_path: Pa
         for x in rnd.sample(listings, 40)
     ]
     store.upsert_listings(edited)  # replaced text: old terms out, new in
+    store.index_pending()
     assert _check(path, store, 2) > 30
     store.close()
 
@@ -134,7 +136,7 @@ def _v8_file(path: Path, listings: list[Listing]) -> None:
         conn.execute(
             "INSERT INTO listing_text(id, cjk, title, text, seller, folded, plain) "
             "VALUES (?, ?, '', '', '', ?, ?)",
-            (n, *_text(x)),
+            text_row(n, x.title, x.text, x.seller_name),
         )
     conn.close()
 
@@ -146,7 +148,7 @@ def test_a_v8_file_migrates_and_its_short_items_are_indexed(tmp_path: Path) -> N
     store = SqliteStore(path)
     store.init()
     conn = sqlite3.connect(path, isolation_level=None)
-    assert schema_version(conn) == len(MIGRATIONS) == 12
+    assert schema_version(conn) == len(MIGRATIONS) == 13
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert "listings_fold_ai" not in triggers and "listings_fold_ad" in triggers
     conn.close()
@@ -193,13 +195,15 @@ def test_a_v11_file_migrates_to_v12_and_keeps_its_data(tmp_path: Path) -> None:
     conn.execute("UPDATE listing_text SET cjk = 0 WHERE id = ?", (row[0],))
     conn.execute("CREATE INDEX alerts_queue ON alerts(state, score DESC)")
     conn.execute("CREATE INDEX listing_text_cjk ON listing_text(cjk) WHERE cjk")
+    conn.execute("DROP TABLE text_pending")  # v13
     conn.execute("DELETE FROM schema_version WHERE version >= 12")
     conn.close()
     reopened = SqliteStore(path)
     reopened.init()
     conn = sqlite3.connect(path)
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert schema_version(conn) == 12 and not {"alerts_queue", "listing_text_cjk"} & indexes
+    assert schema_version(conn) == len(MIGRATIONS)
+    assert not {"alerts_queue", "listing_text_cjk"} & indexes
     conn.close()
     assert _found(reopened, "レスレット") == {HALF_WIDTH.key} == _found(reopened, "ﾌﾞﾚｽ")
     assert _found(reopened, "ﾚｽ") == {HALF_WIDTH.key}

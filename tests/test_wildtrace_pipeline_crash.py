@@ -41,6 +41,9 @@ TABLES = {
     "detections": "key, content_hash, round(score, 6), label, commodity, intent",
     "alerts": "id, listing_key, round(score, 6), commodity, intent, state, version, seller_id",
     "alert_audit": "alert_id, action, from_state, to_state",
+    # The indexed text of every listing, and nothing left queued for indexing.
+    "listing_text t JOIN listings l ON l.id = t.id": "l.key, t.cjk, t.folded, t.plain",
+    "text_pending": "id",
 }
 
 
@@ -79,7 +82,7 @@ def clean(demo: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list
     return state
 
 
-@pytest.mark.parametrize("crash_at", ["crawl", "store:2", "classify:2", "alert:2"])
+@pytest.mark.parametrize("crash_at", ["crawl", "store:2", "classify:2", "alert:2", "index"])
 def test_a_run_killed_at_a_stage_boundary_loses_nothing_after_a_rerun(
     demo: str, clean: dict[str, list[Any]], tmp_path: Path, crash_at: str
 ) -> None:

@@ -221,4 +221,8 @@ def histogram(
 @router.get("/api/stats")
 def stats(request: Request, me: Desk) -> Any:
     store = _store(request)
-    return {"counts": store.counts(), "alerts_by_state": state_counts(store, AlertFilter())}
+    return {
+        "counts": store.counts(),
+        "alerts_by_state": state_counts(store, AlertFilter()),
+        "index_lag": store.index_lag(),  # stored listings not yet searchable by text
+    }

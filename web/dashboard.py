@@ -159,6 +159,7 @@ def dashboard(request: Request, me: Desk) -> Response:
         decided=decided,
         dismissed=sum(reasons.values()),
         takedown=takedown_rows(request),
+        lag=store.index_lag(),
     )
 
 

@@ -117,6 +117,7 @@ def queue(request: Request, params: Annotated[AlertPageParams, Depends()], me: D
         notice=request.query_params.get("done", "")[:200],
         page=page,
         pages=max(1, ceil(result.total / size)),
+        lag=store.index_lag(),  # stored listings a text search cannot find yet
     )
 
 
@@ -258,6 +259,7 @@ def search(request: Request, params: Annotated[SearchPageParams, Depends()], me:
         alert_ids=alert_ids,
         page=page,
         pages=max(1, ceil(result.total / size)),
+        lag=store.index_lag(),  # stored listings a text search cannot find yet
     )
 
 

@@ -23,6 +23,8 @@ Design notes
   graph being unreachable is already handled inside ``link_listings``: its updates wait
   and are applied before a later batch.)
 * Order per batch: detect → fuse images → enrich → alerts → detections.
+* Text search is near-real-time (``Store.index_pending``): what a crawl stored is indexed
+  at the end of its source (``finish_crawl``) and of the run (``index_text``).
 * Removal is inferred only after a *complete* crawl, never for listings whose pages
   failed for another reason than 404/410 (``unfetched``), and never while the store
   cannot be read (the next complete crawl catches up).
@@ -153,6 +155,19 @@ def finish_crawl(
     report.complete = complete
     if complete:
         _mark_removed(source, store, seen | {f"{source}:{i}" for i in unfetched}, report)
+    index_text(store)
+
+
+def index_text(store: Store) -> int:
+    """Make what was stored searchable by its text (``Store.index_pending``): after every
+    source's crawl and at the end of a run, so a text search lags by one crawl at most. A
+    failure costs nothing: the work stays queued (durably) for the next call."""
+    faults.boundary("index")
+    try:
+        return store.index_pending()
+    except Exception:  # e.g. the cluster is down or the write lock is held elsewhere
+        log.exception("text indexing failed; it stays queued for the next run")
+        return 0
 
 
 def _ingest_batch(

@@ -28,7 +28,7 @@ from crawlers.runner import Consumer, CrawlResult, ItemError, Waiting, run_crawl
 from wildtrace import faults
 from wildtrace.components import Components, open_components
 from wildtrace.config import ConfigError, Settings
-from wildtrace.ingest import MAX_ERROR_SAMPLES, finish_crawl, ingest_batches
+from wildtrace.ingest import MAX_ERROR_SAMPLES, finish_crawl, index_text, ingest_batches
 from wildtrace.reports import Progress, SourceReport, describe, watch_progress
 from wildtrace.scheduler import SourceSchedule
 
@@ -242,4 +242,5 @@ def crawl_sources(
         reports.append(report)
         if progress:
             progress(describe(report))
+    index_text(comps.store)  # also what a failed source stored before it failed
     return reports

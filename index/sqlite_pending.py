@@ -1,0 +1,102 @@
+"""Text indexing off the SQLite store's write path: a durable queue and its catch-up step.
+
+Design notes
+------------
+* Since schema v13 an upsert no longer folds text nor writes ``listing_text`` and the FTS5
+  indexes (``index.sqlite_text``) in its own transaction: it puts the listing's id in
+  ``text_pending`` (one row per listing whose latest text is not indexed yet) and
+  commits. ``index_chunk`` — called by ``SqliteStore.index_pending`` — later reads the
+  latest version of queued listings, folds their text and indexes it, deleting their queue
+  rows in the *same* transaction. Folding and FTS work were 60 % of an upsert's CPU and
+  most of its WAL pages; the listing itself is durable as soon as the upsert commits.
+* Like Elasticsearch's refresh interval, a listing is found by a text search only once its
+  text is indexed; filters, facets without text, ``get_listing``, alerts and the queue see it
+  at once. ``lag`` says how many listings wait (``Store.index_lag``; status and
+  ``/api/stats`` show it).
+* Crash safety: the queue row commits with the listing, and leaves only with the indexed
+  text, so a crash between the two loses nothing — the next ``index_pending`` (the
+  pipeline calls it at the end of each source's crawl and of every run) resumes.
+* What is indexed is the *latest stored version*, read back from ``listing_versions``:
+  a listing changed twice before indexing is indexed once, at its latest text, and a
+  listing re-queued while indexed (changed) has its old terms removed first
+  (``text_ops.replace``). The text and its folding are exactly what an upsert wrote
+  before v13 (``text_row``), so search results after indexing are the same.
+* Ids are taken in id order, ``CHUNK`` per transaction: a web request waiting for the
+  write lock waits for one chunk, not the whole backlog.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from index import sqlite_text as text_ops
+from index.query_terms import NO_SPACE_SCRIPT, fold_fields
+from index.sqlite_search import plain_column
+
+CHUNK = 2000
+
+# v13: the queue. No foreign key (a look-up per insert on the write path); listings are
+# never deleted, and an id with no listing is dropped by ``index_chunk``.
+SCHEMA_V13 = ("CREATE TABLE text_pending (id INTEGER PRIMARY KEY)",)
+
+
+def folds(title: str | None, text: str | None, seller: str | None) -> tuple[str, str]:
+    """``listing_text``'s ``(folded, plain)`` of a listing's fields (``plain`` is ``''``
+    where it would repeat ``folded``)."""
+    folded, plain = fold_fields(title, text, seller)
+    return folded, plain_column(folded, plain)
+
+
+def text_row(
+    row_id: int, title: str | None, text: str | None, seller: str | None
+) -> text_ops.TextRow:
+    """A ``listing_text`` row: the cjk flag and the folded forms the FTS indexes read. The
+    original text columns stay empty since schema v6 (the text is in the version record).
+    The flag is read from the folded text, which is what the indexes and a folded query
+    item hold (since v12: fold turns half-width katakana into kana)."""
+    folded, plain = folds(title, text, seller)
+    return row_id, NO_SPACE_SCRIPT.search(folded) is not None, folded, plain
+
+
+def enqueue_from(conn: sqlite3.Connection, first_id: int) -> None:
+    """Queue every listing with an id from ``first_id`` on (the rows an upsert just added
+    under the write lock): one statement, no per-row Python."""
+    conn.execute("INSERT OR IGNORE INTO text_pending(id) SELECT id FROM listings WHERE id >= ?",
+                 (first_id,))  # fmt: skip
+
+
+def enqueue(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+    """Queue these listings (changed ones: their text is indexed again)."""
+    conn.executemany("INSERT OR IGNORE INTO text_pending(id) VALUES (?)", [(i,) for i in ids])
+
+
+def lag(conn: sqlite3.Connection) -> int:
+    """How many listings wait for their text to be indexed."""
+    return int(conn.execute("SELECT count(*) FROM text_pending").fetchone()[0])
+
+
+def index_chunk(conn: sqlite3.Connection, limit: int = CHUNK) -> int:
+    """Index the latest text of up to ``limit`` queued listings and take them off the
+    queue; returns how many ids left it. The caller owns the (write) transaction."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM text_pending ORDER BY id LIMIT ?", (limit,))]
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    found = conn.execute(
+        "SELECT l.id, v.data, t.id IS NOT NULL FROM listings l "
+        "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+        f"LEFT JOIN listing_text t ON t.id = l.id WHERE l.id IN ({marks})",
+        ids,
+    ).fetchall()
+    new: list[text_ops.TextRow] = []
+    old: list[text_ops.TextRow] = []
+    for row_id, data, indexed in found:
+        record = json.loads(data)
+        row = text_row(row_id, record.get("title"), record.get("text"), record.get("seller_name"))
+        (old if indexed else new).append(row)
+    text_ops.insert(conn, new)
+    text_ops.replace(conn, old)
+    conn.execute(f"DELETE FROM text_pending WHERE id IN ({marks})", ids)
+    return len(ids)
