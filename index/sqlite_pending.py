@@ -77,6 +77,16 @@ def lag(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM text_pending").fetchone()[0])
 
 
+# The fields to index, read from the stored record by SQLite's JSON functions (a third of
+# the cost of ``json.loads`` per record) — except from a record holding an escaped NUL
+# (``\u0000``): ``json_extract`` cuts such a string short, so that record is returned
+# whole and decoded by Python (as are the rare ones holding the six characters as text).
+_FIELDS = (
+    "CASE WHEN instr(v.data, '\\u0000') THEN v.data END, json_extract(v.data, '$.title'), "
+    "json_extract(v.data, '$.text'), json_extract(v.data, '$.seller_name')"
+)
+
+
 def index_chunk(conn: sqlite3.Connection, limit: int = CHUNK) -> int:
     """Index the latest text of up to ``limit`` queued listings and take them off the
     queue; returns how many ids left it. The caller owns the (write) transaction."""
@@ -85,17 +95,18 @@ def index_chunk(conn: sqlite3.Connection, limit: int = CHUNK) -> int:
         return 0
     marks = ",".join("?" * len(ids))
     found = conn.execute(
-        "SELECT l.id, v.data, t.id IS NOT NULL FROM listings l "
+        f"SELECT l.id, t.id IS NOT NULL, {_FIELDS} FROM listings l "
         "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
         f"LEFT JOIN listing_text t ON t.id = l.id WHERE l.id IN ({marks})",
         ids,
     ).fetchall()
     new: list[text_ops.TextRow] = []
     old: list[text_ops.TextRow] = []
-    for row_id, data, indexed in found:
-        record = json.loads(data)
-        row = text_row(row_id, record.get("title"), record.get("text"), record.get("seller_name"))
-        (old if indexed else new).append(row)
+    for row_id, indexed, data, title, text, seller in found:
+        if data is not None:  # see ``_FIELDS``
+            record = json.loads(data)
+            title, text, seller = record.get("title"), record.get("text"), record.get("seller_name")
+        (old if indexed else new).append(text_row(row_id, title, text, seller))
     text_ops.insert(conn, new)
     text_ops.replace(conn, old)
     conn.execute(f"DELETE FROM text_pending WHERE id IN ({marks})", ids)

@@ -22,11 +22,12 @@ from index.sqlite_pending import CHUNK, text_row
 from index.sqlite_schema import MIGRATIONS, schema_version
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ("ivory", "象牙", "象", "牙", "ゾウ", "ho", "hổ", "tê tê", '"carved ivory"', "curios",
+QUERIES = ("okapi", "hide", "typed",
+           "ivory", "象牙", "象", "牙", "ゾウ", "ho", "hổ", "tê tê", '"carved ivory"', "curios",
            "rhino OR pangolin", "éléphant", "elephant", "ｿﾞｳ", "ゲ")  # fmt: skip
 TITLES = ("Carved ivory bangle", "出售老象牙手镯", "hổ cốt cao", "tê tê vảy", "ｿﾞｳｹﾞ ﾌﾞﾚｽﾚｯﾄ",
           "Défense d'éléphant", "r.h.i.n.o horn cup", "pangolin scales 穿山甲",
-          "plain vase")  # fmt: skip
+          "plain vase", "okapi\x00 hide", "a \\u0000 typed as text")  # fmt: skip
 
 
 def _open(path: Path) -> SqliteStore:
