@@ -156,3 +156,24 @@ def test_real_uvicorn_server_in_a_thread_on_port_zero(
     assert not handle.thread.is_alive()
     with pytest.raises(httpx.ConnectError):
         httpx.get(handle.url + "/healthz", timeout=2)
+
+
+def test_stats_search_page_and_dashboard_show_how_far_text_indexing_lags(
+    sqlite_store: SqliteStore, client: TestClient
+) -> None:
+    """Listings the pipeline (another store, as in another process) stored but has not
+    indexed yet are counted on ``/api/stats``, the search page and the dashboard."""
+    populate(sqlite_store, standard_pairs(3))
+    sqlite_store.index_pending()
+    writer = SqliteStore(sqlite_store.path)
+    writer.init()
+    writer.upsert_listings([web_listing(n) for n in range(3, 5)])
+    note = "2 stored listings not yet searchable by text"
+    assert client.get("/api/stats").json()["index_lag"] == 2
+    assert note in client.get("/search", params={"q": "bangle"}).text
+    assert note in client.get("/dashboard").text
+    before = client.get("/api/search", params={"q": "bangle"}).json()["total"]
+    writer.close()  # indexes what it stored
+    assert client.get("/api/stats").json()["index_lag"] == 0
+    assert "not yet searchable" not in client.get("/search", params={"q": "bangle"}).text
+    assert client.get("/api/search", params={"q": "bangle"}).json()["total"] == before + 2
