@@ -105,15 +105,21 @@ def insert(conn: sqlite3.Connection, rows: Sequence[TextRow]) -> None:
 
 
 def replace(conn: sqlite3.Connection, rows: Sequence[TextRow]) -> None:
-    """New text for existing rows: their old terms out, the new text and terms in."""
-    ids = [(r[0],) for r in rows]
+    """New text for existing rows: their old terms out, the new text and terms in. A row
+    whose text is unchanged (a new version that changed the price, not the words) is
+    left as it is: no FTS5 work."""
     old: list[TextRow] = []
-    for (i,) in ids:
+    changed: list[TextRow] = []
+    for row in rows:
         found = conn.execute(
-            "SELECT id, cjk, folded, plain FROM listing_text WHERE id = ?", (i,)
+            "SELECT id, cjk, folded, plain FROM listing_text WHERE id = ?", (row[0],)
         ).fetchone()
-        if found is not None:
-            old.append((found[0], bool(found[1]), found[2], found[3]))
+        stored = None if found is None else (found[0], bool(found[1]), found[2], found[3])
+        if stored != (row[0], bool(row[1]), row[2], row[3]):
+            changed.append(row)
+            if stored is not None:
+                old.append(stored)
+    rows = changed
     conn.executemany(_DELETE["listings_fold"], [(i, f, p) for i, _, f, p in old])
     conn.executemany(_DELETE["listings_foldtri"], [(i, f, p) for i, cjk, f, p in old if cjk])
     conn.executemany(_DELETE["listings_cjkgram"], [(i, *grams(f, p)) for i, c, f, p in old if c])

@@ -166,3 +166,32 @@ def test_a_v12_file_migrates_to_v13_with_nothing_pending(tmp_path: Path) -> None
     assert other.index_pending() == 1 and _found(other, "skull") == {"bazaar:new"}
     reopened.close()
     other.close()
+
+
+def test_a_new_version_with_the_same_words_leaves_the_text_indexes_untouched(
+    tmp_path: Path,
+) -> None:
+    """A price edit is a new version, queued and indexed again; its folded text is the
+    same, so no FTS5 terms are deleted or written (the index data stays byte for byte)."""
+    path = tmp_path / "w.db"
+    store = _open(path)
+    listings = [make_listing(listing_id=str(n), title=f"okapi hide {n}") for n in range(20)]
+    store.upsert_listings(listings)
+    store.index_pending()
+
+    def fts_data() -> list[tuple[object, ...]]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT * FROM listings_fold_data ORDER BY id").fetchall()
+
+    before = fts_data()
+    repriced = [replace(x, price=99.0, fetched_at=at(2), content_hash="") for x in listings]
+    assert store.upsert_listings(repriced).changed == 20
+    assert store.index_lag() == 20 and store.index_pending() == 20
+    assert fts_data() == before
+    retitled = [replace(repriced[0], title="zebra hide", fetched_at=at(3), content_hash="")]
+    store.upsert_listings(retitled)
+    store.index_pending()
+    assert fts_data() != before
+    assert _found(store, "zebra") == {"bazaar:0"} and "bazaar:0" not in _found(store, "okapi")
+    assert len(_found(store, "okapi")) == 19
+    store.close()
