@@ -1,4 +1,4 @@
-"""``wildtrace index init|status|reindex|replay``: look after the configured store.
+"""``wildtrace index init|status|refresh|reindex|replay``: look after the configured store.
 
 * ``init`` creates tables (SQLite) or templates, indices and write aliases
   (Elasticsearch). Idempotent.
@@ -6,6 +6,9 @@
   each alias with its concrete index, document count and template version, and the
   outage spool (queued operations and records, refused ones, last error). Exit 1 when
   the cluster is unreachable or operations are still spooled.
+* ``refresh`` makes every stored listing searchable by its text now
+  (``Store.index_pending``: SQLite indexes the text still queued — e.g. after a run that
+  was killed — Elasticsearch refreshes); prints how many were indexed and the lag left.
 * ``reindex`` (Elasticsearch) copies indices into new ones built from the current
   templates and swaps the aliases atomically. Pause ingestion while it runs.
 * ``replay`` (Elasticsearch) sends spooled writes now instead of at the next write.
@@ -50,6 +53,13 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
         return 0 if status.healthy else 1
 
 
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    with store_session(settings) as store:
+        indexed = store.index_pending()
+        _print({"indexed": indexed, "index_lag": store.index_lag()})
+        return 0
+
+
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
     if not _es_only(settings, "reindex"):
         return 2
@@ -80,6 +90,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         handler=_init
     )
     actions.add_parser("status", help="counts, indices, spool (JSON)").set_defaults(handler=_status)
+    actions.add_parser("refresh", help="make stored listings searchable by text now").set_defaults(
+        handler=_refresh
+    )
     reindex = actions.add_parser("reindex", help="rebuild ES indices from current templates")
     reindex.add_argument(
         "--index", action="append", help="listings, versions, detections, alerts or audit"
