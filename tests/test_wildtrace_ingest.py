@@ -9,8 +9,10 @@ unchanged listings classifies them and raises their alerts. Real ``SqliteStore``
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from factories import make_listing
@@ -18,7 +20,7 @@ from factories import make_listing
 from classifiers.base import Classifier, Detection, TextDoc
 from classifiers.text.lexicon_detector import LexiconDetector
 from crawlers.base import Listing
-from index.base import AlertFilter
+from index.base import AlertFilter, SearchQuery
 from index.sqlite import SqliteStore
 from wildtrace.components import Components, build_rules
 from wildtrace.config import load_settings
@@ -167,3 +169,41 @@ def test_a_failing_enrich_step_costs_no_verdict(
     assert "enrich step failed on 2 listings" in caplog.text
     assert all(comps.store.get_detection(x.key) is not None for x in listings())
     assert alerted(comps) == {x.key for x in listings()[:4]}
+
+
+class IndexingFailsOnce:
+    """A real SQLite store whose first ``index_pending`` fails (the write lock held by
+    another process past the busy timeout)."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store, self.failed = store, False
+
+    def index_pending(self, limit: int | None = None) -> int:
+        if not self.failed:
+            self.failed = True
+            raise sqlite3.OperationalError("injected: database is locked")
+        return self.store.index_pending(limit)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_ingest_leaves_the_text_indexed_and_a_failed_indexing_queued(
+    sqlite_store: SqliteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The crawl's text is indexed at its end: another reader of the file finds it. If that
+    step fails the run still succeeds, nothing is lost, and the next ingest indexes it."""
+    reader = SqliteStore(sqlite_store.path)
+    flaky: Any = IndexingFailsOnce(sqlite_store)
+    rules = build_rules(load_settings(env={}))
+    with caplog.at_level(logging.ERROR, logger="wildtrace.ingest"):
+        first = ingest("bazaar", listings(), store=flaky, classifier=LexiconDetector(),
+                       rules=rules, batch_size=2, complete=True)  # fmt: skip
+    assert (first.new, first.errors) == (5, 0)
+    assert "text indexing failed" in caplog.text
+    assert reader.index_lag() == 5 and reader.search(SearchQuery(text="pangolin")).total == 0
+    again = ingest("bazaar", listings(), store=flaky, classifier=LexiconDetector(),
+                   rules=rules, batch_size=2, complete=True)  # fmt: skip
+    assert again.unchanged == 5
+    assert reader.index_lag() == 0 and reader.search(SearchQuery(text="pangolin")).total == 1
+    reader.close()

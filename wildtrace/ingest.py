@@ -165,9 +165,11 @@ def index_text(store: Store) -> int:
     faults.boundary("index")
     try:
         return store.index_pending()
-    except Exception:  # e.g. the cluster is down or the write lock is held elsewhere
+    except StoreUnavailableError as exc:  # the cluster is down: it refreshes once back
+        log.warning("store unavailable, text not indexed now: %s", exc)
+    except Exception:  # e.g. the write lock held elsewhere past the busy timeout
         log.exception("text indexing failed; it stays queued for the next run")
-        return 0
+    return 0
 
 
 def _ingest_batch(
