@@ -2,24 +2,22 @@
 
 Design notes
 ------------
-* One file, zero set-up. ``init()`` applies the migrations in ``index.sqlite_schema``
-  (idempotent, safe from several processes) and puts the file in WAL mode.
+* One file, zero set-up. ``init()`` applies ``index.sqlite_schema``'s migrations (idempotent,
+  safe from several processes) and puts the file in WAL mode.
 * Threads: one connection per thread (``threading.local``). The web app serves requests
   from a thread pool while the pipeline writes; WAL lets readers proceed during a write,
   and SQLite's own lock (with a busy timeout) serialises writers. Every write method is
   one ``BEGIN IMMEDIATE`` transaction — taking the write lock up front means two writers
   queue instead of failing with a read-to-write upgrade deadlock. ``search`` runs its
-  count, facet and hit queries in one read transaction, so they agree with each other.
-  Connections of threads that ended stay open until ``close()``.
-* Evidence is never rewritten: schema triggers refuse UPDATE/DELETE on
-  ``listing_versions`` and ``alert_audit``, and a detection can only be stored for a
-  version that was captured (otherwise ``put_detections`` raises ``ValueError``).
-* Text is indexed after the upsert (``index.sqlite_pending``). A text search, and
-  ``close()``, first index what *this* store left pending (read-your-writes, as
-  ``ElasticsearchStore`` refreshes before reads); others see it once ``index_pending`` ran.
-* The rules (upsert plan, alert transitions, paging) are ``index.rules.StoreRules``'s;
-  the operations live in small modules (``sqlite_listings``, ``sqlite_alerts``,
-  ``sqlite_search``); this class owns connections and transactions only.
+  count, facet and hit queries in one read transaction (they agree with each other);
+  connections of threads that ended stay open until ``close()``.
+* Evidence is never rewritten: triggers refuse UPDATE/DELETE on ``listing_versions`` and
+  ``alert_audit``; a detection needs a captured version (``put_detections``: ValueError).
+* Text is indexed after the upsert (``index.sqlite_pending``, with the text this store
+  wrote at hand). A text search, and ``close()``, first index what *this* store queued
+  (read-your-writes, as ``ElasticsearchStore`` refreshes before reads).
+* The rules are ``index.rules.StoreRules``'s, the operations in small modules (``sqlite_listings``,
+  ``sqlite_alerts``, ``sqlite_search``); this class owns connections and transactions only.
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +72,7 @@ class SqliteStore(StoreRules):
         self._lock = threading.Lock()
         self._closed = False
         self._unindexed = False  # this instance upserted text that may not be indexed yet
+        self._known: pending_ops.Known = {}  # its text, for the indexing step (bounded)
 
     # -- connections and transactions -------------------------------------------------
 
@@ -136,10 +135,11 @@ class SqliteStore(StoreRules):
         while limit is None or done < limit:
             size = pending_ops.CHUNK if limit is None else min(pending_ops.CHUNK, limit - done)
             with self._write() as conn:
-                step = pending_ops.index_chunk(conn, size)
+                step = pending_ops.index_chunk(conn, size, self._known)
             done += step
-            if step < size:
+            if step < size:  # drained: whatever text is still at hand is not needed
                 self._unindexed = False
+                self._known.clear()
                 break
         return done
 
@@ -154,10 +154,8 @@ class SqliteStore(StoreRules):
 
     def close(self) -> None:
         if self._unindexed and not self._closed:
-            try:
+            with suppress(sqlite3.Error):  # e.g. the lock is held elsewhere: the queue is durable
                 self.index_pending()
-            except sqlite3.Error:  # e.g. the write lock held elsewhere: the queue is durable
-                pass
         with self._lock:
             self._closed = True
             connections, self._connections = self._connections, []
@@ -170,8 +168,11 @@ class SqliteStore(StoreRules):
     # -- listings and detections ------------------------------------------------------
 
     def _upsert_listings(self, batch: list[Listing]) -> UpsertResult:
+        queued: pending_ops.Known = {}
         with self._write() as conn:
-            result = listing_ops.upsert(conn, batch)
+            result = listing_ops.upsert(conn, batch, queued)
+        if len(self._known) + len(queued) <= pending_ops.MAX_KNOWN:  # beyond: read back
+            self._known.update(queued)  # committed: these versions are on file
         self._unindexed = self._unindexed or bool(result.new or result.changed)
         return result
 
@@ -206,8 +207,7 @@ class SqliteStore(StoreRules):
     # -- search -----------------------------------------------------------------------
 
     def _catch_up(self, query: SearchQuery) -> None:
-        """Before a text search: index what this store left pending (read-your-writes)."""
-        if self._unindexed and query.text and query.text.strip():
+        if self._unindexed and query.text and query.text.strip():  # read-your-writes
             self.index_pending()
 
     def _search(self, query: SearchQuery) -> SearchResult:

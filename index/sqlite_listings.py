@@ -60,10 +60,14 @@ def heads(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Head]:
     return found
 
 
-def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
-    """Write the plan ``index.rules.plan_upsert`` makes for ``batch``."""
+def upsert(
+    conn: sqlite3.Connection, batch: Sequence[Listing], queued: pending_ops.Known | None = None
+) -> UpsertResult:
+    """Write the plan ``index.rules.plan_upsert`` makes for ``batch``; ``queued`` gets the
+    text of each listing queued for indexing (``sqlite_pending.Known``)."""
     plan = plan_upsert(batch, heads(conn, list(dict.fromkeys(x.key for x in batch))))
-    _write_new(conn, plan)
+    queued = {} if queued is None else queued
+    _write_new(conn, plan, queued)
     conn.executemany(
         "INSERT INTO listing_versions(key, version, content_hash, fetched_at, data) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -72,7 +76,7 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
             for x, version in plan.versions
         ],
     )
-    _write_changed(conn, plan)
+    _write_changed(conn, plan, queued)
     new = set(plan.new_keys)
     # Every key seen is seen now and no longer removed (un-removal).
     conn.executemany(
@@ -82,7 +86,7 @@ def upsert(conn: sqlite3.Connection, batch: Sequence[Listing]) -> UpsertResult:
     return plan.result
 
 
-def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
+def _write_new(conn: sqlite3.Connection, plan: UpsertPlan, queued: pending_ops.Known) -> None:
     rows = [(key, plan.latest[key], plan.heads[key]) for key in plan.new_keys]
     # Ids given here (the write lock is held): the text rows need no look-up by key.
     first = int(conn.execute("SELECT ifnull(max(id), 0) + 1 FROM listings").fetchone()[0])
@@ -99,9 +103,11 @@ def _write_new(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
         ],
     )
     pending_ops.enqueue_from(conn, first)
+    for n, (_, lst, head) in enumerate(rows, first):
+        queued[n] = (head.version, lst.title, lst.text, lst.seller_name)
 
 
-def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
+def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan, queued: pending_ops.Known) -> None:
     """New latest content for listings that existed before this batch, and the verdict
     of the new latest version (it may already exist: A→B→A brings A's verdict back)."""
     changed = [(key, plan.latest[key], plan.heads[key]) for key in plan.changed_keys]
@@ -115,7 +121,10 @@ def _write_changed(conn: sqlite3.Connection, plan: UpsertPlan) -> None:
             for key, lst, head in changed
         ],
     )
-    pending_ops.enqueue(conn, list(_ids(conn, [key for key, _, _ in changed]).values()))
+    ids = _ids(conn, [key for key, _, _ in changed])
+    pending_ops.enqueue(conn, list(ids.values()))
+    for key, lst, head in changed:
+        queued[ids[key]] = (head.version, lst.title, lst.text, lst.seller_name)
 
 
 def _ids(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:

@@ -36,6 +36,7 @@ from index.query_terms import NO_SPACE_SCRIPT, fold_fields
 from index.sqlite_search import plain_column
 
 CHUNK = 2000
+MAX_KNOWN = 20_000  # listings whose text a store keeps for its indexing step (``Known``)
 
 # v13: the queue. No foreign key (a look-up per insert on the write path); listings are
 # never deleted, and an id with no listing is dropped by ``index_chunk``.
@@ -77,6 +78,14 @@ def lag(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM text_pending").fetchone()[0])
 
 
+# What is indexed of a listing: title, text, seller name.
+Fields = tuple[str | None, str | None, str | None]
+# Listing id → (version, *fields): the text of versions this process just stored, handed
+# from the upsert to the indexing step so it need not read them back. Exact: a listing's
+# version number names one immutable record, so the fields are used only while that
+# version is still the listing's latest (another process may have stored a newer one).
+Known = dict[int, tuple[int, str | None, str | None, str | None]]
+
 # The fields to index, read from the stored record by SQLite's JSON functions (a third of
 # the cost of ``json.loads`` per record) — except from a record holding an escaped NUL
 # (``\u0000``): ``json_extract`` cuts such a string short, so that record is returned
@@ -87,26 +96,51 @@ _FIELDS = (
 )
 
 
-def index_chunk(conn: sqlite3.Connection, limit: int = CHUNK) -> int:
+def _stored(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Fields]:
+    """The fields to index of these listings' latest versions, read from the file."""
+    marks = ",".join("?" * len(ids))
+    found = conn.execute(
+        f"SELECT l.id, {_FIELDS} FROM listings l "
+        "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+        f"WHERE l.id IN ({marks})",
+        list(ids),
+    ).fetchall()
+    out: dict[int, Fields] = {}
+    for row_id, data, title, text, seller in found:
+        if data is not None:  # see ``_FIELDS``
+            record = json.loads(data)
+            title, text, seller = record.get("title"), record.get("text"), record.get("seller_name")
+        out[row_id] = (title, text, seller)
+    return out
+
+
+def index_chunk(conn: sqlite3.Connection, limit: int = CHUNK, known: Known | None = None) -> int:
     """Index the latest text of up to ``limit`` queued listings and take them off the
-    queue; returns how many ids left it. The caller owns the (write) transaction."""
+    queue; returns how many ids left it. The caller owns the (write) transaction.
+    ``known``: text this process wrote (see ``Known``), used where its version is still
+    the latest; entries used or found stale are taken out of it."""
     ids = [r[0] for r in conn.execute("SELECT id FROM text_pending ORDER BY id LIMIT ?", (limit,))]
     if not ids:
         return 0
     marks = ",".join("?" * len(ids))
-    found = conn.execute(
-        f"SELECT l.id, t.id IS NOT NULL, {_FIELDS} FROM listings l "
-        "JOIN listing_versions v ON v.key = l.key AND v.version = l.version "
+    heads = conn.execute(
+        f"SELECT l.id, l.version, t.id IS NOT NULL FROM listings l "
         f"LEFT JOIN listing_text t ON t.id = l.id WHERE l.id IN ({marks})",
         ids,
     ).fetchall()
+    fields: dict[int, Fields] = {}
+    for row_id, version, _ in heads:
+        hit = known.pop(row_id, None) if known else None
+        if hit is not None and hit[0] == version:
+            fields[row_id] = hit[1:]
+    missing = [r[0] for r in heads if r[0] not in fields]
+    if missing:
+        fields.update(_stored(conn, missing))
     new: list[text_ops.TextRow] = []
     old: list[text_ops.TextRow] = []
-    for row_id, indexed, data, title, text, seller in found:
-        if data is not None:  # see ``_FIELDS``
-            record = json.loads(data)
-            title, text, seller = record.get("title"), record.get("text"), record.get("seller_name")
-        (old if indexed else new).append(text_row(row_id, title, text, seller))
+    for row_id, _, indexed in heads:
+        if row_id in fields:  # (a listing always has its latest version)
+            (old if indexed else new).append(text_row(row_id, *fields[row_id]))
     text_ops.insert(conn, new)
     text_ops.replace(conn, old)
     conn.execute(f"DELETE FROM text_pending WHERE id IN ({marks})", ids)

@@ -195,3 +195,18 @@ def test_a_new_version_with_the_same_words_leaves_the_text_indexes_untouched(
     assert _found(store, "zebra") == {"bazaar:0"} and "bazaar:0" not in _found(store, "okapi")
     assert len(_found(store, "okapi")) == 19
     store.close()
+
+
+def test_text_at_hand_is_used_only_while_its_version_is_the_latest(tmp_path: Path) -> None:
+    """The writer keeps the text it stored for its indexing step; when another process
+    stored a newer version meanwhile, the newer one is indexed, read from the file."""
+    path = tmp_path / "w.db"
+    first, other = _open(path), _open(path)
+    first.upsert_listings([make_listing(listing_id="1", title="okapi hide"),
+                           make_listing(listing_id="2", title="okapi skull")])  # fmt: skip
+    other.upsert_listings([make_listing(listing_id="1", title="zebra hide", fetched_at=at(2))])
+    assert first.index_pending() == 2
+    assert _found(other, "okapi") == {"bazaar:2"}
+    assert _found(other, "zebra") == {"bazaar:1"}
+    for store in (first, other):
+        store.close()
