@@ -14,8 +14,9 @@ apart (after every batch, as ``scale_sqlite.build`` does).
 does for *new* listings (``index.sqlite_listings.upsert``: heads, plan, facet keys,
 listing rows, the queue, version records, commit) and then ``index_pending`` (reading
 the versions back, folding, ``listing_text``, the three FTS5 indexes), each step timed
-apart. It is a copy: its total is printed beside the real
-upsert's so that a copy gone stale shows.
+apart. It is a copy: its total is printed beside the real ones so that a copy gone
+stale shows. The copy always reads the versions back; the real step uses the text the
+upsert just stored (``sqlite_pending.Known``), so its total is lower by about that line.
 
 Not a ``bench_*`` module: ``make bench`` does not run it (it is for A/B work, e.g. two
 trees run alternately: ``PYTHONPATH=<tree> python -m benchmarks.ingest_cpu 100000``).

@@ -21,6 +21,8 @@ Design notes
   listing re-queued while indexed (changed) has its old terms removed first
   (``text_ops.replace``). The text and its folding are exactly what an upsert wrote
   before v13 (``text_row``), so search results after indexing are the same.
+* The store that queued a listing hands the text it stored to this step (``Known``), so
+  it is not read back; only while that version is still the listing's latest.
 * Ids are taken in id order, ``CHUNK`` per transaction: a web request waiting for the
   write lock waits for one chunk, not the whole backlog.
 """
