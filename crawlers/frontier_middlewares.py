@@ -4,7 +4,7 @@
   the frontier (requests; image requests are fetched by this worker, see
   ``crawlers.frontier_images``) and the worker's sink (items) instead of to Scrapy, and
   then the request's message is acknowledged; a callback that raised is acknowledged too
-  (its error counted; a list page's error makes the crawl incomplete).
+  (its error in the crawl's report; a list page's error makes the crawl incomplete).
 * ``FrontierPoliteness``: before each download, waits for the host's next slot, reserved
   in Redis, so the profile's delay holds across all workers together.
 """
@@ -23,6 +23,7 @@ from scrapy.http import Request, Response
 from crawlers.frontier import Message
 from crawlers.frontier_images import CHILD
 from crawlers.frontier_scrapy import session_for
+from crawlers.report import CrawlReport
 
 
 class FrontierSpiderMiddleware:
@@ -64,16 +65,24 @@ class FrontierSpiderMiddleware:
 
     def process_spider_exception(
         self, response: Response, exception: Exception, spider: Spider
-    ) -> None:
+    ) -> Iterable[Any] | None:
+        """Handled here (no ``spider_error`` signal): the error goes into the spider's
+        report now, so it is folded into this message's crawl before the acknowledgement
+        (a signal after it could land in the next crawl's summary)."""
         msg: Message | None = response.meta.get("wt_msg")
         session = session_for(self.crawler)
-        if session is not None and CHILD in response.meta:
+        if session is None or (msg is None and CHILD not in response.meta):
+            return None
+        report = getattr(spider, "report", None)
+        if isinstance(report, CrawlReport):
+            error = f"{type(exception).__name__}: {exception}"
+            report.error(response.url, error, response.meta.get("role"),
+                         response.meta.get("listing_id"))  # fmt: skip
+        if CHILD in response.meta:
             session.absorb_child(response.meta[CHILD], [])  # nothing stored; others settle
-        elif msg is not None and session is not None:
-            session.frontier.count(msg.crawl, "errors")
-            if response.meta.get("role") == "list":
-                session.frontier.count(msg.crawl, "list_failures")
+        elif msg is not None:
             session.finish(msg, [])
+        return []
 
 
 class FrontierPoliteness:
