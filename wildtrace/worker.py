@@ -178,6 +178,9 @@ def worker_scrapy_settings(
     # Added to, never replacing, the crawl's own downloader middlewares: a worker fetches
     # under the same egress policy and records the same WARC evidence as a local crawl.
     middlewares = {**base["DOWNLOADER_MIDDLEWARES"], **worker["DOWNLOADER_MIDDLEWARES"]}
+    # The page cap of a crawl is shared by its workers, on the frontier (a cap per
+    # worker process would let N workers fetch N caps' worth, and outlive crawls).
+    middlewares.pop("crawlers.caps.PageCap")
     return {**base, **worker, "DOWNLOADER_MIDDLEWARES": middlewares}
 
 
