@@ -117,10 +117,15 @@ class FrontierScheduler(BaseScheduler):
         msg: Message | None = request.meta.get("wt_msg")
         if msg is None:
             return False  # start requests at engine start: crawls begin with a start message
-        # A redirect or retry of a held request: it replaces the request's message.
-        retry = request.meta.get("retry_times", 0)
+        # A redirect or retry of a held request: it replaces the request's message. A
+        # hop of a request that bypasses the duplicate filter (as in one process) is new
+        # each time, so a redirect loop ends at Scrapy's limit, with its error.
+        retry, hops = request.meta.get("retry_times", 0), request.meta.get("redirect_times", 0)
+        suffix = (f":retry{retry}" if retry else "") + (
+            f":hop{hops}" if hops and request.dont_filter else ""
+        )
         request.meta["wt_leased"] = True  # the replacement keeps the page leased
-        self.push(request, msg, suffix=f":retry{retry}" if retry else "")
+        self.push(request, msg, suffix=suffix)
         self.finish(msg, [])
         return True
 
