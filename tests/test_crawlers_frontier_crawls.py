@@ -28,7 +28,7 @@ CAP = 12
 class EndlessPages(dict[str, tuple[int, str, bytes]]):
     """A site that never ends: list page N links two listings and page N + 1."""
 
-    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: str, default: Any = None) -> Any:
         if path == "/robots.txt":
             return (200, "text/plain", b"")
         if path == "/" or path.startswith("/c?page="):

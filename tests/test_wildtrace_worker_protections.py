@@ -94,7 +94,7 @@ class Timed(dict[str, tuple[int, str, bytes]]):
         super().__init__(routes)
         self.times: list[float] = []
 
-    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: str, default: Any = None) -> Any:
         self.times.append(time.monotonic())
         return super().get(path, default)
 
