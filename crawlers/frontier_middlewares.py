@@ -7,6 +7,9 @@
   (its error in the crawl's report; a list page's error makes the crawl incomplete).
 * ``FrontierPoliteness``: before each download, waits for the host's next slot, reserved
   in Redis, so the profile's delay holds across all workers together.
+* ``FrontierRobots``: Scrapy's robots.txt middleware, reading robots.txt afresh for each
+  crawl as a one-process crawl does (a long-lived worker would otherwise obey the
+  robots.txt it read when it started, for ever).
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from twisted.internet.defer import Deferred
 
 from crawlers.frontier import Message
 from crawlers.frontier_images import CHILD
 from crawlers.frontier_scrapy import session_for
 from crawlers.report import CrawlReport
+from crawlers.signals import crawl_started
 
 
 class FrontierSpiderMiddleware:
@@ -104,3 +110,15 @@ class FrontierPoliteness:
         wait = session.frontier.polite_wait(host, self.delay)
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+class FrontierRobots(RobotsTxtMiddleware):
+    """Forgets the robots.txt files it read when the worker meets a new crawl."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        crawler.signals.connect(self.crawl_started, signal=crawl_started)
+
+    def crawl_started(self, crawl: str) -> None:
+        # A fetch still under way keeps its entry: its callback fills it in.
+        self._parsers = {k: v for k, v in self._parsers.items() if isinstance(v, Deferred)}

@@ -39,7 +39,7 @@ from crawlers.frontier_images import CHILD, ImageChildren, fresh_crawl, is_image
 from crawlers.frontier_ledger import CrawlLedger
 from crawlers.frontier_settings import SINKS, ItemSink, frontier_settings
 from crawlers.frontier_start import drain_start
-from crawlers.signals import CRAWL_META
+from crawlers.signals import CRAWL_META, crawl_started
 
 _SESSIONS: weakref.WeakKeyDictionary[Crawler, FrontierScheduler] = weakref.WeakKeyDictionary()
 _META = ("wt_msg", "wt_local", CHILD, CRAWL_META)
@@ -173,6 +173,7 @@ class FrontierScheduler(BaseScheduler):
         if crawl_id != self.crawl_id:
             self.ledger.fold(self.crawl_id, self.spider)
             self.crawl_id = fresh_crawl(self.spider, self.crawl_id, crawl_id)
+            self.crawler.signals.send_catch_log(signal=crawl_started, crawl=crawl_id)
 
     def _start(self, msg: Message) -> None:
         assert self.spider is not None

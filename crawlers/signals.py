@@ -14,3 +14,4 @@ CRAWL_META = "wt_crawl"  # request meta: the frontier crawl id (absent in one pr
 warc_opened = object()  # kwargs: crawl (str | None)
 warc_sealed = object()  # kwargs: crawl (str | None), file (relative path), sha256
 seal_warc = object()  # kwargs: crawl (str): that crawl is over, seal its WARC file
+crawl_started = object()  # kwargs: crawl (str): a frontier worker meets a new crawl

@@ -205,11 +205,13 @@ def test_worker_settings_keep_the_crawls_egress_and_warc_middlewares(tmp_path: P
     profile = enabled_profiles(settings, None)[0]
     sink = WorkerSink.__new__(WorkerSink)  # only registered by id; never called here
     middlewares = worker_scrapy_settings(settings, profile, sink)["DOWNLOADER_MIDDLEWARES"]
-    assert set(middlewares) == {
+    assert {name for name, order in middlewares.items() if order is not None} == {
         "crawlers.egress_middleware.EgressMiddleware",
         "crawlers.warc_middleware.WarcMiddleware",
         "crawlers.frontier_middlewares.FrontierPoliteness",
-    }
+        "crawlers.frontier_middlewares.FrontierRobots",  # in place of Scrapy's
+    }  # and no PageCap: the frontier holds the crawl's cap, shared by its workers
+    assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
 
 
 def test_crawl_now_enqueues_once_per_open_crawl(tmp_path: Path) -> None:

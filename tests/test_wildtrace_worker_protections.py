@@ -123,3 +123,30 @@ def test_per_domain_delay_holds_across_workers(tmp_path: Path) -> None:
     assert len(routes.times) >= len(ids) + 2
     # Slots are reserved a full delay apart; arrival jitter is far below half of it.
     assert min(gaps) >= delay / 2, gaps
+
+
+def test_robots_txt_is_read_again_for_each_crawl(tmp_path: Path) -> None:
+    """A long-lived worker obeys the robots.txt of the crawl's time, as a new process
+    would: after the site forbids its item pages, the next crawl fetches none."""
+    ids = [f"/item/r{n}" for n in range(3)]
+    site = FixtureSite({
+        "/robots.txt": (200, "text/plain", b""),
+        "/": (200, HTML, cards(ids).encode()),
+        **{i: (200, HTML, detail(f"Ivory {i}", "old stock").encode()) for i in ids},
+    })  # fmt: skip
+    site.start()
+    try:
+        settings, config = worker_settings(tmp_path)
+        with running_workers(settings, config, {"bazaar": site.base}, count=1):
+            first = final_summary(settings, enqueue_crawl(settings, "bazaar")[0])
+            site.routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nDisallow: /item/\n")
+            fetched = len(site.requests)
+            second = final_summary(settings, enqueue_crawl(settings, "bazaar")[0])
+    finally:
+        site.stop()
+    assert first["items"] == len(ids)
+    later = site.requests[fetched:]
+    assert "/robots.txt" in later  # read again for the new crawl
+    assert not [p for p in later if p.startswith("/item/")], later
+    assert second["items"] == 0
+    assert sorted(second["unfetched_ids"]) == ["r0", "r1", "r2"]  # never called gone
