@@ -69,7 +69,13 @@ class WarcMiddleware:
         return response
 
     def _file_for(self, crawl: str | None, spider: Spider | None) -> WarcFile:
-        if self.warc is not None and crawl == self.crawl:
+        # robots.txt (fetched by Scrapy, outside any crawl's requests) goes into the file
+        # that is open; only another crawl's response starts a new file.
+        if self.warc is not None and crawl in (None, self.crawl):
+            return self.warc
+        if self.warc is not None and self.crawl is None:  # robots.txt first: adopt the file
+            self.crawl = crawl
+            self.crawler.signals.send_catch_log(signal=warc_opened, crawl=crawl)
             return self.warc
         self._seal()
         self.warc = WarcFile(self.evidence_dir, spider.name if spider else "crawl")
