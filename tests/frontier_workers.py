@@ -38,7 +38,7 @@ kind = "lexicon"
 enabled = false
 [crawl]
 autothrottle = false
-retries = 0
+retries = 1                  # as the one-process crawl tests (FAST)
 timeout = 10.0
 concurrency = 4
 {crawl}
