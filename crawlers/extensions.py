@@ -4,6 +4,14 @@ The summary is the contract with the composition root: ``items`` written, ``page
 fetched, ``errors`` with samples (URL + error), and ``complete`` — true only when Scrapy
 finished normally (not cancelled, not cut by the page cap) and no list/pagination page
 failed. Written atomically (temp file + rename) so a reader never sees half a summary.
+
+Written when the engine has stopped, not when the spider closes: other components seal
+their evidence on ``spider_closed`` (the WARC file, the evidence syncer) in an order
+Scrapy does not promise, and the summary must never claim evidence that is not yet
+durable. By ``engine_stopped`` every ``spider_closed`` handler has run, so the summary
+lists the sealed WARC files with their SHA-256 (``warc_files``). It also carries the
+crawl's page cap (``page_cap``, ``capped``) and the requests the egress policy refused,
+the same fields as a distributed crawl's summary (``crawlers.frontier_crawls``).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from common.clock import utc_now
-from crawlers.report import CrawlReport
+from crawlers.report import CrawlReport, cap_fields
 
 
 class CrawlSummary:
@@ -26,6 +34,7 @@ class CrawlSummary:
         self.crawler = crawler
         self.path = path
         self.started_at = utc_now()
+        self.closed: tuple[str, CrawlReport, str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
@@ -35,6 +44,7 @@ class CrawlSummary:
         extension = cls(crawler, Path(path))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
@@ -44,7 +54,11 @@ class CrawlSummary:
         report = getattr(spider, "report", None)
         if not isinstance(report, CrawlReport):
             report = CrawlReport()
-        write_summary(self.path, self.build(spider.name, report, reason))
+        self.closed = (spider.name, report, reason)
+
+    def engine_stopped(self) -> None:
+        if self.closed is not None:
+            write_summary(self.path, self.build(*self.closed))
 
     def build(self, source: str, report: CrawlReport, reason: str) -> dict[str, Any]:
         stats = self.crawler.stats
@@ -54,7 +68,13 @@ class CrawlSummary:
             items=int(stats.get_value("wildtrace/items_written", 0)),
             duplicates=int(stats.get_value("wildtrace/duplicates", 0)),
         )
-        return {"source": source, "started_at": self.started_at, "finished_at": utc_now(), **body}
+        cap = self.crawler.settings.getint("WILDTRACE_MAX_PAGES")
+        return {
+            "source": source, "started_at": self.started_at, "finished_at": utc_now(), **body,
+            **cap_fields(cap, reason == "closespider_pagecount", None),
+            "egress_refused": int(stats.get_value("wildtrace/egress_refused", 0)),
+            "warc_files": list(stats.get_value("wildtrace/warc_files", [])),
+        }  # fmt: skip
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

@@ -16,10 +16,11 @@ Keys (``P`` = prefix)
 * ``P:q:<source>`` — the stream of requests of one source; group ``workers``. A message
   is ``{crawl, kind: "start"|"request", req: <pickled request dict>}``.
 * ``P:crawl:<id>`` — a hash: ``source``, ``open`` (messages pushed and not yet
-  acknowledged), ``started_at``, counters (``items``, ``errors``, ``list_failures``).
+  acknowledged), ``started_at``, ``max_pages``, ``finished_at``, counters.
 * ``P:seen:<id>`` — request fingerprints of one crawl (de-duplication across workers);
-  ``P:keys:<id>`` — listing keys stored by the crawl; ``P:unfetched:<id>`` — listing ids
-  whose detail page failed (never to be called removed).
+  ``P:keys:<id>`` — listing keys stored by the crawl. The crawl's report (counters, id
+  sets such as ``P:unfetched:<id>``, error samples) and its WARC files: see
+  ``crawlers.frontier_crawls``.
 * ``P:active:<source>`` — the crawl id running for a source (one at a time).
 * ``P:polite:<host>`` — the earliest time the next request to ``host`` may start.
 
@@ -48,6 +49,9 @@ from typing import Any, cast
 import redis
 
 GROUP = "workers"
+# Every per-crawl key (see ``crawlers.frontier_crawls``), to expire once the crawl is over.
+CRAWL_KEYS = ("crawl", "seen", "keys", "samples", "warcs", "gone", "unfetched", "requested",
+              "emitted")  # fmt: skip
 _PUSH = """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[3], 'open', 1)
@@ -72,7 +76,8 @@ _START = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[4]) == false then
   return redis.call('GET', KEYS[1])
 end
-redis.call('HSET', KEYS[2], 'source', ARGV[2], 'open', 1, 'started_at', ARGV[3])
+redis.call('HSET', KEYS[2], 'source', ARGV[2], 'open', 1, 'started_at', ARGV[3],
+           'max_pages', ARGV[5])
 redis.call('XADD', KEYS[3], '*', 'crawl', ARGV[1], 'kind', 'start', 'req', '')
 return ARGV[1]
 """
@@ -124,8 +129,9 @@ class Frontier:
                 raise
 
     # -- crawls -----------------------------------------------------------------------
-    def start_crawl(self, source: str, crawl_id: str = "") -> tuple[str, bool]:
-        """Enqueue a crawl of ``source`` unless one is running: ``(crawl id, started)``.
+    def start_crawl(self, source: str, crawl_id: str = "", max_pages: int = 0) -> tuple[str, bool]:
+        """Enqueue a crawl of ``source`` unless one is running: ``(crawl id, started)``;
+        ``max_pages`` > 0 caps its pages across all workers (``crawlers.frontier_crawls``).
         ``FrontierUnavailableError`` when Redis cannot be reached (the desk and the CLI say
         so instead of failing with a traceback)."""
         crawl_id = crawl_id or f"{source}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -135,16 +141,16 @@ class Frontier:
                 keys=[self.key("active", source), self.key("crawl", crawl_id),
                       self.key("q", source)],
                 args=[crawl_id, source, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                      self.keep_s],
+                      self.keep_s, max_pages],
             )  # fmt: skip
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise FrontierUnavailableError(
-                f"frontier at {self._where()} unreachable: {exc}"
+                f"frontier at {self.where()} unreachable: {exc}"
             ) from exc
         running = got.decode() if isinstance(got, bytes) else str(got)
         return running, running == crawl_id
 
-    def _where(self) -> str:
+    def where(self) -> str:
         """The Redis address without credentials, for error messages."""
         kwargs = self.redis.connection_pool.connection_kwargs
         return f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}"
@@ -168,7 +174,7 @@ class Frontier:
         """Release the source for its next crawl; the crawl's records expire later."""
         if self.redis.get(self.key("active", source)) == crawl_id.encode():
             self.redis.delete(self.key("active", source))
-        for name in ("crawl", "seen", "keys", "unfetched"):
+        for name in CRAWL_KEYS:
             self.redis.expire(self.key(name, crawl_id), self.keep_s)
 
     # -- requests ---------------------------------------------------------------------

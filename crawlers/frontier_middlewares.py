@@ -4,9 +4,12 @@
   the frontier (requests; image requests are fetched by this worker, see
   ``crawlers.frontier_images``) and the worker's sink (items) instead of to Scrapy, and
   then the request's message is acknowledged; a callback that raised is acknowledged too
-  (its error counted; a list page's error makes the crawl incomplete).
+  (its error in the crawl's report; a list page's error makes the crawl incomplete).
 * ``FrontierPoliteness``: before each download, waits for the host's next slot, reserved
   in Redis, so the profile's delay holds across all workers together.
+* ``FrontierRobots``: Scrapy's robots.txt middleware, reading robots.txt afresh for each
+  crawl as a one-process crawl does (a long-lived worker would otherwise obey the
+  robots.txt it read when it started, for ever).
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from twisted.internet.defer import Deferred
 
 from crawlers.frontier import Message
 from crawlers.frontier_images import CHILD
 from crawlers.frontier_scrapy import session_for
+from crawlers.report import CrawlReport
+from crawlers.signals import crawl_started
 
 
 class FrontierSpiderMiddleware:
@@ -64,16 +71,24 @@ class FrontierSpiderMiddleware:
 
     def process_spider_exception(
         self, response: Response, exception: Exception, spider: Spider
-    ) -> None:
+    ) -> Iterable[Any] | None:
+        """Handled here (no ``spider_error`` signal): the error goes into the spider's
+        report now, so it is folded into this message's crawl before the acknowledgement
+        (a signal after it could land in the next crawl's summary)."""
         msg: Message | None = response.meta.get("wt_msg")
         session = session_for(self.crawler)
-        if session is not None and CHILD in response.meta:
+        if session is None or (msg is None and CHILD not in response.meta):
+            return None
+        report = getattr(spider, "report", None)
+        if isinstance(report, CrawlReport):
+            error = f"{type(exception).__name__}: {exception}"
+            report.error(response.url, error, response.meta.get("role"),
+                         response.meta.get("listing_id"))  # fmt: skip
+        if CHILD in response.meta:
             session.absorb_child(response.meta[CHILD], [])  # nothing stored; others settle
-        elif msg is not None and session is not None:
-            session.frontier.count(msg.crawl, "errors")
-            if response.meta.get("role") == "list":
-                session.frontier.count(msg.crawl, "list_failures")
+        elif msg is not None:
             session.finish(msg, [])
+        return []
 
 
 class FrontierPoliteness:
@@ -95,3 +110,15 @@ class FrontierPoliteness:
         wait = session.frontier.polite_wait(host, self.delay)
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+class FrontierRobots(RobotsTxtMiddleware):
+    """Forgets the robots.txt files it read when the worker meets a new crawl."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        crawler.signals.connect(self.crawl_started, signal=crawl_started)
+
+    def crawl_started(self, crawl: str) -> None:
+        # A fetch still under way keeps its entry: its callback fills it in.
+        self._parsers = {k: v for k, v in self._parsers.items() if isinstance(v, Deferred)}

@@ -7,7 +7,9 @@ components in its settings (``frontier_settings``):
   abandoned by dead workers first) and keeps them alive while it holds them; a
   ``start`` message becomes the spider's start requests; a redirect or retry of a held
   request replaces its message. The middlewares (``crawlers.frontier_middlewares``)
-  route a callback's output to the frontier and the sink, then acknowledge.
+  route a callback's output to the frontier and the sink, then acknowledge. Its
+  ``CrawlLedger`` (``crawlers.frontier_ledger``) keeps the crawl's page cap, summary and
+  WARC files across workers: a one-process crawl's ``PageCap`` and ``CrawlSummary``.
 
 The crawl stage knows nothing of classifiers or stores: the composition root registers
 a sink (``frontier_settings.register_sink``) that the settings name.
@@ -19,47 +21,29 @@ import logging
 import threading
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.request import fingerprint, request_from_dict
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from crawlers import frontier_crawls
 from crawlers.frontier import Frontier, Message
 from crawlers.frontier_images import CHILD, ImageChildren, fresh_crawl, is_image
+from crawlers.frontier_ledger import CrawlLedger
 from crawlers.frontier_settings import SINKS, ItemSink, frontier_settings
+from crawlers.frontier_start import drain_start
+from crawlers.signals import CRAWL_META, crawl_started
 
 _SESSIONS: weakref.WeakKeyDictionary[Crawler, FrontierScheduler] = weakref.WeakKeyDictionary()
-_META = ("wt_msg", "wt_local", CHILD)
+_META = ("wt_msg", "wt_local", CHILD, CRAWL_META)
 logger = logging.getLogger(__name__)
-
-
-def _drain_start(spider: Spider) -> list[Request]:
-    """The spider's start requests, from its ``start()`` async generator (which must not
-    await anything) or ``start_requests()``."""
-    start = getattr(spider, "start", None)
-    if start is None:
-        return list(getattr(spider, "start_requests")())  # noqa: B009 - older spiders
-    agen: AsyncIterator[Any] = start()
-    out = []
-    while True:
-        step: Coroutine[Any, Any, Any] = agen.__anext__()  # type: ignore[assignment]
-        try:
-            step.send(None)
-        except StopIteration as done:
-            out.append(done.value)
-            continue
-        except StopAsyncIteration:
-            break
-        raise RuntimeError("a frontier spider's start() must not await")
-    return [r for r in out if isinstance(r, Request)]
 
 
 class FrontierScheduler(BaseScheduler):
@@ -72,6 +56,7 @@ class FrontierScheduler(BaseScheduler):
         self.local: deque[Request] = deque()
         self.held: dict[str, Message] = {}
         self.children = ImageChildren()
+        self.ledger = CrawlLedger(crawler, frontier)
         self.crawl_id = ""
         self.spider: Spider | None = None
         self._loops: list[task.LoopingCall] = []
@@ -132,9 +117,15 @@ class FrontierScheduler(BaseScheduler):
         msg: Message | None = request.meta.get("wt_msg")
         if msg is None:
             return False  # start requests at engine start: crawls begin with a start message
-        # A redirect or retry of a held request: it replaces the request's message.
-        retry = request.meta.get("retry_times", 0)
-        self.push(request, msg, suffix=f":retry{retry}" if retry else "")
+        # A redirect or retry of a held request: it replaces the request's message. A
+        # hop of a request that bypasses the duplicate filter (as in one process) is new
+        # each time, so a redirect loop ends at Scrapy's limit, with its error.
+        retry, hops = request.meta.get("retry_times", 0), request.meta.get("redirect_times", 0)
+        suffix = (f":retry{retry}" if retry else "") + (
+            f":hop{hops}" if hops and request.dont_filter else ""
+        )
+        request.meta["wt_leased"] = True  # the replacement keeps the page leased
+        self.push(request, msg, suffix=suffix)
         self.finish(msg, [])
         return True
 
@@ -148,6 +139,7 @@ class FrontierScheduler(BaseScheduler):
         raise DontCloseSpider("frontier worker: waiting for work")
 
     def _poll(self) -> None:
+        self.ledger.seal_if_over()
         if self.local or not self._fill():
             return
         first = self.local.popleft()
@@ -168,24 +160,33 @@ class FrontierScheduler(BaseScheduler):
                 self.finish(msg, [])
             elif msg.kind == "start":
                 self._start(msg)
+            elif msg.request is not None and not self.ledger.admit(msg):
+                self.finish(msg, [])  # over the crawl's page cap: dropped, counted
             elif msg.request is not None:
                 self.local.append(self._request(msg))
                 self.held[msg.id] = msg
                 added += 1
         return added
 
+    def _switch(self, crawl_id: str) -> None:
+        """Meeting a new crawl: what the report holds of the last one goes to it first."""
+        if crawl_id != self.crawl_id:
+            self.ledger.fold(self.crawl_id, self.spider)
+            self.crawl_id = fresh_crawl(self.spider, self.crawl_id, crawl_id)
+            self.crawler.signals.send_catch_log(signal=crawl_started, crawl=crawl_id)
+
     def _start(self, msg: Message) -> None:
         assert self.spider is not None
-        self.crawl_id = fresh_crawl(self.spider, self.crawl_id, msg.crawl)
-        for request in _drain_start(self.spider):
+        self._switch(msg.crawl)
+        for request in drain_start(self.spider):
             self.push(request, msg)
         self.finish(msg, [])
 
     def _request(self, msg: Message) -> Request:
         assert self.spider is not None and msg.request is not None
-        self.crawl_id = fresh_crawl(self.spider, self.crawl_id, msg.crawl)
+        self._switch(msg.crawl)
         request = request_from_dict(msg.request, spider=self.spider)
-        request.meta["wt_msg"] = msg
+        request.meta.update({"wt_msg": msg, CRAWL_META: msg.crawl})
         original = request.errback
         request.meta["wt_errback"] = getattr(original, "__name__", None)
         request.errback = lambda failure: self._errback(failure, original)
@@ -194,24 +195,10 @@ class FrontierScheduler(BaseScheduler):
     def _errback(self, failure: Failure, original: Any) -> list[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
         msg: Message = request.meta["wt_msg"]
-        self._record_failure(msg, request, failure)
+        self.ledger.skipped(msg, failure)
         output = original(failure) if original is not None else None
         self.absorb(msg, output or ())
         return []
-
-    def _record_failure(self, msg: Message, request: Request, failure: Failure) -> None:
-        role = request.meta.get("role")
-        error = failure.value
-        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
-            return  # robots.txt or off-site: skipped on purpose
-        status = error.response.status if isinstance(error, HttpError) else None
-        if role == "detail" and status in (404, 410):
-            return  # gone from the site: may be called removed
-        self.frontier.count(msg.crawl, "errors")
-        if role == "list":
-            self.frontier.count(msg.crawl, "list_failures")
-        elif role == "detail" and request.meta.get("listing_id"):
-            self.frontier.add_to_set(msg.crawl, "unfetched", [str(request.meta["listing_id"])])
 
     def push(self, request: Request, parent: Message, suffix: str = "") -> bool:
         assert self.spider is not None
@@ -232,6 +219,7 @@ class FrontierScheduler(BaseScheduler):
         """A worker-local image request's output (``crawlers.frontier_images``): store the
         listings it completed, then acknowledge the messages no longer waiting."""
         items = self._split(crawl_id, output, None)
+        self.ledger.fold(crawl_id, self.spider)
         if items and not self._store(crawl_id, items):
             for msg_id in self.children.release_all():  # to be redelivered, and redone
                 self.held.pop(msg_id, None)
@@ -245,7 +233,7 @@ class FrontierScheduler(BaseScheduler):
         items = []
         for out in output:
             if isinstance(out, Request) and is_image(out):
-                out.meta.update({CHILD: crawl_id, "wt_local": True})
+                out.meta.update({CHILD: crawl_id, "wt_local": True, CRAWL_META: crawl_id})
                 self.crawler.engine.crawl(out)
             elif isinstance(out, Request) and msg is not None:
                 self.push(out, msg)
@@ -266,6 +254,7 @@ class FrontierScheduler(BaseScheduler):
     def finish(self, msg: Message, items: list[dict[str, Any]]) -> None:
         """Store the items, then acknowledge. If storing fails the message is let go
         unacknowledged: after the visibility timeout a worker takes it again."""
+        self.ledger.fold(msg.crawl, self.spider)
         if items and not self._store(msg.crawl, items):
             self.held.pop(msg.id, None)
             return
@@ -280,11 +269,15 @@ class FrontierScheduler(BaseScheduler):
             self._finalise(msg)
 
     def _finalise(self, msg: Message) -> None:
-        info = self.frontier.crawl_info(msg.crawl)
-        complete = not int(info.get("list_failures", 0)) and not int(info.get("dead", 0))
-        self.sink.crawl_done(msg.source, msg.crawl, complete=complete,
+        """The crawl's last message is acknowledged: seal this worker's WARC file of it,
+        decide removals from the assembled summary, mark the crawl finished (the other
+        workers then seal theirs) and free the source for its next crawl."""
+        self.ledger.seal(msg.crawl)
+        frontier_crawls.mark_finished(self.frontier, msg.crawl)
+        summary = frontier_crawls.summary(self.frontier, msg.crawl)
+        self.sink.crawl_done(msg.source, msg.crawl, complete=summary["complete"],
                              seen=self.frontier.members(msg.crawl, "keys"),
-                             unfetched=self.frontier.members(msg.crawl, "unfetched"))  # fmt: skip
+                             unfetched=set(summary["unfetched_ids"]))  # fmt: skip
         self.frontier.finish_crawl(msg.source, msg.crawl)
 
 

@@ -39,7 +39,13 @@ def frontier_settings(url: str, *, prefix: str, visibility_s: float, sink: ItemS
     return {
         "SCHEDULER": "crawlers.frontier_scrapy.FrontierScheduler",
         "SPIDER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierSpiderMiddleware": 1},
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.frontier_middlewares.FrontierPoliteness": 1},
+        # Closest to the downloader: the slot it reserves is when the request goes out,
+        # after robots.txt (whose own fetch takes a slot first) and the egress policy.
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.frontier_middlewares.FrontierPoliteness": 990,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.frontier_middlewares.FrontierRobots": 100,
+        },
         "ITEM_PIPELINES": {}, "EXTENSIONS": {}, "DOWNLOAD_DELAY": 0.0,
         "CLOSESPIDER_PAGECOUNT": 0, "CLOSESPIDER_TIMEOUT": 0,
         "WILDTRACE_REDIS_URL": url, "WILDTRACE_FRONTIER_PREFIX": prefix,

@@ -69,6 +69,15 @@ class CrawlReport:
         }
 
 
+def cap_fields(cap: int, capped: bool, dropped: int | None) -> dict[str, Any]:
+    """The page-cap part of a summary (both modes): the cap, whether it cut the crawl,
+    and (distributed only: one process's Scrapy discards its queue) the requests dropped."""
+    out: dict[str, Any] = {"page_cap": cap, "capped": capped}
+    if dropped is not None:
+        out["dropped_over_cap"] = dropped
+    return out
+
+
 def failed_summary(source: str, reason: str, error: str, started_at: str = "") -> dict[str, Any]:
     """The summary of a crawl that never ran properly (bad profile, crash): never complete."""
     return {

@@ -163,11 +163,14 @@ def build_scrapy_settings(
         "LOG_FILE": str(paths.log),
         "LOG_FILE_APPEND": False,
         "ITEM_PIPELINES": {"crawlers.pipelines.JsonLinesPipeline": 300},
-        "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500, "crawlers.caps.PageCap": 510},
-        # Closest to the downloader: every request, redirect hop and robots.txt passes the
+        "EXTENSIONS": {"crawlers.extensions.CrawlSummary": 500},
+        # Next to the downloader: every request, redirect hop and robots.txt passes the
         # egress policy after everything else has shaped it; its responses are checked
-        # (peer address) before anything records them.
+        # (peer address) before anything records them. Only the page cap (which changes
+        # no request) comes after it: it counts the pages that robots.txt and the egress
+        # policy let go out.
         "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.caps.PageCap": 970,
             "crawlers.egress_middleware.EgressMiddleware": 960,
             "crawlers.warc_middleware.WarcMiddleware": 950,
         },

@@ -30,7 +30,7 @@ from wildtrace import pipeline
 from wildtrace.components import store_session
 from wildtrace.config import Settings, load_settings
 from wildtrace.demo import DemoSites, loopback_settings, served_settings
-from wildtrace.worker import DeskRecrawler, crawl_now, enqueue_crawl
+from wildtrace.worker import DeskRecrawler, crawl_now, crawl_summary, enqueue_crawl
 
 SOURCES = ("bazaar", "tradepost", "wildfeed")
 REPO = Path(__file__).resolve().parent.parent
@@ -166,6 +166,7 @@ def test_three_workers_one_killed_store_every_listing_once(
                     proc.kill()
                     proc.wait(30)
     infos = {s: frontier.crawl_info(c) for s, c in crawls.items()}
+    summaries = {s: crawl_summary(settings, c) for s, c in crawls.items()}
     with store_session(settings) as store:
         got = _snapshot(store)
     assert killed in {p.pid for p in procs}
@@ -175,6 +176,10 @@ def test_three_workers_one_killed_store_every_listing_once(
     assert got["counts"]["versions"] == len(expected["keys"]), "a listing stored twice"
     assert got["alerts"] == expected["alerts"]
     assert got["counts"]["alerts"] == len(expected["alerts"])
+    for source, summary in summaries.items():  # assembled across the three workers
+        assert (summary["finish_reason"], summary["complete"]) == ("finished", True), summary
+        assert summary["items"] == sum(k.startswith(f"{source}:") for k in expected["keys"])
+        assert summary["pages"] > 0 and summary["warc_files"], summary
     _assert_workers_kept_warc_evidence(Path(settings.data_dir) / "evidence")
 
 
@@ -205,11 +210,13 @@ def test_worker_settings_keep_the_crawls_egress_and_warc_middlewares(tmp_path: P
     profile = enabled_profiles(settings, None)[0]
     sink = WorkerSink.__new__(WorkerSink)  # only registered by id; never called here
     middlewares = worker_scrapy_settings(settings, profile, sink)["DOWNLOADER_MIDDLEWARES"]
-    assert set(middlewares) == {
+    assert {name for name, order in middlewares.items() if order is not None} == {
         "crawlers.egress_middleware.EgressMiddleware",
         "crawlers.warc_middleware.WarcMiddleware",
         "crawlers.frontier_middlewares.FrontierPoliteness",
-    }
+        "crawlers.frontier_middlewares.FrontierRobots",  # in place of Scrapy's
+    }  # and no PageCap: the frontier holds the crawl's cap, shared by its workers
+    assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
 
 
 def test_crawl_now_enqueues_once_per_open_crawl(tmp_path: Path) -> None:

@@ -13,8 +13,13 @@ Design notes
   ``ingest`` as a local crawl (upsert, classify what is fresh, alerts), one response's
   records at a time, before the message is acknowledged.
 * Removals: only the worker that acknowledges a crawl's last message decides them, with
-  the crawl's stored keys from Redis, and only when no list page failed and no message
-  was given up (``complete``) — the same rule as a local crawl.
+  the crawl's stored keys from Redis, and only when the crawl's summary says
+  ``complete`` (no list page failed, no message given up, the page cap not reached) —
+  the same rule as a local crawl.
+* Crawl-level protections are the same as in one process: each worker's crawler has
+  the crawl's downloader middlewares (egress, WARC), Scrapy's robots.txt, redirect and
+  size limits from the same settings, and the page cap and summary live in Redis per
+  crawl (``crawlers.frontier_crawls``); ``crawl_summary`` reads the summary.
 * Any number of workers on any number of machines may share one Redis and one store
   (Elasticsearch; SQLite only for workers on one machine). Evidence files are written
   by whichever worker fetched the page: give the workers a shared ``data.dir``.
@@ -30,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from common.clock import utc_now
+from crawlers import frontier_crawls
 from crawlers.base import Listing
 from crawlers.frontier import Frontier
 from crawlers.frontier_scrapy import frontier_settings
@@ -50,12 +56,29 @@ def open_frontier(settings: Settings) -> Frontier:
                     max_deliveries=f.max_deliveries)  # fmt: skip
 
 
+def page_cap(settings: Settings, source: str) -> int:
+    """The crawl's page cap: ``[crawl] max_pages`` or the profile's, the lower (as in one
+    process, ``effective_politeness``); 0 for a source with no enabled profile."""
+    options = CrawlOptions.from_dict(crawl_settings(settings))
+    for profile in enabled_profiles(settings, [source]):
+        return effective_politeness(profile, options)[2]
+    return 0
+
+
 def enqueue_crawl(settings: Settings, source: str) -> tuple[str, bool]:
     """Put a crawl of ``source`` on the frontier: ``(crawl id, started)``; ``started`` is
-    false when a crawl of that source is still open (its id is returned)."""
-    crawl_id, started = open_frontier(settings).start_crawl(source)
+    false when a crawl of that source is still open (its id is returned). The crawl
+    carries its page cap, which every worker enforces (``crawlers.frontier_crawls``)."""
+    frontier = open_frontier(settings)
+    crawl_id, started = frontier.start_crawl(source, max_pages=page_cap(settings, source))
     log.info("%s crawl %s of %s", "enqueued" if started else "still running:", crawl_id, source)
     return crawl_id, started
+
+
+def crawl_summary(settings: Settings, crawl_id: str) -> dict[str, Any]:
+    """A distributed crawl's summary, assembled across its workers (``KeyError``: no such
+    crawl on the frontier, or expired)."""
+    return frontier_crawls.summary(open_frontier(settings), crawl_id)
 
 
 def crawl_now(settings: Settings, source: str) -> dict[str, Any]:
@@ -155,6 +178,9 @@ def worker_scrapy_settings(
     # Added to, never replacing, the crawl's own downloader middlewares: a worker fetches
     # under the same egress policy and records the same WARC evidence as a local crawl.
     middlewares = {**base["DOWNLOADER_MIDDLEWARES"], **worker["DOWNLOADER_MIDDLEWARES"]}
+    # The page cap of a crawl is shared by its workers, on the frontier (a cap per
+    # worker process would let N workers fetch N caps' worth, and outlive crawls).
+    middlewares.pop("crawlers.caps.PageCap")
     return {**base, **worker, "DOWNLOADER_MIDDLEWARES": middlewares}
 
 

@@ -181,11 +181,11 @@ class CaptureSpider(scrapy.Spider):
                 yield from self._emit(pending)
 
 
-DELIBERATE = ("robots.txt", "egress refused", "offsite")
+DELIBERATE = ("robots.txt", "egress refused", "offsite", "page cap reached")
 
 
 def _deliberate(failure: Failure) -> bool:
-    """Skipped by our own rules (robots.txt, egress, off-site), as opposed to a failure
+    """Skipped by our own rules (robots.txt, egress, off-site, page cap), as opposed to a failure
     such as a gzip bomb or a redirect loop (also ``IgnoreRequest``, but worth an error)."""
     if not isinstance(failure.value, IgnoreRequest) or isinstance(failure.value, HttpError):
         return False

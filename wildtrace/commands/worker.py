@@ -3,8 +3,10 @@
 ``worker`` takes requests of every enabled source (or ``--sources``) from the frontier
 in ``frontier.redis_url``, crawls, classifies and stores them until SIGINT/SIGTERM; run
 as many as you like, on as many machines. ``crawl-now SOURCE`` re-crawls one source at
-once: it enqueues the crawl when ``frontier.enabled`` is set, else crawls here. Both
-print one JSON line.
+once: it enqueues the crawl when ``frontier.enabled`` is set, else crawls here.
+``crawl-summary CRAWL`` prints a distributed crawl's summary, assembled across its
+workers (pages, items, errors, page cap, egress refusals, sealed WARC files). Each
+prints one JSON line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import replace
 
 from crawlers.frontier import FrontierUnavailableError
 from wildtrace.config import Settings
-from wildtrace.worker import crawl_now, run_worker
+from wildtrace.worker import crawl_now, crawl_summary, run_worker
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,6 +49,19 @@ def _crawl_now(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _crawl_summary(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        summary = crawl_summary(settings, args.crawl)
+    except KeyError as exc:
+        print(f"wildtrace crawl-summary: {exc.args[0]}")
+        return 2
+    except FrontierUnavailableError as exc:
+        print(f"wildtrace crawl-summary: {exc}")
+        return 1
+    print(json.dumps(summary, ensure_ascii=False, sort_keys=True), flush=True)
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("worker", help="crawl from the shared Redis frontier (distributed)")
     parser.add_argument("--sources", help="comma-separated profile names (default: all enabled)")
@@ -59,3 +74,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     now = sub.add_parser("crawl-now", help="re-crawl one source now (enqueued if distributed)")
     now.add_argument("source", help="profile name")
     now.set_defaults(handler=_crawl_now)
+    summary = sub.add_parser("crawl-summary", help="a distributed crawl's summary (JSON)")
+    summary.add_argument("crawl", help="crawl id (printed by crawl-now, logged by the worker)")
+    summary.set_defaults(handler=_crawl_summary)
