@@ -27,24 +27,24 @@ Design
   indexed without their spaces, and single-word ones followed by a product-form word.
 * Keys inside longer run-together words ("pieldepangolín", "#قرنوحيدالقرنكامل"): a
   boundary-free pass over long untouched tokens (:mod:`classifiers.lexicon.fused`).
-* Arabic attaches the article and one-letter conjunctions/prepositions to the noun
-  ("والعاج", "بالعاج"): Arabic-script keys of every kind (rules too: "الراتنج") are
-  also indexed with those prefixes, so word boundaries stay strict ("عاج" must not
-  match inside "ازعاج", "annoyance").
-* Russian multi-word keys are also indexed in their other case forms
-  (:mod:`classifiers.lexicon.russian`): "слоновую кость", "слоновой костью"; Hindi
-  ones with every का/की/के (:mod:`classifiers.lexicon.hindi`): "भालू की पित्त".
+* Arabic-script keys (rules too) are also indexed with the attached article and one-letter
+  prepositions ("والعاج", "بالعاج"), so word boundaries stay strict ("عاج" ∉ "ازعاج").
+* Other forms of a key (modules ``russian``, ``hindi``, ``hinglish``): Russian cases
+  ("слоновую кость"), Hindi का/की/के ("भालू की पित्त"), Hinglish spellings ("haathi daant").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 
 from classifiers.lexicon.fused import FusedIndex
 from classifiers.lexicon.hindi import hindi_forms
+from classifiers.lexicon.hinglish import hinglish_forms, romanised_hindi
 from classifiers.lexicon.loader import Lexicon
 from classifiers.lexicon.russian import russian_forms
 from classifiers.normalize import Normalized, strip_accents
@@ -91,7 +91,9 @@ class Matcher:
         self._accentless_min = int(scoring.get("accentless_min_length", 5))
         self._automaton = ahocorasick.Automaton()
         table: dict[str, list[_Entry]] = {}
-        for kind, index, key, boundary in self._keys():
+        keys = self._keys()
+        hinglish, taken = romanised_hindi((strip_accents(k), g) for _, _, k, _, g in keys)
+        for kind, index, key, boundary, _ in keys:
             plain = strip_accents(key)
             required = plain != key and len(plain) < self._accentless_min
             table.setdefault(plain, []).append(_Entry(kind, index, key, boundary, required))
@@ -101,6 +103,8 @@ class Matcher:
             if boundary != "none":  # Arabic prefixes for every kind: "الراتنج" is "راتنج"
                 plurals = _plural_heads(plain) if kind in _EVIDENCE else ()
                 cases = russian_forms(plain) + hindi_forms(plain) if kind != "intent" else ()
+                respelt = hinglish_forms(plain, taken) if plain in hinglish else ()
+                cases += tuple(f for f in respelt if f not in table)  # one entry per spelling
                 for variant in plurals + _arabic_prefixed(plain) + cases:
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         self._run_together(table)
@@ -137,14 +141,11 @@ class Matcher:
         terms = self.lexicon.terms if entry.kind == "term" else self.lexicon.code_words
         return terms[entry.index].weight if entry.kind in _EVIDENCE else 0.0
 
-    def _keys(self) -> list[tuple[str, int, str, str]]:
+    def _keys(self) -> list[tuple[str, int, str, str, tuple[str, ...]]]:
         lex = self.lexicon
-        out = [("term", i, t.key, t.boundary) for i, t in enumerate(lex.terms)]
-        out += [("code_word", i, t.key, t.boundary) for i, t in enumerate(lex.code_words)]
-        out += [("context_word", i, w.key, w.boundary) for i, w in enumerate(lex.context_words)]
-        out += [("rule", i, r.key, r.boundary) for i, r in enumerate(lex.rules)]
-        out += [("intent", i, c.key, c.boundary) for i, c in enumerate(lex.intents)]
-        return out
+        kinds: tuple[tuple[str, Sequence[Any]], ...] = tuple(zip(KINDS, (lex.terms,
+            lex.code_words, lex.context_words, lex.rules, lex.intents), strict=True))  # fmt: skip
+        return [(k, i, r.key, r.boundary, r.langs) for k, recs in kinds for i, r in enumerate(recs)]
 
     def _build_fuzzy(self, min_length: int, min_weight: float) -> None:
         """Deletion-neighbourhood index: each key and each of its 1-deletions → keys."""
