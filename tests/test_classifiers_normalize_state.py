@@ -27,9 +27,12 @@ LEXICON = Path(__file__).parent.parent / "classifiers" / "lexicon" / "data" / "t
 # ten): Traditional Chinese characters fold to Simplified for matching. The hash without
 # that pass (``han=False``, what the encoder reads) is the previous one, unchanged, so
 # the Han fold is the only change; 823 of the 5,000 texts changed, every one of them
-# holding a character of the fold table (``test_classifiers_normalize_han``).
-GOLDEN = {"14.0.0": "84eedd2e24a79326ccf834df00b331f7b674942be718f0f502c802d952509eec"}
-GOLDEN_NO_HAN = {"14.0.0": "16057f71e4a8e1db78fb5dbe0d290d03bf1b1033dfeb2012667237a66926103e"}
+# holding a character of the fold table (``test_classifiers_normalize_han``). Retaken a
+# third time (issue 15, round thirteen): Devanagari long ī/ū (ी ू ई ऊ) fold to short in
+# ``plain``; with those four table entries removed both hashes are the previous ones
+# again (checked when retaken), and 335 of the 5,000 texts hold one of the four.
+GOLDEN = {"14.0.0": "ab5c4cd44ac449a7dfc0f0ba98d8280e292e383234e2d7ff8e7c18a90e6663d2"}
+GOLDEN_NO_HAN = {"14.0.0": "77b6c6261029708ebed16a40b04c129f56f69bdde374e6d108a68539e061fdb3"}
 
 
 def _outcome(fn: object, text: str) -> object:

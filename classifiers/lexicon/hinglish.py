@@ -8,17 +8,18 @@ the rest, so recall on Hindi posts written in Latin letters depended on which sp
 trader used.
 
 What: each word of a romanised key (ASCII, langs include ``hi``) is folded to a
-skeleton (long vowels short, w→v, ph→f, sh→s, chh→ch, doubled consonants single) and
-re-expanded into the skeleton, each one-place lengthening (a→aa, i→ee, u→oo), every
-vowel lengthened, and the w/ph/sh spellings; a key's forms are the combinations of its
-words' forms, the postpositions ka/ki/ke kept (:mod:`classifiers.lexicon.hindi` varies
-those), at most ``MAX_FORMS``, fewest respelt words first.
+skeleton (long vowels short, w→v, ph→f, sh→s, chh/cch/chch→ch, doubled consonants
+single) and re-expanded into the skeleton, each one-place lengthening (a→aa, i→ee,
+u→oo), every vowel lengthened, the w/ph/sh spellings, ch as chh/cch/chch and a final
+consonant doubled; a key's forms are the combinations of its words' forms, the
+postpositions ka/ki/ke kept (:mod:`classifiers.lexicon.hindi` varies those), at most
+``MAX_FORMS``, fewest respelt words first.
 
 Scope, so that no new collision appears in another language: only keys of the Hindi
 lexicon are expanded; a single-word form needs ``MIN_SINGLE`` letters; and a form equal
 to any lexicon key (``taken``) is dropped — a key of another language is that
-language's word, and a Hindi key listed on its own already matches. The text is not folded (no
-second pass, no offset map), which keeps throughput.
+language's word, and a Hindi key listed on its own already matches. The text is not
+folded (no second pass, no offset map), which keeps throughput.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ MAX_FORMS = 24
 MIN_SINGLE = 6
 _KEEP = frozenset({"ka", "ki", "ke", "ko", "se", "me", "hai", "ya", "aur"})
 _DOUBLE = re.compile(r"([bcdfgjklmnpqrstvxyz])\1")
-_FOLDS = (("aa", "a"), ("ee", "i"), ("oo", "u"), ("chh", "ch"), ("ph", "f"), ("sh", "s"),
-          ("w", "v"))  # fmt: skip
+_FOLDS = (("aa", "a"), ("ee", "i"), ("oo", "u"), ("chch", "ch"), ("cch", "ch"), ("chh", "ch"),
+          ("ph", "f"), ("sh", "s"), ("w", "v"))  # fmt: skip
+# How the folded "ch" and a final consonant are written back: bachcha/baccha/bachha, pitt.
+_CH = ("chh", "cch", "chch")
 _LONG = {"a": "aa", "i": "ee", "u": "oo"}
 _WORD = re.compile(r"[a-z]+")
 _VOWELS = frozenset("aeiou")
@@ -57,6 +60,9 @@ def word_forms(word: str) -> tuple[str, ...]:
     if len(eligible) > 1:  # every vowel long: "bhaaloo", "haathee"
         forms.append("".join(_LONG[c] if i in eligible else c for i, c in enumerate(base)))
     forms += [base.replace("v", "w"), base.replace("f", "ph"), base.replace("s", "sh")]
+    forms += [base.replace("ch", ch) for ch in _CH if "ch" in base]
+    if base[-1] not in _VOWELS and base[-2:-1] in _VOWELS:  # "pit" → "pitt"
+        forms.append(base + base[-1])
     return tuple(dict.fromkeys(forms))
 
 
