@@ -42,7 +42,7 @@ from typing import Any
 
 import ahocorasick
 
-from classifiers.lexicon.fused import FusedIndex
+from classifiers.lexicon.fused import FusedIndex, fused_key
 from classifiers.lexicon.hindi import hindi_forms
 from classifiers.lexicon.hinglish import hinglish_forms, romanised_hindi
 from classifiers.lexicon.loader import Lexicon
@@ -116,8 +116,8 @@ class Matcher:
         self._build_fuzzy(int(scoring["fuzzy_min_length"]), float(scoring["fuzzy_min_weight"]))
 
     def _run_together(self, table: dict[str, list[_Entry]]) -> None:
-        """Words run together ("#rhinohorn", "ivorybangle"): strong Latin terms are also
-        indexed without their spaces, and followed directly by a product-form word."""
+        """Words run together ("#rhinohorn", "#बाघकीखाल", "ivorybangle"): strong terms are
+        also indexed without spaces (``fused_key``), Latin ones also before a product form."""
         forms = {
             strip_accents(w.key)
             for w in self.lexicon.context_words
@@ -127,10 +127,8 @@ class Matcher:
             plain = strip_accents(term.key)
             if term.weight < _RUN_TOGETHER_WEIGHT or term.boundary != "word":
                 continue
-            if not plain.replace(" ", "").isalpha() or not plain.isascii():
-                continue
-            variants = {plain.replace(" ", "")} if " " in plain else set()
-            if " " not in plain and len(plain) >= 5:
+            variants = {fused_key(plain) or plain} if " " in plain and "-" not in plain else set()
+            if " " not in plain and len(plain) >= 5 and plain.isascii() and plain.isalpha():
                 variants |= {plain + form for form in forms}
             for variant in variants - {plain}:
                 if len(variant) >= 8:
@@ -185,10 +183,12 @@ class Matcher:
     def _fused_matches(
         self, plain: str, found: list[tuple[int, int, _Entry]]
     ) -> list[tuple[int, int, _Entry]]:
-        """Keys inside long run-together tokens that no exact match touches."""
+        """Keys inside long run-together tokens that no exact evidence or rule touches (a
+        context word at the end of "हाथीदांतकीचूड़ी" must not hide the term before it)."""
         covered = bytearray(len(plain))
-        for start, stop, _ in found:
-            covered[start:stop] = b"\x01" * (stop - start)
+        for start, stop, e in found:
+            if e.kind not in ("context_word", "intent"):
+                covered[start:stop] = b"\x01" * (stop - start)
         return [(a, b, e) for a, b, e in self._fused.find(plain, covered) if isinstance(e, _Entry)]
 
     def _fuzzy(self, norm: Normalized, exact: list[Match]) -> list[Match]:
