@@ -74,3 +74,11 @@ def test_ordinary_senses_of_the_weakest_scripts_go_through_sale_templates(
         assert kinds[(tag, "colour_material")] >= 5, tag
         assert kinds[(tag, "other_species")] >= 5, tag
         assert kinds[(tag, "lookalike_animal")] >= 10, tag
+
+
+def test_negated_imitation_offers_beside_resin_replicas(rows: list[dict[str, Any]]) -> None:
+    neg = Counter((lang_tag(r), r["label"]) for r in rows if r["style"] == "r13_sell_neg")
+    real = Counter((lang_tag(r), r["label"]) for r in rows if r["style"] == "r13_not_real")
+    for tag in NEW:
+        assert neg[(tag, "wildlife")] >= 15 and neg[(tag, "clean")] == 0, tag
+        assert real[(tag, "clean")] >= 15 and real[(tag, "wildlife")] == 0, tag

@@ -22,6 +22,12 @@ written here (``corpus_data/round13/<tag>.json``, same keys as round eleven's):
   eleven (round eleven's pet names go through the new templates too).
 * **Bear bile and rhino horn by other phrasings**: dried, capsules, powder, shavings,
   pieces, "whole", "real", spaced forms in the scripts without spaces.
+* **Negated imitation**: "not fake, real" after the product (नकली नहीं असली, 가짜
+  아니에요, не подделка, si feki, hindi peke, មិនមែនក្លែងក្លាយ, အတုမဟုတ်, ບໍ່ແມ່ນຂອງປອມ,
+  ليس تقليد) is an offer — probes showed both stages scoring such offers ≈ 0 because
+  the imitation word fired the imitation rule — beside "looks like X but it is resin"
+  replicas (clean, ``faux``) through their own template, so the product phrase is not
+  evidence either way.
 * **Legal pets, toys and ordinary senses through the same templates**: Korean 곰탕 and
   곰젤리 (곰 "bear"), rhinoceros-beetle larvae, 거북목 posture correctors, turtle-ship
   models; Burmese ငှက်ပျောသီး (banana; ငှက် "bird"), လိပ်ပြာ (butterfly; လိပ် "turtle"),
@@ -51,8 +57,8 @@ from classifiers.train.corpus_round11 import ROUND11_DIR
 ROUND13_DIR = DATA_DIR / "round13"
 SEED = 20261213
 # Rows per language: pets, other products, legal pets/toys, ordinary senses.
-COUNTS = {"pets": 50, "offers": 40, "lookalike": 55, "ordinary": 55}
-HINDI_COUNTS = {"pets": 75, "offers": 65, "lookalike": 80, "ordinary": 80}
+COUNTS = {"pets": 50, "offers": 40, "lookalike": 55, "ordinary": 55, "negated": 20}
+HINDI_COUNTS = {"pets": 75, "offers": 65, "lookalike": 80, "ordinary": 80, "negated": 25}
 BUY = ("r13_pet_buy", "r13_buy", "r11_pet_buy", "r9_chat_buy", "r9_buy")
 PET_STYLES = ("r13_pet_sell", "r13_pet_sell", "r13_pet_sell", "r13_pet_chat", "r13_pet_buy",
               "r11_pet_sell", "r9_comment")  # fmt: skip
@@ -95,6 +101,11 @@ def _rows(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[str, list[dict[
     _through_styles(w, data.get("offers", {}), OFFER_STYLES, n["offers"], wildlife=True)
     _through_styles(w, data.get("lookalike", {}), LOOK_STYLES, n["lookalike"], wildlife=False)
     _through_styles(w, data.get("ordinary", {}), ORDINARY_STYLES, n["ordinary"], wildlife=False)
+    # Negated imitation: "not fake, real" is an offer, "looks like X but resin" is not.
+    offers = data.get("offers", {})
+    _through_styles(w, offers, ("r13_sell_neg",), n["negated"], wildlife=True)
+    replicas = {"faux": sorted({p for phrases in offers.values() for p in phrases})}
+    _through_styles(w, replicas, ("r13_not_real",), n["negated"], wildlife=False)
     _clean_text(w, data)
     for row in w.rows:
         style = row["style"] or ""
