@@ -28,7 +28,7 @@ Design
 * Keys inside longer run-together words ("pieldepangolín", "#قرنوحيدالقرنكامل"): a
   boundary-free pass over long untouched tokens (:mod:`classifiers.lexicon.fused`).
 * Arabic-script keys (rules too) are also indexed with the attached article and one-letter
-  prepositions ("والعاج", "بالعاج"), so word boundaries stay strict ("عاج" ∉ "ازعاج").
+  prepositions ("والعاج"), and all-definite ("الببغاء الرمادي"; module ``arabic``).
 * Other forms of a key (modules ``russian``, ``hindi``, ``hinglish``): Russian cases
   ("слоновую кость"), Hindi का/की/के ("भालू की पित्त"), Hinglish spellings ("haathi daant").
 """
@@ -42,6 +42,7 @@ from typing import Any
 
 import ahocorasick
 
+from classifiers.lexicon.arabic import arabic_forms
 from classifiers.lexicon.fused import FusedIndex, fused_key
 from classifiers.lexicon.hindi import hindi_forms
 from classifiers.lexicon.hinglish import hinglish_forms, romanised_hindi
@@ -53,12 +54,10 @@ KINDS = ("term", "code_word", "context_word", "rule", "intent")
 _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
 _FUZZY_CACHE_SIZE = 100_000
-_ARABIC = re.compile("[\u0600-\u06ff]")
 _RUN_TOGETHER_WEIGHT = 1.5
 _NO_SPACE_SCRIPT = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
-_ARABIC_PREFIXES = ("ال", "و", "ب", "ل", "ف", "ك", "وال", "بال", "فال", "كال", "لل", "ولل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +104,7 @@ class Matcher:
                 cases = russian_forms(plain) + hindi_forms(plain) if kind != "intent" else ()
                 respelt = hinglish_forms(plain, taken) if plain in hinglish else ()
                 cases += tuple(f for f in respelt if f not in table)  # one entry per spelling
-                for variant in plurals + _arabic_prefixed(plain) + cases:
+                for variant in plurals + arabic_forms(plain) + cases:
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         self._run_together(table)
         for plain, entries in table.items():
@@ -233,16 +232,6 @@ def _plural_heads(plain: str) -> tuple[str, ...]:
     if not sep or len(head) < 3 or not head.isascii() or not head.isalpha() or head[-1] == "s":
         return ()
     return (f"{head}s {rest}", f"{head}es {rest}")
-
-
-def _arabic_prefixed(plain: str) -> tuple[str, ...]:
-    """ "عاج" → "العاج", "والعاج", "بالعاج", …; keys that already carry the article get
-    only the conjunction/preposition forms."""
-    if not _ARABIC.match(plain):
-        return ()
-    if plain.startswith("ال"):
-        return tuple(p + plain for p in ("و", "ب", "ف", "ك", "وب"))
-    return tuple(p + plain for p in _ARABIC_PREFIXES)
 
 
 def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:
