@@ -20,6 +20,9 @@ written here (``corpus_data/round13/<tag>.json``, same keys as round eleven's):
 * **Pets, sold the way pets are sold** (price per head, cage, tame, hand-fed, age,
   delivery) in all nine new languages, with more species and trade names than round
   eleven (round eleven's pet names go through the new templates too).
+* **Chat messages** between a seller and a known buyer ("the X you asked about is still
+  here, when do you pick it up?", "reserved for you, pay first"), offers and legal pets
+  alike: on the newlang set chat messages had the lowest recall of any style (aggregate).
 * **Bear bile and rhino horn by other phrasings**: dried, capsules, powder, shavings,
   pieces, "whole", "real", spaced forms in the scripts without spaces.
 * **Negated imitation**: "not fake, real" after the product (नकली नहीं असली, 가짜
@@ -61,10 +64,13 @@ COUNTS = {"pets": 50, "offers": 40, "lookalike": 55, "ordinary": 55, "negated": 
 HINDI_COUNTS = {"pets": 75, "offers": 65, "lookalike": 80, "ordinary": 80, "negated": 25}
 BUY = ("r13_pet_buy", "r13_buy", "r11_pet_buy", "r9_chat_buy", "r9_buy")
 PET_STYLES = ("r13_pet_sell", "r13_pet_sell", "r13_pet_sell", "r13_pet_chat", "r13_pet_buy",
-              "r11_pet_sell", "r9_comment")  # fmt: skip
-OFFER_STYLES = ("r13_sell", "r13_sell", "r13_buy", "r9_chat_sell", "r9_chat_buy", "r9_hashtag")
-LOOK_STYLES = ("r13_pet_sell", "r13_pet_sell", "r13_pet_chat", "r13_pet_buy", "r11_pet_sell")
-ORDINARY_STYLES = ("r13_sell", "r13_sell", "r13_buy", "r9_sell", "r9_hashtag", "r9_chat_buy")
+              "r11_pet_sell", "r9_comment", "r13_chat")  # fmt: skip
+OFFER_STYLES = ("r13_sell", "r13_sell", "r13_buy", "r9_chat_sell", "r9_chat_buy", "r9_hashtag",
+                "r13_chat")  # fmt: skip
+LOOK_STYLES = ("r13_pet_sell", "r13_pet_sell", "r13_pet_chat", "r13_pet_buy", "r11_pet_sell",
+               "r13_chat")  # fmt: skip
+ORDINARY_STYLES = ("r13_sell", "r13_sell", "r13_buy", "r9_sell", "r9_hashtag", "r9_chat_buy",
+                   "r13_chat", "r13_chat")  # fmt: skip
 
 
 def _data(name: str) -> dict[str, Any]:
