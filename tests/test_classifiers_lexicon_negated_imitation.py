@@ -45,3 +45,16 @@ def test_not_fake_is_an_offer(detector: LexiconDetector, text: str, commodity: s
 def test_a_replica_that_says_so_is_still_clean(detector: LexiconDetector, text: str) -> None:
     (det,) = detector.classify([TextDoc("x", text)])
     assert not det.is_hit, (text, det.score)
+
+
+def test_korean_shaped_goods_are_clean_but_shape_intact_is_an_offer(
+    detector: LexiconDetector,
+) -> None:
+    jelly, whole = detector.classify(
+        [
+            TextDoc("j", "곰 발바닥 모양 젤리 판매"),
+            TextDoc("w", "코뿔소 뿔 모양 그대로 원형 팝니다"),
+        ]
+    )
+    assert not jelly.is_hit, jelly.score  # bear-paw *shaped* jelly
+    assert whole.is_hit and whole.commodity == "rhino_horn"  # "shape intact" is a claim
