@@ -58,3 +58,13 @@ def test_korean_shaped_goods_are_clean_but_shape_intact_is_an_offer(
     )
     assert not jelly.is_hit, jelly.score  # bear-paw *shaped* jelly
     assert whole.is_hit and whole.commodity == "rhino_horn"  # "shape intact" is a claim
+
+
+def test_hindi_caught_for_sale_is_not_a_news_report(detector: LexiconDetector) -> None:
+    # "पकड़ा हुआ" (caught, of an animal for sale) must not fire the news rule "पकड़ा"
+    # ("was caught", of a trafficker), which stays for the report.
+    sale, news = detector.analyse(
+        [TextDoc("s", "जाल से पकड़े हुए मुनिया के जोड़े ₹500"), TextDoc("n", "तोता तस्कर पकड़ा गया")]
+    )
+    assert "news" not in sale.family_sums and "live_bird" in sale.per_commodity
+    assert "news" in news.family_sums
