@@ -59,7 +59,7 @@ def test_hindi_is_written_in_latin_letters_and_devanagari_alike(
     for group in (latin, mixed):
         labels = Counter(r["label"] for r in group)
         assert labels["wildlife"] >= 20 and labels["clean"] >= 20
-    assert Counter(r["intent"] for r in latin if r["label"] == "wildlife")["buy"] >= 5
+    assert Counter(r["intent"] for r in latin if r["label"] == "wildlife")["buy"] >= 3
 
 
 def test_ordinary_senses_of_the_weakest_scripts_go_through_sale_templates(
