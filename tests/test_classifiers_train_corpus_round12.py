@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from classifiers.train.corpus_round12 import COMMENT, earlier, generate
+from classifiers.train.corpus_round12 import COMMENT, NEWS, earlier, generate
 from classifiers.train.data import ROUND12_PATH, lang_tag, load_corpora, load_corpus
 
 TAGS = ("en", "de", "fr", "es", "pt", "id", "ms", "vi", "th", "zh-Hans", "zh-Hant", "ja",
@@ -59,3 +59,12 @@ def test_russian_and_traditional_chinese_sell_ask_and_show_look_alikes(
         for kind in ("colour_material", "imitation", "other_species", "ordinary"):
             assert kinds[(tag, kind)] >= 5, (tag, kind)
         assert kinds[(tag, "news")] >= 4, tag
+
+
+def test_reactions_to_news_name_the_product_and_are_clean(rows: list[dict[str, Any]]) -> None:
+    news = [r for r in rows if r["style"] == NEWS]
+    by = Counter(lang_tag(r) for r in news)
+    assert all(by[tag] >= 10 for tag in TAGS), by
+    assert {(r["label"], r["intent"], r["negative_kind"]) for r in news} == {
+        ("clean", "other", "news")
+    }

@@ -2,22 +2,25 @@
 Kong phrasing in classified, heirloom and comment styles, and buyer replies in comment
 threads in fourteen language tags; train and dev only.
 
-Why, from aggregate figures only (no held-out row was read): on challenge 2, Russian F1
-fell to 0.816 (6 of 26 offers missed, half of them ivory, in classified-abbreviation and
-heirloom posts; 3 false hits: a colour sense, a news comment, an ordinary chat) and
-Traditional Chinese to 0.800 (a classified offer and a request missed; an other-species
-product flagged); 18 requests came out ``sell``, most in the ``comment_reply`` and
-``chat_message`` styles across nine languages. Probe listings written for this round (not
-held-out rows) showed the classes: Russian offers name the product in an oblique case or
-with a fleeting vowel ("2 бивня", "кость слона", "слон. кость") and in abbreviated ads
-("прод.", "ц. дог.", "самовыв.") or estate posts ("от деда", "рассмотрю предложения");
-Taiwan/Hong Kong posts open with one character (售/出/賣; 徵) and use Cantonese requests
-(邊度有得買, 有冇人出); and a buyer's reply under a sale post ("I'll take it", "Ich nehme",
-"Возьму", "幫我留", "จองค่ะ") names the product, often a price, and no request word the
-earlier rounds knew. The lexicon gained the same cues (``classifiers/lexicon/data``).
+Why, from aggregate figures only (no held-out row was read): on challenge 2, Russian F1 fell
+to 0.816 (6 of 26 offers missed, half of them ivory, in classified-abbreviation and heirloom
+posts; 3 false hits: a colour sense, a news comment, an ordinary chat) and Traditional
+Chinese to 0.800 (a classified offer and a request missed; an other-species product
+flagged); 18 requests came out ``sell``, most in the ``comment_reply`` and ``chat_message``
+styles across nine languages; and 9 of the 20 false hits were news or awareness posts, 5 of
+them comment replies and 2 forum posts. Probe listings written for this round (not held-out
+rows) showed the classes: Russian offers name the product in an oblique case or with a
+fleeting vowel ("2 бивня", "кость слона", "слон. кость") and in abbreviated ads ("прод.",
+"ц. дог.", "самовыв.") or estate posts ("от деда", "рассмотрю предложения"); Taiwan/Hong
+Kong posts open with one character (售/出/賣; 徵) and use Cantonese requests (邊度有得買, 有冇人出); and
+a buyer's reply under a sale post ("I'll take it", "Ich nehme", "Возьму", "幫我留", "จองค่ะ")
+names the product, often a price, and no request word the earlier rounds knew; a reaction
+under a news post ("who still buys X?", "customs seized X") names the product as plainly as
+an offer does. The lexicon gained the same cues (``classifiers/lexicon/data``).
 
 ``corpus_data/round12/<tag>.json``: ``templates`` (``sell``/``buy`` for ru and zh-Hant,
-``comment_buy`` for every tag: a buyer's reply naming ``{p}``), ``offers`` (commodity →
+``comment_buy`` for every tag: a buyer's reply naming ``{p}``; ``comment_news``: a reaction
+under a news or awareness post naming the product, clean), ``offers`` (commodity →
 phrases; the language's breadth products when absent), ``lookalike`` (kind → phrases
 through the same templates: colour senses, imitations, other species, legal pets and
 ordinary goods, so a template is never evidence on its own) and ``clean_text`` (whole
@@ -46,7 +49,8 @@ N_OFFERS = 48  # ru/zh-Hant offers and requests through the new templates
 N_LOOKALIKE = 60  # ru/zh-Hant look-alikes through the same templates
 N_COMMENT_OFFERS = 10  # buyer replies naming a wildlife product, every tag
 N_COMMENT_CLEAN = 24  # buyer replies naming ordinary goods, every tag
-SELL, BUY, COMMENT = "r12_sell", "r12_buy", "r12_comment_buy"
+N_NEWS_COMMENTS = 15  # reactions to news and awareness posts naming a product, every tag
+SELL, BUY, COMMENT, NEWS = "r12_sell", "r12_buy", "r12_comment_buy", "r12_comment_news"
 BUYING = (BUY, COMMENT)
 
 
@@ -94,8 +98,19 @@ def _rows(path: Path, bases: dict[str, dict[str, Any]]) -> tuple[str, list[dict[
         _cycle(w, data["lookalike"], (SELL, SELL, BUY, COMMENT), N_LOOKALIKE, wildlife=False)
     _cycle(w, offers, (COMMENT,), N_COMMENT_OFFERS, wildlife=True)
     _cycle(w, data["lookalike"], (COMMENT,), N_COMMENT_CLEAN, wildlife=False)
+    _news_comments(w, offers)
     _clean_texts(w, data)
     return finish_rows(w, "q")
+
+
+def _news_comments(w: _Lang, offers: dict[str, list[str]]) -> None:
+    """Reactions under news and awareness posts ("who still buys X?", "customs seized X"):
+    clean, although they name the product and sometimes a buying verb."""
+    keys = sorted(k for k, v in offers.items() if v)
+    for k in range(N_NEWS_COMMENTS if keys else 0):
+        phrase = w.rng.choice(offers[keys[k % len(keys)]])
+        w._add(NEWS, phrase, label="clean", commodity=None, intent="other",
+               negative_kind="news")  # fmt: skip
 
 
 def generate(taken: set[tuple[str, str]]) -> list[dict[str, Any]]:
