@@ -12,11 +12,12 @@ them comment replies and 2 forum posts. Probe listings written for this round (n
 rows) showed the classes: Russian offers name the product in an oblique case or with a
 fleeting vowel ("2 бивня", "кость слона", "слон. кость") and in abbreviated ads ("прод.",
 "ц. дог.", "самовыв.") or estate posts ("от деда", "рассмотрю предложения"); Taiwan/Hong
-Kong posts open with one character (售/出/賣; 徵) and use Cantonese requests (邊度有得買, 有冇人出); and
-a buyer's reply under a sale post ("I'll take it", "Ich nehme", "Возьму", "幫我留", "จองค่ะ")
-names the product, often a price, and no request word the earlier rounds knew; a reaction
-under a news post ("who still buys X?", "customs seized X") names the product as plainly as
-an offer does. The lexicon gained the same cues (``classifiers/lexicon/data``).
+Kong posts open with one character (售/出/賣; 徵) and use Cantonese requests
+(邊度有得買, 有冇人出); and a buyer's reply under a sale post ("I'll take it",
+"Ich nehme", "Возьму", "幫我留", "จองค่ะ") names the product, often a price, and no
+request word the earlier rounds knew; a reaction under a news post ("who still buys X?",
+"customs seized X") names the product as plainly as an offer does. The lexicon gained the
+same cues (``classifiers/lexicon/data``).
 
 ``corpus_data/round12/<tag>.json``: ``templates`` (``sell``/``buy`` for ru and zh-Hant,
 ``comment_buy`` for every tag: a buyer's reply naming ``{p}``; ``comment_news``: a reaction
