@@ -190,6 +190,12 @@ def _emoji(st: TextState) -> None:
     st.apply((m.start(), m.end(), f" {EMOJI[m.group()]} ", None) for m in _EMOJI.finditer(st.text))
 
 
+# Half-width (sound) voiced marks are spacing characters, not combining ones, so they
+# must join the kana before them: NFKC composes "ｿﾞ" to "ゾ" only as one cluster; alone,
+# "ﾞ" becomes a combining mark and "ｿﾞｳｹﾞ" no longer matches a typed "ゾウゲ".
+_HALF_WIDTH_MARKS = "\uff9e\uff9f"
+
+
 def _nfkc(st: TextState) -> None:
     text = st.text
     if unicodedata.is_normalized("NFKC", text):
@@ -198,7 +204,7 @@ def _nfkc(st: TextState) -> None:
     i, n = 0, len(text)
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+        while j < n and (unicodedata.combining(text[j]) or text[j] in _HALF_WIDTH_MARKS):
             j += 1
         cluster = text[i:j]
         if not cluster.isascii():

@@ -27,9 +27,12 @@ LEXICON = Path(__file__).parent.parent / "classifiers" / "lexicon" / "data" / "t
 # ten): Traditional Chinese characters fold to Simplified for matching. The hash without
 # that pass (``han=False``, what the encoder reads) is the previous one, unchanged, so
 # the Han fold is the only change; 823 of the 5,000 texts changed, every one of them
-# holding a character of the fold table (``test_classifiers_normalize_han``).
-GOLDEN = {"14.0.0": "84eedd2e24a79326ccf834df00b331f7b674942be718f0f502c802d952509eec"}
-GOLDEN_NO_HAN = {"14.0.0": "16057f71e4a8e1db78fb5dbe0d290d03bf1b1033dfeb2012667237a66926103e"}
+# holding a character of the fold table (``test_classifiers_normalize_han``). Retaken a
+# third time (issue 13 note): a half-width voiced mark ("ﾞ", "ﾟ") joins the kana before
+# it, so "ｿﾞ" composes to "ゾ" as typed; 639 of the 5,000 texts changed (both hashes), and
+# exactly the 639 that hold such a mark.
+GOLDEN = {"14.0.0": "9b7e503c9319e1bd3aac58798a9913084227fbd10ddb503cfbf4132e6e2f1841"}
+GOLDEN_NO_HAN = {"14.0.0": "61eae974bd8088a3c8d805a144e145defd8d4f13e41c09260f24299ad46e85f9"}
 
 
 def _outcome(fn: object, text: str) -> object:

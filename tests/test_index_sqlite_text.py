@@ -169,6 +169,7 @@ def test_half_width_katakana_is_found_by_its_kana(tmp_path: Path) -> None:
     store.upsert_listings([HALF_WIDTH, make_listing(listing_id="other", title="レス 象")])
     assert _found(store, "レスレット") == {HALF_WIDTH.key}  # three characters or more: trigrams
     assert _found(store, "ﾌﾞﾚｽ") == {HALF_WIDTH.key}  # typed half-width: folded the same
+    assert _found(store, "ゾウゲ") == {HALF_WIDTH.key}  # voiced marks compose with their kana
     assert _found(store, "レス") == {HALF_WIDTH.key, "bazaar:other"}  # two: grams
     store.close()
 
