@@ -69,7 +69,9 @@ EMOJI: dict[str, str] = {
 _SPECIAL_STRIP = {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ħ": "h"}
 # Not accents, but the same kind of optional spelling variation, folded in ``plain`` only
 # (one character for one, so offsets hold): Arabic hamza-carrying alefs → bare alef, alef
-# maqsura → ya, ta marbuta → ha; Devanagari chandrabindu → anusvara.
+# maqsura → ya, ta marbuta → ha; Devanagari chandrabindu → anusvara, and long ī/ū (vowel
+# signs and letters) → short i/u, because Hindi posts write हाथी/हाथि, भालू/भालु, सूअर/सुअर
+# either way (the short form is the common misspelling; no lexicon key tells them apart).
 _SCRIPT_VARIANTS = {
     "أ": "ا",
     "إ": "ا",
@@ -80,6 +82,10 @@ _SCRIPT_VARIANTS = {
     "ؤ": "و",
     "ئ": "ي",
     "ँ": "ं",
+    "ी": "ि",
+    "ू": "ु",
+    "ई": "इ",
+    "ऊ": "उ",
 }
 
 

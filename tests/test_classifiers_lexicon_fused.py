@@ -1,5 +1,6 @@
 """Lexicon keys inside words run together (``classifiers.lexicon.fused``), the Thai/Lao
-mark order, and Arabic prefixes on context rules (round six)."""
+mark order, and Arabic prefixes on context rules (round six); Devanagari hashtags (round
+thirteen)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ def detector() -> LexiconDetector:
         ("Vendo #pieldepangolín, 900 €, envío a toda España", "pangolin"),
         ("selling #genuinerhinohornpowder 10g, DM for price", "rhino_horn"),
         ("أبيع #قرنوحيدالقرنكامل أصلي، السوم 3000 ريال، راسلني خاص", "rhino_horn"),
+        # Round thirteen: a whole Devanagari hashtag equal to a multi-word term, and a
+        # term in front of a context word (चूड़ी) that matches at the token's end.
+        ("#बाघकीखाल #असली #एंटीक", "big_cat"),
+        ("#हाथीदांतकीचूड़ी ₹8000", "ivory"),
+        ("#코뿔소뿔가루 정품", "rhino_horn"),
     ],
 )
 def test_keys_inside_run_together_words_are_found(

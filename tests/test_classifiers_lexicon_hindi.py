@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from classifiers.base import TextDoc
-from classifiers.lexicon.hindi import hindi_forms
+from classifiers.lexicon.hindi import hindi_forms, nasal_form
 from classifiers.text.lexicon_detector import LexiconDetector, describe
 
 
@@ -14,7 +14,7 @@ def test_every_other_postposition_is_generated() -> None:
 
 
 def test_keys_without_a_postposition_yield_nothing() -> None:
-    assert hindi_forms("हाथी दांत") == ()
+    assert hindi_forms("हाथी दांत") == ("हाथी दान्त",)  # only its nasal spelling (below)
     assert hindi_forms("हत्था जोड़ी असली") == ()
     assert hindi_forms("का") == ()
     assert hindi_forms("ivory ka") == ()  # two words: no possessor and noun around it
@@ -33,3 +33,20 @@ def test_a_listing_in_the_unlisted_form_finds_the_listed_term() -> None:
     assert listed["score"] == other["score"]
     assert ("term", "bear_bile: भालू का बाल (product, hi)") == tuple(other["reasons"][0][:2])
     assert claw["reasons"][0][0] == "term" and claw["commodity"] == "bear_bile"
+
+
+def test_anusvara_and_class_nasal_spellings_match_alike() -> None:
+    assert nasal_form("बंदर") == "बन्दर" and nasal_form("बन्दर") == "बंदर"
+    assert nasal_form("दांत") == "दान्त" and nasal_form("कंगन") == "कङ्गन"
+    assert nasal_form("भालू") == "भालू"  # no nasal: unchanged, and no extra form
+    det = LexiconDetector()
+    listed, other = (
+        describe(d)
+        for d in det.classify(
+            [
+                TextDoc(id="a", text="हाथी दांत की चूड़ी बिकाऊ"),
+                TextDoc(id="b", text="हाथी दान्त की चूड़ी बिकाऊ"),
+            ]
+        )
+    )
+    assert other["commodity"] == "ivory" and other["score"] == listed["score"]

@@ -124,3 +124,18 @@ def test_homoglyphs_fold_towards_the_words_own_script() -> None:
 )  # fmt: skip
 def test_language_id_for_the_new_languages(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "commodity", "intent"),
+    [
+        ("호랑이 발톱 목걸이 팔아요", "big_cat", "sell"),  # round twelve: colloquial sell verbs
+        ("상아도장 인감 급처", "ivory", "sell"),
+        ("호피 깔개 판매합니다", "big_cat", "sell"),  # a tiger-skin rug, not the print
+        ("กระเพาะปลาโตโตอาบา แห้ง ขาย", "totoaba_maw", "sell"),  # another Thai spelling
+        ("Helmhornvogel Schnitzerei, Nachlass, Preis auf Anfrage", "hornbill_casque", "sell"),
+    ],
+)
+def test_round_twelve_vocabulary(text: str, commodity: str, intent: str) -> None:
+    got = LexiconDetector().classify([TextDoc(id="v", text=text)])[0]
+    assert (got.commodity, got.intent, got.is_hit) == (commodity, intent, True)

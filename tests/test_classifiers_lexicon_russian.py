@@ -40,3 +40,43 @@ def test_context_rules_match_in_other_cases_too() -> None:
     det = LexiconDetector()
     doc = TextDoc(id="c", text="Продаю серьги с тигровым глазом, 900 руб")
     assert not det.classify([doc])[0].is_hit
+
+
+def test_fleeting_vowel_nouns_get_their_oblique_stem() -> None:
+    assert "бивн" in russian_forms("бивень")  # бивня, бивни, бивней, бивнем
+    assert "когт" in russian_forms("коготь")
+    assert "бивня слон" in russian_forms("бивень слона")
+    assert any(f.endswith(" когт") for f in russian_forms("тигриный коготь"))
+    assert russian_forms("клык") == () and "кст" not in russian_forms("кость слона")
+
+
+def test_oblique_ivory_forms_match_through_the_real_lexicon() -> None:
+    det = LexiconDetector()
+    texts = (
+        "Осталось от деда: 2 бивня, вес 4 кг, рассмотрю предложения",
+        "Продам: шары из кости слона, 3 шт, г. Москва",
+        "Продаю старинную фигурку, слон. кость, Африка, 1960-е",
+        "Продаю когти тигра, 4 шт",
+    )
+    got = det.classify([TextDoc(id=str(i), text=t) for i, t in enumerate(texts)])
+    assert [d.commodity for d in got] == ["ivory", "ivory", "ivory", "big_cat"]
+    assert all(d.intent == "sell" for d in got)
+
+
+def test_russian_buyer_replies_and_requests_give_intent_buy() -> None:
+    det = LexiconDetector()
+    texts = (
+        "Возьму бивень слона, сколько хотите?",
+        "Кто продаст рог носорога? Заберу сам",
+        "Подскажите, где можно приобрести медвежью желчь?",
+        "Отложите мне чешую панголина, заберу в субботу",
+    )
+    got = det.classify([TextDoc(id=str(i), text=t) for i, t in enumerate(texts)])
+    assert [d.intent for d in got] == ["buy"] * 4
+    assert all(d.commodity for d in got)
+
+
+def test_ivory_colour_in_an_abbreviated_ad_stays_clean() -> None:
+    det = LexiconDetector()
+    doc = TextDoc(id="c", text="Прод. платье цвета слоновой кости, 44 р-р, ц. 1500 р.")
+    assert not det.classify([doc])[0].is_hit

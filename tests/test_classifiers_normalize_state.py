@@ -30,9 +30,12 @@ LEXICON = Path(__file__).parent.parent / "classifiers" / "lexicon" / "data" / "t
 # holding a character of the fold table (``test_classifiers_normalize_han``). Retaken a
 # third time (issue 13 note): a half-width voiced mark ("ﾞ", "ﾟ") joins the kana before
 # it, so "ｿﾞ" composes to "ゾ" as typed; 639 of the 5,000 texts changed (both hashes), and
-# exactly the 639 that hold such a mark.
-GOLDEN = {"14.0.0": "9b7e503c9319e1bd3aac58798a9913084227fbd10ddb503cfbf4132e6e2f1841"}
-GOLDEN_NO_HAN = {"14.0.0": "61eae974bd8088a3c8d805a144e145defd8d4f13e41c09260f24299ad46e85f9"}
+# exactly the 639 that hold such a mark. Retaken a fourth time (issue 15, round
+# thirteen): Devanagari long ī/ū (ी ू ई ऊ) fold to short in ``plain``; with those four
+# table entries removed both hashes are the third ones again (checked when retaken), and
+# 335 of the 5,000 texts hold one of the four.
+GOLDEN = {"14.0.0": "d3c09c86eedb184b395d2cd6c6a3e15f5728913234f1e88f1ee124ebb62ba285"}
+GOLDEN_NO_HAN = {"14.0.0": "916a42aaad18bf73f86092f5ae309f8513ec01d3aa3aae61ac1614364ee4ea2a"}
 
 
 def _outcome(fn: object, text: str) -> object:

@@ -29,4 +29,10 @@ class Analysis:
     codes: list[tuple[Match, Term]] = field(default_factory=list)
     rules: list[Match] = field(default_factory=list)
     intents: list[Match] = field(default_factory=list)
+    asked: list[Match] = field(default_factory=list)  # sell cues inside a question
     signals: list[tuple[Signal, tuple[int, int], str]] = field(default_factory=list)
+
+    def cue_intent(self, m: Match, written: str) -> str:
+        """The intent a matched cue counts for: a sell cue asked about ("anyone have X for
+        sale?") is the buyer's (:mod:`classifiers.lexicon.questions`)."""
+        return "buy" if any(x is m for x in self.asked) else written

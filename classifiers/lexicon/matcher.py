@@ -27,24 +27,25 @@ Design
   indexed without their spaces, and single-word ones followed by a product-form word.
 * Keys inside longer run-together words ("pieldepangolín", "#قرنوحيدالقرنكامل"): a
   boundary-free pass over long untouched tokens (:mod:`classifiers.lexicon.fused`).
-* Arabic attaches the article and one-letter conjunctions/prepositions to the noun
-  ("والعاج", "بالعاج"): Arabic-script keys of every kind (rules too: "الراتنج") are
-  also indexed with those prefixes, so word boundaries stay strict ("عاج" must not
-  match inside "ازعاج", "annoyance").
-* Russian multi-word keys are also indexed in their other case forms
-  (:mod:`classifiers.lexicon.russian`): "слоновую кость", "слоновой костью"; Hindi
-  ones with every का/की/के (:mod:`classifiers.lexicon.hindi`): "भालू की पित्त".
+* Arabic-script keys (rules too) are also indexed with the attached article and one-letter
+  prepositions ("والعاج"), and all-definite ("الببغاء الرمادي"; module ``arabic``).
+* Other forms of a key (modules ``russian``, ``hindi``, ``hinglish``): Russian cases
+  ("слоновую кость"), Hindi का/की/के ("भालू की पित्त"), Hinglish spellings ("haathi daant").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 
-from classifiers.lexicon.fused import FusedIndex
+from classifiers.lexicon.arabic import arabic_forms
+from classifiers.lexicon.fused import FusedIndex, fused_key
 from classifiers.lexicon.hindi import hindi_forms
+from classifiers.lexicon.hinglish import hinglish_forms, romanised_hindi
 from classifiers.lexicon.loader import Lexicon
 from classifiers.lexicon.russian import russian_forms
 from classifiers.normalize import Normalized, strip_accents
@@ -53,12 +54,10 @@ KINDS = ("term", "code_word", "context_word", "rule", "intent")
 _FUZZY_TOKEN = re.compile(r"[a-z]{5,}")
 _EVIDENCE = ("term", "code_word")
 _FUZZY_CACHE_SIZE = 100_000
-_ARABIC = re.compile("[\u0600-\u06ff]")
 _RUN_TOGETHER_WEIGHT = 1.5
 _NO_SPACE_SCRIPT = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
-_ARABIC_PREFIXES = ("ال", "و", "ب", "ل", "ف", "ك", "وال", "بال", "فال", "كال", "لل", "ولل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +90,9 @@ class Matcher:
         self._accentless_min = int(scoring.get("accentless_min_length", 5))
         self._automaton = ahocorasick.Automaton()
         table: dict[str, list[_Entry]] = {}
-        for kind, index, key, boundary in self._keys():
+        keys = self._keys()
+        hinglish, taken = romanised_hindi((strip_accents(k), g) for _, _, k, _, g in keys)
+        for kind, index, key, boundary, _ in keys:
             plain = strip_accents(key)
             required = plain != key and len(plain) < self._accentless_min
             table.setdefault(plain, []).append(_Entry(kind, index, key, boundary, required))
@@ -101,7 +102,9 @@ class Matcher:
             if boundary != "none":  # Arabic prefixes for every kind: "الراتنج" is "راتنج"
                 plurals = _plural_heads(plain) if kind in _EVIDENCE else ()
                 cases = russian_forms(plain) + hindi_forms(plain) if kind != "intent" else ()
-                for variant in plurals + _arabic_prefixed(plain) + cases:
+                respelt = hinglish_forms(plain, taken) if plain in hinglish else ()
+                cases += tuple(f for f in respelt if f not in table)  # one entry per spelling
+                for variant in plurals + arabic_forms(plain) + cases:
                     table.setdefault(variant, []).append(_Entry(kind, index, key, boundary, False))
         self._run_together(table)
         for plain, entries in table.items():
@@ -112,8 +115,8 @@ class Matcher:
         self._build_fuzzy(int(scoring["fuzzy_min_length"]), float(scoring["fuzzy_min_weight"]))
 
     def _run_together(self, table: dict[str, list[_Entry]]) -> None:
-        """Words run together ("#rhinohorn", "ivorybangle"): strong Latin terms are also
-        indexed without their spaces, and followed directly by a product-form word."""
+        """Words run together ("#rhinohorn", "#बाघकीखाल", "ivorybangle"): strong terms are
+        also indexed without spaces (``fused_key``), Latin ones also before a product form."""
         forms = {
             strip_accents(w.key)
             for w in self.lexicon.context_words
@@ -123,10 +126,8 @@ class Matcher:
             plain = strip_accents(term.key)
             if term.weight < _RUN_TOGETHER_WEIGHT or term.boundary != "word":
                 continue
-            if not plain.replace(" ", "").isalpha() or not plain.isascii():
-                continue
-            variants = {plain.replace(" ", "")} if " " in plain else set()
-            if " " not in plain and len(plain) >= 5:
+            variants = {fused_key(plain) or plain} if " " in plain and "-" not in plain else set()
+            if " " not in plain and len(plain) >= 5 and plain.isascii() and plain.isalpha():
                 variants |= {plain + form for form in forms}
             for variant in variants - {plain}:
                 if len(variant) >= 8:
@@ -137,14 +138,11 @@ class Matcher:
         terms = self.lexicon.terms if entry.kind == "term" else self.lexicon.code_words
         return terms[entry.index].weight if entry.kind in _EVIDENCE else 0.0
 
-    def _keys(self) -> list[tuple[str, int, str, str]]:
+    def _keys(self) -> list[tuple[str, int, str, str, tuple[str, ...]]]:
         lex = self.lexicon
-        out = [("term", i, t.key, t.boundary) for i, t in enumerate(lex.terms)]
-        out += [("code_word", i, t.key, t.boundary) for i, t in enumerate(lex.code_words)]
-        out += [("context_word", i, w.key, w.boundary) for i, w in enumerate(lex.context_words)]
-        out += [("rule", i, r.key, r.boundary) for i, r in enumerate(lex.rules)]
-        out += [("intent", i, c.key, c.boundary) for i, c in enumerate(lex.intents)]
-        return out
+        kinds: tuple[tuple[str, Sequence[Any]], ...] = tuple(zip(KINDS, (lex.terms,
+            lex.code_words, lex.context_words, lex.rules, lex.intents), strict=True))  # fmt: skip
+        return [(k, i, r.key, r.boundary, r.langs) for k, recs in kinds for i, r in enumerate(recs)]
 
     def _build_fuzzy(self, min_length: int, min_weight: float) -> None:
         """Deletion-neighbourhood index: each key and each of its 1-deletions → keys."""
@@ -184,10 +182,12 @@ class Matcher:
     def _fused_matches(
         self, plain: str, found: list[tuple[int, int, _Entry]]
     ) -> list[tuple[int, int, _Entry]]:
-        """Keys inside long run-together tokens that no exact match touches."""
+        """Keys inside long run-together tokens that no exact evidence or rule touches (a
+        context word at the end of "हाथीदांतकीचूड़ी" must not hide the term before it)."""
         covered = bytearray(len(plain))
-        for start, stop, _ in found:
-            covered[start:stop] = b"\x01" * (stop - start)
+        for start, stop, e in found:
+            if e.kind not in ("context_word", "intent"):
+                covered[start:stop] = b"\x01" * (stop - start)
         return [(a, b, e) for a, b, e in self._fused.find(plain, covered) if isinstance(e, _Entry)]
 
     def _fuzzy(self, norm: Normalized, exact: list[Match]) -> list[Match]:
@@ -232,16 +232,6 @@ def _plural_heads(plain: str) -> tuple[str, ...]:
     if not sep or len(head) < 3 or not head.isascii() or not head.isalpha() or head[-1] == "s":
         return ()
     return (f"{head}s {rest}", f"{head}es {rest}")
-
-
-def _arabic_prefixed(plain: str) -> tuple[str, ...]:
-    """ "عاج" → "العاج", "والعاج", "بالعاج", …; keys that already carry the article get
-    only the conjunction/preposition forms."""
-    if not _ARABIC.match(plain):
-        return ()
-    if plain.startswith("ال"):
-        return tuple(p + plain for p in ("و", "ب", "ف", "ك", "وب"))
-    return tuple(p + plain for p in _ARABIC_PREFIXES)
 
 
 def _bounded(plain: str, start: int, end: int, boundary: str) -> int | None:

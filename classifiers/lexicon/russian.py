@@ -16,8 +16,16 @@ the last word is cut to its stem (vowel / soft-sign endings, stem ≥ 3 letters)
 key's start boundary then accepts any ending. ``ё`` keys also get their ``е`` spelling
 (most posts do not write ``ё``). This is stemming, not morphology: it over-generates
 forms that no sentence contains (harmless: they never match) and misses stems that
-change (fleeting vowels: "бивень"/"бивня" stay separate keys). Words under four letters
-("в", "из", "рог") are left as written. One key yields at most ``_MAX_FORMS`` forms.
+change. Words under four letters ("в", "из", "рог") are left as written. One key yields at
+most ``_MAX_FORMS`` forms.
+
+Fleeting vowels (round twelve): a noun ending in consonant + е/о + consonant (+ ь) loses
+that vowel in every other case — "бивень" → "бивня", "бивни", "бивней"; "коготь" →
+"когти", "когтей" — so keys listed in the nominative missed most of the sentences
+("осталось от деда 2 бивня"). Such a word also yields its vowel-less stem ("бивн",
+"когт"; four letters or more), with the noun endings when it is not the last word and
+as a bare prefix when it is. Over-generation ("сокол" → "сокл") is harmless: no word
+starts that way, so the form never matches.
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ _MIN_STEM = 4
 _MIN_SINGLE_STEM = 5  # a lone word's stem is a prefix of many words: keep it long
 _LAST_MIN_STEM = 3  # the last word is anchored by the words before it ("черной икр…")
 _MAX_FORMS = 200
+# consonant + е/ё/о + one consonant (+ soft sign) at the end: "бив|е|н|ь", "ког|о|т|ь"
+_FLEETING = re.compile("^(.*[бвгджзклмнпрстфхцчшщ])[еёо]([бвгджзклмнпрстфхцчшщ])ь?$")
 
 
 def russian_forms(plain: str) -> tuple[str, ...]:
@@ -50,8 +60,9 @@ def russian_forms(plain: str) -> tuple[str, ...]:
     if not _CYRILLIC.search(plain):
         return ()
     if len(words) == 1:  # "обезьяна" → "обезьян…": обезьянку, обезьяны, обезьянка
-        stem = _last_forms(plain)[0]
-        return (stem,) if stem != plain and len(stem) >= _MIN_SINGLE_STEM else ()
+        stem, *fleeting = _last_forms(plain)
+        single = (stem,) if stem != plain and len(stem) >= _MIN_SINGLE_STEM else ()
+        return single + tuple(fleeting)
     choices = [_word_forms(w) for w in words[:-1]] + [_last_forms(words[-1])]
     if _count(choices) > _MAX_FORMS:  # long keys: vary the first word and the last only
         choices = [choices[0], *([w] for w in words[1:-1]), choices[-1]]
@@ -68,9 +79,18 @@ def _count(choices: list[list[str]]) -> int:
     return n
 
 
+def fleeting_stem(word: str) -> str | None:
+    """The stem without its fleeting vowel ("бивень" → "бивн"), or None."""
+    m = _FLEETING.match(word)
+    stem = m.group(1) + m.group(2) if m else ""
+    return stem if len(stem) >= _MIN_STEM else None
+
+
 def _word_forms(word: str) -> list[str]:
     if len(word) < _MIN_STEM or not _CYRILLIC.search(word):
         return [word]
+    if fleeting := fleeting_stem(word):  # "бивень слона" → "бивня слона", "бивнями слона"
+        return sorted({word} | {fleeting + f for f in _NOUN_FORMS if f})
     for end in _ADJ:
         stem = word[: -len(end)]
         if word.endswith(end) and len(stem) >= 3:
@@ -84,10 +104,12 @@ def _word_forms(word: str) -> list[str]:
 
 
 def _last_forms(word: str) -> list[str]:
+    """The last word's stem first, then its fleeting-vowel stem when it has one."""
     if not _CYRILLIC.search(word):
         return [word]
+    fleeting = [f] if (f := fleeting_stem(word)) else []
     for end in _LAST_CUT:
         stem = word[: -len(end)]
         if word.endswith(end) and len(stem) >= _LAST_MIN_STEM:
-            return [stem]
-    return [word]
+            return [stem, *fleeting]
+    return [word, *fleeting]

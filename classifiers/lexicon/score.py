@@ -29,8 +29,8 @@ The score is a logistic squashing of a weighted sum, with every weight in the da
 * Reporting mutes bonuses: news and awareness cues (summed) scale the bonuses down by
   ``1 - |sum| / news_mute``, because prices, payment methods and contacts quoted in a
   report or a campaign are not an offer; the news cap can then outweigh strong evidence.
-* ``lead_intent``: the intent of a cue that opens the post or a line of it ("WTB …",
-  "Cari …", "收购 …"); the detector lets a leading buy cue decide the intent.
+* ``lead_intent``: the intent of a cue opening the post or a line ("WTB …", "收购 …");
+  a sell cue inside a question counts as buy (``questions``: "X for sale?").
 """
 
 from __future__ import annotations
@@ -42,13 +42,13 @@ from collections import defaultdict
 from classifiers.lexicon.analysis import Analysis
 from classifiers.lexicon.loader import Lexicon, Term
 from classifiers.lexicon.matcher import Match
+from classifiers.lexicon.questions import asked, opens_line
 from classifiers.lexicon.signals import merged_signals
 
 __all__ = ["Analysis", "Scorer"]
 
 MAX_SIGNAL_HITS = 20
 _DIGIT = re.compile(r"\d")
-_LEAD = re.compile(r"[\W_]*\Z")  # only spaces, punctuation, emoji before the cue
 _NEWS_FAMILIES = ("news", "awareness")
 _NEGATION_GROUPS = ("negation", "negation_after")
 # Punctuation or a new line ends a negation's reach; so does a Chinese copula that opens
@@ -248,14 +248,18 @@ class Scorer:
         seen: set[str] = set()
         for m in cues:
             cue = self.lex.intents[m.index]
-            if (leads := _leads(original, m.span[0])) is False and cue.lead_only:
+            if (leads := opens_line(original, m.span[0])) is False and cue.lead_only:
                 continue
             a.intents.append(m)
+            weak = cue.weight < float(self.cfg.get("explicit_intent_weight", 1.0))
+            if cue.intent == "sell" and (weak or not leads) and asked(original, *m.span, weak=weak):
+                a.asked.append(m)
             if a.lead_intent is None and leads:
-                a.lead_intent = cue.intent
+                a.lead_intent = a.cue_intent(m, cue.intent)
             if cue.key not in seen:
                 seen.add(cue.key)
-                a.intent_sums[cue.intent] = a.intent_sums.get(cue.intent, 0.0) + cue.weight
+                intent = a.cue_intent(m, cue.intent)
+                a.intent_sums[intent] = a.intent_sums.get(intent, 0.0) + cue.weight
 
     def _rules(self, a: Analysis, rules: list[Match], fired: set[int]) -> None:
         seen: set[str] = set()
@@ -292,9 +296,3 @@ class Scorer:
         mute = max(0.0, 1.0 - reporting / float(cfg["news_mute"]))
         a.logit = float(cfg["bias"]) + a.evidence + strength * mute * bonus + sum(capped.values())
         a.score = 1.0 / (1.0 + math.exp(-a.logit))
-
-
-def _leads(original: str, start: int) -> bool:
-    """True when only spaces/punctuation/emoji precede ``start`` on its line."""
-    line_start = original.rfind("\n", 0, start) + 1
-    return _LEAD.match(original, line_start, start) is not None

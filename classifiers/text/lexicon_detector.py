@@ -119,13 +119,13 @@ class LexiconDetector(Classifier):
         # "pm me", 私信, "ib") are contact and price words that buyers use too.
         explicit = float(self.lexicon.scoring.get("explicit_intent_weight", 1.0))
         kinds = {
-            cue.intent
+            a.cue_intent(m, cue.intent)
             for m in a.intents
             if (cue := self.lexicon.intents[m.index]).weight >= explicit
         }
         sell, buy = "sell" in kinds, "buy" in kinds
         buy_words = a.lead_intent == "buy" or any(
-            self.lexicon.intents[m.index].intent == "buy" for m in a.intents
+            a.cue_intent(m, self.lexicon.intents[m.index].intent) == "buy" for m in a.intents
         )
         return LexiconView(
             detection=self._detection(doc, a),
@@ -193,7 +193,8 @@ class LexiconDetector(Classifier):
             out.append(Reason(REASON_CONTEXT, detail, rule.weight, m.span, _at(text, m.span)))
         for m in a.intents:
             cue = self.lexicon.intents[m.index]
-            detail = f"intent {cue.intent}: {cue.cue}"
+            intent = a.cue_intent(m, cue.intent)
+            detail = f"intent {intent}: {cue.cue}" + (" (asked)" if intent != cue.intent else "")
             out.append(Reason(REASON_CONTEXT, detail, cue.weight, m.span, _at(text, m.span)))
         for signal, span, _ in a.signals:
             detail = f"signal {signal.family}: {signal.name}"

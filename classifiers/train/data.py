@@ -37,6 +37,13 @@ ROUND10_PATH = MODELS_DIR / "data" / "round10_corpus.jsonl"
 # ordinary senses through the same templates, in the new languages; train/dev only
 # (classifiers/train/corpus_round11.py).
 ROUND11_PATH = MODELS_DIR / "data" / "round11_corpus.jsonl"
+# Round twelve: Russian word forms and Taiwan/Hong Kong phrasing in classified, heirloom
+# and comment styles, buyer replies in comment threads in fourteen tags; train/dev only
+# (classifiers/train/corpus_round12.py).
+ROUND12_PATH = MODELS_DIR / "data" / "round12_corpus.jsonl"
+# Round thirteen: romanised Hindi, pets, bear bile and rhino horn in the new languages,
+# Korean/Khmer/Burmese ordinary senses; train/dev only (classifiers/train/corpus_round13.py).
+ROUND13_PATH = MODELS_DIR / "data" / "round13_corpus.jsonl"
 
 Row = dict[str, Any]
 
@@ -55,6 +62,8 @@ def load_corpora(
         ROUND9_PATH,
         ROUND10_PATH,
         ROUND11_PATH,
+        ROUND12_PATH,
+        ROUND13_PATH,
     ),
 ) -> list[Row]:
     """Every shipped corpus, in order (what ``train-text`` and ``eval-text`` read)."""
