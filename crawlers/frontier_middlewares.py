@@ -7,7 +7,7 @@
   (its error in the crawl's report; a list page's error makes the crawl incomplete).
 * ``FrontierPoliteness``: before each download, waits for the host's next slot, reserved
   in Redis, so the profile's delay holds across all workers together.
-* ``FrontierRobots``: Scrapy's robots.txt middleware, reading robots.txt afresh for each
+* ``FrontierRobots``: the robots.txt middleware (``crawlers.robots``), reading it afresh for each
   crawl as a one-process crawl does (a long-lived worker would otherwise obey the
   robots.txt it read when it started, for ever).
 """
@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
 from twisted.internet.defer import Deferred
 
@@ -29,6 +28,7 @@ from crawlers.frontier import Message
 from crawlers.frontier_images import CHILD
 from crawlers.frontier_scrapy import session_for
 from crawlers.report import CrawlReport
+from crawlers.robots import RobotsTxt
 from crawlers.signals import crawl_started
 
 
@@ -112,7 +112,7 @@ class FrontierPoliteness:
             await asyncio.sleep(wait)
 
 
-class FrontierRobots(RobotsTxtMiddleware):
+class FrontierRobots(RobotsTxt):
     """Forgets the robots.txt files it read when the worker meets a new crawl."""
 
     def __init__(self, crawler: Crawler) -> None:

@@ -43,7 +43,7 @@ def frontier_settings(url: str, *, prefix: str, visibility_s: float, sink: ItemS
         # after robots.txt (whose own fetch takes a slot first) and the egress policy.
         "DOWNLOADER_MIDDLEWARES": {
             "crawlers.frontier_middlewares.FrontierPoliteness": 990,
-            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.robots.RobotsTxt": None,
             "crawlers.frontier_middlewares.FrontierRobots": 100,
         },
         "ITEM_PIPELINES": {}, "EXTENSIONS": {}, "DOWNLOAD_DELAY": 0.0,

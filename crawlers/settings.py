@@ -170,6 +170,9 @@ def build_scrapy_settings(
         # no request) comes after it: it counts the pages that robots.txt and the egress
         # policy let go out.
         "DOWNLOADER_MIDDLEWARES": {
+            # Scrapy's own lets requests that waited for robots.txt through unchecked.
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.robots.RobotsTxt": 100,
             "crawlers.caps.PageCap": 970,
             "crawlers.egress_middleware.EgressMiddleware": 960,
             "crawlers.warc_middleware.WarcMiddleware": 950,
